@@ -1,0 +1,187 @@
+import type { z } from "zod";
+import type { RawRecord, RecordOrigin } from "../io/readRecords.js";
+import { formatIssues } from "../schema/formatIssues.js";
+import {
+  collectionSchemas,
+  type ChannelEvent,
+  type CollectionName,
+  type CollectionRecords,
+  type ReferenceName,
+} from "../schema/dataset.js";
+import { emptyCounts, rejectionOf, type RecordCounts, type ReferenceRecords, type Rejection } from "./types.js";
+
+type Validated<K extends CollectionName> = { record: CollectionRecords[K][number]; origin: RecordOrigin };
+
+const ID_FIELD: { [K in CollectionName]: string } = {
+  partners: "id",
+  regions: "code",
+  territories: "id",
+  products: "sku",
+  pricePolicies: "id",
+  promotions: "id",
+  registrations: "id",
+  customers: "id",
+  events: "id",
+};
+
+function where(origin: RecordOrigin): string {
+  if (origin.line !== undefined) return `${origin.file}:${origin.line}`;
+  if (origin.index !== undefined) return `${origin.file}[${origin.index}]`;
+  return origin.file;
+}
+
+/** Validates one raw record against its collection's schema. */
+export function parseRecord<K extends CollectionName>(
+  collection: K,
+  raw: RawRecord,
+): { ok: true; record: CollectionRecords[K][number] } | { ok: false; reason: string } {
+  if ("error" in raw) return { ok: false, reason: raw.error };
+  const schema = collectionSchemas[collection] as z.ZodType;
+  const result = schema.safeParse(raw.value, { reportInput: true });
+  if (!result.success) return { ok: false, reason: formatIssues(result.error.issues) };
+  return { ok: true, record: result.data as CollectionRecords[K][number] };
+}
+
+/** Accumulates validated records of the reference collections, rejecting duplicates by id. */
+export class ReferenceCollector {
+  readonly rejected: Rejection[] = [];
+  readonly counts: RecordCounts = emptyCounts();
+  readonly present = new Set<CollectionName>();
+  private readonly accepted = new Map<ReferenceName, Validated<ReferenceName>[]>();
+  private readonly firstSeen = new Map<ReferenceName, Map<string, RecordOrigin>>();
+
+  markPresent(collection: CollectionName): void {
+    this.present.add(collection);
+  }
+
+  add(collection: ReferenceName, raw: RawRecord): void {
+    this.present.add(collection);
+    const counts = this.counts[collection];
+    counts.read++;
+    const parsed = parseRecord(collection, raw);
+    if (!parsed.ok) {
+      this.reject(collection, raw.origin, parsed.reason);
+      return;
+    }
+    const id = (parsed.record as Record<string, unknown>)[ID_FIELD[collection]] as string;
+    let seen = this.firstSeen.get(collection);
+    if (!seen) this.firstSeen.set(collection, (seen = new Map()));
+    const first = seen.get(id);
+    if (first) {
+      this.reject(collection, raw.origin, `${ID_FIELD[collection]}: duplicate "${id}", first defined at ${where(first)}`);
+      return;
+    }
+    seen.set(id, raw.origin);
+    let list = this.accepted.get(collection);
+    if (!list) this.accepted.set(collection, (list = []));
+    list.push({ record: parsed.record, origin: raw.origin });
+  }
+
+  private reject(collection: CollectionName, origin: RecordOrigin, reason: string): void {
+    this.counts[collection].rejected++;
+    this.rejected.push(rejectionOf(origin, reason));
+  }
+
+  /**
+   * Resolves references between collections and returns the reference records. A record whose
+   * reference cannot be resolved in a way that would change results is rejected, naming the reference.
+   */
+  finish(): ReferenceRecords {
+    const get = <K extends ReferenceName>(name: K) => (this.accepted.get(name) ?? []) as Validated<K>[];
+    const keep = <K extends ReferenceName>(name: K, check: (record: CollectionRecords[K][number]) => string | undefined) => {
+      const kept: CollectionRecords[K] = [];
+      for (const item of get(name)) {
+        const problem = check(item.record);
+        if (problem) this.reject(name, item.origin, problem);
+        else kept.push(item.record);
+      }
+      return kept;
+    };
+
+    const regionsPresent = this.present.has("regions");
+    const regionParents = new Map(get("regions").map((r) => [r.record.code, r.record.parent]));
+    const regions = keep("regions", (region) => {
+      if (region.parent === undefined) return undefined;
+      if (!regionParents.has(region.parent)) {
+        return `parent: unknown region "${region.parent}"; expected a code listed in regions`;
+      }
+      // Walk up: a cycle would make coverage undefined.
+      const visited = new Set<string>([region.code]);
+      let current: string | undefined = region.parent;
+      while (current !== undefined) {
+        if (visited.has(current)) return `parent: region "${region.code}" is its own ancestor (cycle through "${current}")`;
+        visited.add(current);
+        current = regionParents.get(current);
+      }
+      return undefined;
+    });
+    const knownRegions = new Set(regions.map((r) => r.code));
+
+    const partnerIds = new Set(get("partners").map((p) => p.record.id));
+    const partners = keep("partners", (partner) =>
+      partner.parentId !== undefined && !partnerIds.has(partner.parentId)
+        ? `parentId: unknown partner "${partner.parentId}"; expected an id listed in partners`
+        : undefined,
+    );
+    const knownPartners = new Set(partners.map((p) => p.id));
+    const unknownPartner = (id: string) =>
+      knownPartners.has(id) ? undefined : `partnerId: unknown partner "${id}"; expected an id listed in partners`;
+
+    const territories = keep("territories", (territory) => {
+      if (regionsPresent && !knownRegions.has(territory.region)) {
+        return `region: unknown region "${territory.region}"; expected a code listed in regions`;
+      }
+      if (territory.validFrom !== undefined && territory.validTo !== undefined && territory.validTo < territory.validFrom) {
+        return "validTo: is before validFrom; expected an end at or after the start";
+      }
+      return unknownPartner(territory.partnerId);
+    });
+    const registrations = keep("registrations", (registration) => {
+      if (registration.expiresAt !== undefined && registration.expiresAt < registration.registeredAt) {
+        return "expiresAt: is before registeredAt; expected an end at or after the start";
+      }
+      return unknownPartner(registration.partnerId);
+    });
+    const spanCheck = (span: { validFrom?: number | undefined; validTo?: number | undefined }) =>
+      span.validFrom !== undefined && span.validTo !== undefined && span.validTo < span.validFrom
+        ? "validTo: is before validFrom; expected an end at or after the start"
+        : undefined;
+    const pricePolicies = keep("pricePolicies", spanCheck);
+    const promotions = keep("promotions", spanCheck);
+    const products = keep("products", () => undefined);
+    const customers = keep("customers", () => undefined);
+
+    for (const name of Object.keys(this.counts) as CollectionName[]) {
+      if (name !== "events") this.counts[name].accepted = this.counts[name].read - this.counts[name].rejected;
+    }
+    return { partners, regions, territories, products, pricePolicies, promotions, registrations, customers };
+  }
+}
+
+/** Validates events one at a time: schema, known partner and sku, unique id. */
+export class EventValidator {
+  private readonly partners: ReadonlySet<string>;
+  private readonly skus: ReadonlySet<string> | undefined;
+  private readonly seen = new Set<string>();
+
+  constructor(reference: ReferenceRecords, productsPresent: boolean) {
+    this.partners = new Set(reference.partners.map((p) => p.id));
+    this.skus = productsPresent ? new Set(reference.products.map((p) => p.sku)) : undefined;
+  }
+
+  /** Returns the event, or the reason it is rejected. */
+  validate(raw: RawRecord): { ok: true; event: ChannelEvent } | { ok: false; reason: string } {
+    const parsed = parseRecord("events", raw);
+    if (!parsed.ok) return parsed;
+    const event = parsed.record;
+    if (!this.partners.has(event.partnerId)) {
+      return { ok: false, reason: `partnerId: unknown partner "${event.partnerId}"; expected an id listed in partners` };
+    }
+    if (this.skus && !this.skus.has(event.sku)) {
+      return { ok: false, reason: `sku: unknown product "${event.sku}"; expected a sku listed in products` };
+    }
+    if (this.seen.has(event.id)) return { ok: false, reason: `id: duplicate event id "${event.id}"` };
+    this.seen.add(event.id);
+    return { ok: true, event };
+  }
+}

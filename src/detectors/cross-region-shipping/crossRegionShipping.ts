@@ -1,0 +1,190 @@
+import type { AllocationEvent, ChannelEvent, SaleEvent } from "../../schema/dataset.js";
+import { formatMoney, round } from "../../reference/money.js";
+import type { FindingRef } from "../../findings/types.js";
+import { describeOccurrences, destinationOf, groupKey, isSale, listLabels } from "../shared.js";
+import type { Candidate, Detector, DetectorContext, DetectorRun } from "../types.js";
+
+interface Allocation {
+  readonly partnerId: string;
+  readonly at: number;
+  readonly eventId: string;
+}
+
+function createRun(context: DetectorContext): DetectorRun {
+  const { index } = context;
+  // Lot → its allocations in time order; a sale is traced to the latest allocation at or before it.
+  const lots = new Map<string, Allocation[]>();
+
+  /** A partner restricted by territories: it holds some, and is not the direct channel. */
+  const restricted = (partnerId: string) =>
+    index.partners.get(partnerId)?.channel !== "direct" && index.hasTerritories(partnerId);
+
+  function resolveDestination(event: SaleEvent): string | undefined {
+    const destination = destinationOf(event, context);
+    if (destination === undefined) {
+      context.skip("cross-region-shipping: order/sale with neither ship-to nor a customer region");
+      return undefined;
+    }
+    if (!index.regions.has(destination)) {
+      context.skip("cross-region-shipping: destination region not in regions");
+      return undefined;
+    }
+    return destination;
+  }
+
+  function outOfTerritory(event: SaleEvent, destination: string): Candidate {
+    const product = index.productKey(event.sku);
+    const covering = index.coveringTerritories(event.partnerId, destination, event.occurredAt, product);
+    const holders = index.exclusiveHolders(destination, event.occurredAt, product).filter((t) => t.partnerId !== event.partnerId);
+    const holderIds = [...new Set(holders.map((t) => t.partnerId))].sort();
+    const amount = event.unitPrice * event.quantity;
+    const refs: FindingRef[] = [...covering, ...holders].map((t) => ({ type: "territory", id: t.id }));
+    return {
+      check: "out-of-territory",
+      facts: {
+        check: "out-of-territory",
+        sku: event.sku,
+        category: index.categoryOf(event.sku) ?? null,
+        partnerId: event.partnerId,
+        channel: index.partners.get(event.partnerId)?.channel ?? null,
+        destination,
+        covered: covering.length > 0,
+        exclusiveHolders: holderIds,
+        intoExclusiveTerritory: holderIds.length > 0,
+        quantity: event.quantity,
+        amount: round(amount, 4),
+        currency: event.currency,
+      },
+      groupKey: groupKey(event.partnerId, event.sku, event.currency),
+      partners: [event.partnerId, ...holderIds],
+      eventIds: [event.id],
+      refs,
+      at: event.occurredAt,
+      magnitude: holderIds.length > 0 ? 60 : 30,
+      amount,
+      currency: event.currency,
+    };
+  }
+
+  function lotDiversion(event: SaleEvent, destination: string): Candidate | undefined {
+    if (event.lot === undefined) return undefined;
+    const allocations = lots.get(event.lot);
+    let source: Allocation | undefined;
+    for (const allocation of allocations ?? []) if (allocation.at <= event.occurredAt) source = allocation;
+    if (!source) {
+      context.skip("cross-region-shipping: lot sold before any allocation of it");
+      return undefined;
+    }
+    if (!restricted(source.partnerId)) return undefined;
+    const product = index.productKey(event.sku);
+    const covering = index.coveringTerritories(source.partnerId, destination, event.occurredAt, product);
+    const holders = index
+      .exclusiveHolders(destination, event.occurredAt, product)
+      .filter((t) => t.partnerId !== source.partnerId);
+    const affected = [...new Set([event.partnerId, ...holders.map((t) => t.partnerId)])]
+      .filter((id) => id !== source.partnerId)
+      .sort();
+    const amount = event.unitPrice * event.quantity;
+    return {
+      check: "lot-diversion",
+      facts: {
+        check: "lot-diversion",
+        sku: event.sku,
+        category: index.categoryOf(event.sku) ?? null,
+        lot: event.lot,
+        sourcePartnerId: source.partnerId,
+        sellerPartnerId: event.partnerId,
+        sellerIsSource: event.partnerId === source.partnerId,
+        destination,
+        covered: covering.length > 0,
+        exclusiveHolders: [...new Set(holders.map((t) => t.partnerId))].sort(),
+        quantity: event.quantity,
+        amount: round(amount, 4),
+        currency: event.currency,
+      },
+      groupKey: groupKey(source.partnerId, event.sku, event.currency),
+      partners: [source.partnerId, ...affected],
+      eventIds: [source.eventId, event.id],
+      refs: [{ type: "lot", id: event.lot }, ...holders.map((t): FindingRef => ({ type: "territory", id: t.id }))],
+      at: event.occurredAt,
+      magnitude: holders.length > 0 ? 70 : 40,
+      amount,
+      currency: event.currency,
+    };
+  }
+
+  function allocate(event: AllocationEvent): void {
+    const list = lots.get(event.lot);
+    const allocation = { partnerId: event.partnerId, at: event.occurredAt, eventId: event.id };
+    if (list) list.push(allocation);
+    else lots.set(event.lot, [allocation]);
+  }
+
+  return {
+    start: () => [],
+    onEvent(event: ChannelEvent): Candidate[] {
+      if (event.type === "allocation") {
+        allocate(event);
+        return [];
+      }
+      if (!isSale(event)) return [];
+      const needsOwn = restricted(event.partnerId);
+      const needsLot = event.lot !== undefined && lots.has(event.lot);
+      if (!needsOwn && !needsLot) {
+        if (event.lot !== undefined) context.skip("cross-region-shipping: lot sold before any allocation of it");
+        return [];
+      }
+      const destination = resolveDestination(event);
+      if (destination === undefined) return [];
+      const out: Candidate[] = [];
+      if (needsOwn) out.push(outOfTerritory(event, destination));
+      const lot = lotDiversion(event, destination);
+      if (lot) out.push(lot);
+      return out;
+    },
+  };
+}
+
+/** Cross-region shipping (grey-market diversion): out of the seller's territory, or a lot leaving its allocated territory. */
+export const crossRegionShipping: Detector = {
+  kind: "cross-region-shipping",
+  checks: ["out-of-territory", "lot-diversion"],
+  params: [],
+  facts: [
+    { name: "check", type: "string", description: "`out-of-territory` or `lot-diversion`" },
+    { name: "sku", type: "string", description: "the product" },
+    { name: "category", type: "string", description: "the product's category, or null" },
+    { name: "destination", type: "string", description: "the ship-to region, else the customer's region" },
+    { name: "covered", type: "boolean", description: "a territory of the restricted partner (the seller, or the lot's source) valid then for this product covers the destination" },
+    { name: "exclusiveHolders", type: "string[]", description: "other partners holding the destination exclusively then for this product" },
+    { name: "quantity", type: "number", description: "units sold" },
+    { name: "amount", type: "number", description: "unitPrice × quantity" },
+    { name: "currency", type: "string", description: "the sale's currency" },
+    { name: "partnerId", type: "string", checks: ["out-of-territory"], description: "the selling partner (one with territories, not direct)" },
+    { name: "channel", type: "string", checks: ["out-of-territory"], description: "the selling partner's channel" },
+    { name: "intoExclusiveTerritory", type: "boolean", checks: ["out-of-territory"], description: "the destination is another partner's exclusive territory" },
+    { name: "lot", type: "string", checks: ["lot-diversion"], description: "the lot sold" },
+    { name: "sourcePartnerId", type: "string", checks: ["lot-diversion"], description: "the partner the lot was last allocated to before the sale" },
+    { name: "sellerPartnerId", type: "string", checks: ["lot-diversion"], description: "the partner that sold it" },
+    { name: "sellerIsSource", type: "boolean", checks: ["lot-diversion"], description: "the source sold it itself (then out-of-territory reports it too)" },
+  ],
+  create: createRun,
+  describe(group, context) {
+    const facts = group.worst.facts;
+    const when = describeOccurrences(group.count, group.firstAt, group.lastAt);
+    const holders = (facts.exclusiveHolders as readonly string[]).map((id) => context.partnerLabel(id));
+    const into = holders.length > 0 ? `, into the exclusive territory of ${listLabels(holders)}` : "";
+    const money = formatMoney(group.amount, String(facts.currency));
+    if (group.check === "lot-diversion") {
+      return (
+        `Goods of lot ${String(facts.lot)} allocated to ${context.partnerLabel(String(facts.sourcePartnerId))} were sold ` +
+        `by ${context.partnerLabel(String(facts.sellerPartnerId))} to ${String(facts.destination)}, outside the source's territory${into}, ` +
+        `${when} (${String(facts.sku)}, ${money}).`
+      );
+    }
+    return (
+      `${context.partnerLabel(String(facts.partnerId))} shipped ${String(facts.sku)} to ${String(facts.destination)}, outside its territory${into}, ` +
+      `${when} (${money}).`
+    );
+  },
+};

@@ -1,0 +1,155 @@
+import { differenceInCalendarDays } from "date-fns";
+import { utc } from "@date-fns/utc";
+import type { ChannelEvent, Registration, SaleEvent } from "../../schema/dataset.js";
+import { formatMoney, round } from "../../reference/money.js";
+import { spanContains, spansIntersect } from "../../time.js";
+import { day, describeOccurrences, groupKey, isSale } from "../shared.js";
+import type { Candidate, Detector, DetectorContext, DetectorRun } from "../types.js";
+
+const LIVE_STATUSES: ReadonlySet<Registration["status"]> = new Set(["approved", "pending"]);
+
+function registrationSpan(registration: Registration) {
+  return { from: registration.registeredAt, to: registration.expiresAt };
+}
+
+/** Earlier registration first; equal times by id. */
+function byRegistration(a: Registration, b: Registration): number {
+  return a.registeredAt - b.registeredAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+function createRun(context: DetectorContext): DetectorRun {
+  const { index } = context;
+
+  function duplicates(): Candidate[] {
+    const out: Candidate[] = [];
+    for (const customerId of index.registeredCustomers()) {
+      const live = index.registrationsOf(customerId).filter((r) => LIVE_STATUSES.has(r.status)).sort(byRegistration);
+      for (let i = 0; i < live.length; i++) {
+        for (let j = i + 1; j < live.length; j++) {
+          const earlier = live[i] as Registration;
+          const later = live[j] as Registration;
+          if (earlier.partnerId === later.partnerId) continue;
+          if (!spansIntersect(registrationSpan(earlier), registrationSpan(later))) continue;
+          const overlapEnd = Math.min(earlier.expiresAt ?? Infinity, later.expiresAt ?? Infinity);
+          out.push({
+            check: "duplicate-registration",
+            facts: {
+              check: "duplicate-registration",
+              customerId,
+              partnerId: later.partnerId,
+              earlierPartnerId: earlier.partnerId,
+              status: later.status,
+              earlierStatus: earlier.status,
+              bothApproved: earlier.status === "approved" && later.status === "approved",
+              overlapDays:
+                overlapEnd === Infinity ? null : differenceInCalendarDays(overlapEnd, later.registeredAt, { in: utc }),
+              laterIsDirect: index.partners.get(later.partnerId)?.channel === "direct",
+            },
+            groupKey: groupKey(earlier.id, later.id),
+            partners: [later.partnerId, earlier.partnerId],
+            eventIds: [],
+            refs: [
+              { type: "registration", id: later.id },
+              { type: "registration", id: earlier.id },
+            ],
+            at: later.registeredAt,
+            magnitude: earlier.status === "approved" && later.status === "approved" ? 60 : 30,
+            amount: 0,
+          });
+        }
+      }
+    }
+    return out;
+  }
+
+  function protectedCustomer(event: SaleEvent): Candidate | undefined {
+    if (event.customerId === undefined) return undefined;
+    const owner = index
+      .registrationsOf(event.customerId)
+      .filter((r) => r.status === "approved" && spanContains(registrationSpan(r), event.occurredAt))
+      .sort(byRegistration)[0];
+    if (!owner) return undefined;
+    const amount = event.unitPrice * event.quantity;
+    const sellerChannel = index.partners.get(event.partnerId)?.channel ?? null;
+    const ownerChannel = index.partners.get(owner.partnerId)?.channel ?? null;
+    return {
+      check: "protected-customer",
+      facts: {
+        check: "protected-customer",
+        customerId: event.customerId,
+        sku: event.sku,
+        partnerId: event.partnerId,
+        channel: sellerChannel,
+        ownerPartnerId: owner.partnerId,
+        ownerChannel,
+        protectedByOther: owner.partnerId !== event.partnerId,
+        registrationAgeDays: differenceInCalendarDays(event.occurredAt, owner.registeredAt, { in: utc }),
+        quantity: event.quantity,
+        amount: round(amount, 4),
+        currency: event.currency,
+      },
+      groupKey: groupKey(event.partnerId, event.customerId, event.currency),
+      partners: [event.partnerId, owner.partnerId],
+      eventIds: [event.id],
+      refs: [{ type: "registration", id: owner.id }],
+      at: event.occurredAt,
+      magnitude: 50,
+      amount,
+      currency: event.currency,
+    };
+  }
+
+  return {
+    start: duplicates,
+    onEvent(event: ChannelEvent): Candidate[] {
+      if (!isSale(event)) return [];
+      const candidate = protectedCustomer(event);
+      return candidate ? [candidate] : [];
+    },
+  };
+}
+
+/** Customer poaching: selling to another partner's registered customer, or registering one twice. */
+export const customerPoaching: Detector = {
+  kind: "customer-poaching",
+  checks: ["protected-customer", "duplicate-registration"],
+  params: [],
+  facts: [
+    { name: "check", type: "string", description: "`protected-customer` or `duplicate-registration`" },
+    { name: "customerId", type: "string", description: "the customer" },
+    { name: "partnerId", type: "string", description: "the selling partner, or the partner of the later registration" },
+    { name: "sku", type: "string", checks: ["protected-customer"], description: "the product sold" },
+    { name: "channel", type: "string", checks: ["protected-customer"], description: "the seller's channel" },
+    { name: "ownerPartnerId", type: "string", checks: ["protected-customer"], description: "the partner of the earliest approved registration active at the sale" },
+    { name: "ownerChannel", type: "string", checks: ["protected-customer"], description: "the owner's channel" },
+    { name: "protectedByOther", type: "boolean", checks: ["protected-customer"], description: "the owner is not the seller" },
+    { name: "registrationAgeDays", type: "number", checks: ["protected-customer"], description: "calendar days from the registration to the sale" },
+    { name: "quantity", type: "number", checks: ["protected-customer"], description: "units sold" },
+    { name: "amount", type: "number", checks: ["protected-customer"], description: "unitPrice × quantity" },
+    { name: "currency", type: "string", checks: ["protected-customer"], description: "the sale's currency" },
+    { name: "earlierPartnerId", type: "string", checks: ["duplicate-registration"], description: "the partner of the earlier registration" },
+    { name: "status", type: "string", checks: ["duplicate-registration"], description: "status of the later registration (`approved` or `pending`)" },
+    { name: "earlierStatus", type: "string", checks: ["duplicate-registration"], description: "status of the earlier registration" },
+    { name: "bothApproved", type: "boolean", checks: ["duplicate-registration"], description: "both registrations are approved" },
+    { name: "overlapDays", type: "number", checks: ["duplicate-registration"], description: "calendar days both are live, or null when open-ended" },
+    { name: "laterIsDirect", type: "boolean", checks: ["duplicate-registration"], description: "the later registration belongs to the direct channel" },
+  ],
+  create: createRun,
+  describe(group, context) {
+    const facts = group.worst.facts;
+    const customer = context.index.customers.get(String(facts.customerId));
+    const customerLabel = customer?.name ? `${customer.name} (${customer.id})` : String(facts.customerId);
+    if (group.check === "duplicate-registration") {
+      return (
+        `${context.partnerLabel(String(facts.partnerId))} registered customer ${customerLabel} on ${day(group.firstAt)} (${String(facts.status)}) ` +
+        `while ${context.partnerLabel(String(facts.earlierPartnerId))} already held a live registration (${String(facts.earlierStatus)}); ` +
+        `the earlier registration should win unless the account is reassigned.`
+      );
+    }
+    return (
+      `${context.partnerLabel(String(facts.partnerId))} sold to ${customerLabel}, a customer registered to ` +
+      `${context.partnerLabel(String(facts.ownerPartnerId))}, ${describeOccurrences(group.count, group.firstAt, group.lastAt)} ` +
+      `(${formatMoney(group.amount, String(facts.currency))}).`
+    );
+  },
+};

@@ -1,0 +1,100 @@
+import type { Territory } from "../../schema/dataset.js";
+import { scopesIntersect } from "../../reference/productScope.js";
+import { spansIntersect } from "../../time.js";
+import { day, groupKey } from "../shared.js";
+import type { Candidate, Detector, DetectorContext, DetectorRun } from "../types.js";
+
+function describeScope(territory: Territory): string {
+  const parts = [...(territory.skus ?? []), ...(territory.categories ?? []).map((c) => `category ${c}`)];
+  return parts.length === 0 ? "all products" : parts.join(", ");
+}
+
+/** The later grant first (later start, then larger id): it is the one that broke exclusivity. */
+function laterFirst(a: Territory, b: Territory): [Territory, Territory] {
+  const startA = a.validFrom ?? -Infinity;
+  const startB = b.validFrom ?? -Infinity;
+  if (startA !== startB) return startA > startB ? [a, b] : [b, a];
+  return a.id > b.id ? [a, b] : [b, a];
+}
+
+function createRun(context: DetectorContext): DetectorRun {
+  const { index } = context;
+  function overlaps(): Candidate[] {
+    const exclusive = index.territories.filter((t) => t.exclusive);
+    const out: Candidate[] = [];
+    for (let i = 0; i < exclusive.length; i++) {
+      for (let j = i + 1; j < exclusive.length; j++) {
+        const a = exclusive[i] as Territory;
+        const b = exclusive[j] as Territory;
+        if (a.partnerId === b.partnerId) continue;
+        if (!index.regions.overlap(a.region, b.region)) continue;
+        if (!spansIntersect({ from: a.validFrom, to: a.validTo }, { from: b.validFrom, to: b.validTo })) continue;
+        if (!scopesIntersect(a, b, index.categoryOf)) continue;
+        const [later, earlier] = laterFirst(a, b);
+        const overlapFrom = Math.max(a.validFrom ?? -Infinity, b.validFrom ?? -Infinity);
+        const overlapTo = Math.min(a.validTo ?? Infinity, b.validTo ?? Infinity);
+        const sameRegion = a.region === b.region;
+        out.push({
+          check: "exclusive-overlap",
+          facts: {
+            check: "exclusive-overlap",
+            partnerId: later.partnerId,
+            otherPartnerId: earlier.partnerId,
+            region: later.region,
+            otherRegion: earlier.region,
+            sameRegion,
+            overlapRegion: index.regions.covers(a.region, b.region) ? b.region : a.region,
+            overlapFrom: overlapFrom === -Infinity ? null : new Date(overlapFrom).toISOString(),
+            overlapTo: overlapTo === Infinity ? null : new Date(overlapTo).toISOString(),
+            openEnded: overlapTo === Infinity,
+          },
+          groupKey: groupKey(a.id, b.id),
+          partners: [later.partnerId, earlier.partnerId],
+          eventIds: [],
+          refs: [
+            { type: "territory", id: later.id },
+            { type: "territory", id: earlier.id },
+          ],
+          at: overlapFrom === -Infinity ? 0 : overlapFrom,
+          magnitude: sameRegion ? 80 : 50,
+          amount: 0,
+        });
+      }
+    }
+    return out;
+  }
+  return { start: overlaps, onEvent: () => [] };
+}
+
+/** Territory overlap: exclusive grants of different partners over the same ground, products and time. */
+export const territoryOverlap: Detector = {
+  kind: "territory-overlap",
+  checks: ["exclusive-overlap"],
+  params: [],
+  facts: [
+    { name: "check", type: "string", description: "`exclusive-overlap`" },
+    { name: "partnerId", type: "string", description: "the partner of the later grant" },
+    { name: "otherPartnerId", type: "string", description: "the partner of the earlier grant" },
+    { name: "region", type: "string", description: "the later grant's region" },
+    { name: "otherRegion", type: "string", description: "the earlier grant's region" },
+    { name: "sameRegion", type: "boolean", description: "both grants are for the same region" },
+    { name: "overlapRegion", type: "string", description: "the smaller of the two regions: the ground both claim" },
+    { name: "overlapFrom", type: "string", description: "ISO start of the common span, or null when both are open" },
+    { name: "overlapTo", type: "string", description: "ISO end of the common span, or null when open" },
+    { name: "openEnded", type: "boolean", description: "the common span has no end" },
+  ],
+  create: createRun,
+  describe(group, context) {
+    const facts = group.worst.facts;
+    const [laterRef, earlierRef] = group.worst.refs;
+    const later = context.index.territories.find((t) => t.id === laterRef?.id);
+    const earlier = context.index.territories.find((t) => t.id === earlierRef?.id);
+    const since = facts.overlapFrom === null ? "with no start date" : `from ${day(group.firstAt)}`;
+    const until = facts.overlapTo === null ? "" : ` until ${String(facts.overlapTo).slice(0, 10)}`;
+    return (
+      `${context.partnerLabel(String(facts.partnerId))} was granted ${String(facts.region)} exclusively (${later?.id ?? "?"}, ${later ? describeScope(later) : ""}) ` +
+      `while ${context.partnerLabel(String(facts.otherPartnerId))} holds ${String(facts.otherRegion)} exclusively (${earlier?.id ?? "?"}, ${earlier ? describeScope(earlier) : ""}); ` +
+      `both claim ${String(facts.overlapRegion)} ${since}${until}.`
+    );
+  },
+};

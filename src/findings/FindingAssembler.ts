@@ -1,0 +1,155 @@
+import { addDays } from "date-fns";
+import { utc } from "@date-fns/utc";
+import type { Candidate, Detector, DetectorContext } from "../detectors/types.js";
+import type { Rule } from "../rules/types.js";
+import { formatIsoTime } from "../time.js";
+import { round } from "../reference/money.js";
+import { findingId } from "./findingId.js";
+import { scoreFinding } from "./scoreFinding.js";
+import type { Finding, FindingRef } from "./types.js";
+
+interface OpenGroup {
+  readonly rule: Rule;
+  readonly detector: Detector;
+  readonly context: DetectorContext;
+  readonly key: string;
+  readonly firstAt: number;
+  /** Later candidates join while they come before this instant. */
+  closesAt: number;
+  lastAt: number;
+  count: number;
+  worst: Candidate;
+  amount: number;
+  readonly offenders: string[];
+  readonly affected: Set<string>;
+  readonly eventIds: string[];
+  readonly eventSet: Set<string>;
+  eventTotal: number;
+  readonly refs: Map<string, FindingRef>;
+}
+
+function compareRefs(a: FindingRef, b: FindingRef): number {
+  return a.type < b.type ? -1 : a.type > b.type ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * Groups candidates that fired a rule into findings: one open finding per (rule, key) that keeps
+ * growing while violations keep coming, and closes once the key has been quiet for the rule's
+ * `groupGapDays`. Closed findings are final: a stream can emit them at once.
+ */
+export class FindingAssembler {
+  private readonly open = new Map<string, OpenGroup>();
+
+  constructor(private readonly maxEvidence: number) {}
+
+  /** Adds a candidate that fired `rule`; returns the finding it closed, if it starts a new group. */
+  add(rule: Rule, detector: Detector, context: DetectorContext, candidate: Candidate): Finding[] {
+    const slot = JSON.stringify([rule.id, candidate.groupKey]);
+    const closed: Finding[] = [];
+    let group = this.open.get(slot);
+    if (group && candidate.at >= group.closesAt) {
+      closed.push(this.finish(group));
+      this.open.delete(slot);
+      group = undefined;
+    }
+    if (!group) {
+      group = {
+        rule,
+        detector,
+        context,
+        key: candidate.groupKey,
+        firstAt: candidate.at,
+        closesAt: candidate.at,
+        lastAt: candidate.at,
+        count: 0,
+        worst: candidate,
+        amount: 0,
+        offenders: [],
+        affected: new Set(),
+        eventIds: [],
+        eventSet: new Set(),
+        eventTotal: 0,
+        refs: new Map(),
+      };
+      this.open.set(slot, group);
+    }
+    group.count++;
+    group.lastAt = Math.max(group.lastAt, candidate.at);
+    group.closesAt = addDays(group.lastAt, rule.params.groupGapDays ?? 30, { in: utc }).getTime();
+    if (candidate.magnitude > group.worst.magnitude) group.worst = candidate;
+    group.amount += candidate.amount;
+    const [offender, ...affected] = candidate.partners;
+    if (offender !== undefined && !group.offenders.includes(offender)) group.offenders.push(offender);
+    for (const id of affected) group.affected.add(id);
+    for (const id of candidate.eventIds) {
+      if (group.eventSet.has(id)) continue;
+      group.eventTotal++;
+      if (group.eventIds.length < this.maxEvidence) {
+        group.eventIds.push(id);
+        group.eventSet.add(id);
+      }
+    }
+    for (const ref of candidate.refs) group.refs.set(`${ref.type}\u0000${ref.id}`, ref);
+    return closed;
+  }
+
+  /** Closes every group that no candidate at or after `watermark` could join. */
+  closeBefore(watermark: number): Finding[] {
+    const closed: Finding[] = [];
+    for (const [slot, group] of this.open) {
+      if (group.closesAt <= watermark) {
+        closed.push(this.finish(group));
+        this.open.delete(slot);
+      }
+    }
+    return closed;
+  }
+
+  /** Closes every open group (the input has ended). */
+  closeAll(): Finding[] {
+    const closed = [...this.open.values()].map((group) => this.finish(group));
+    this.open.clear();
+    return closed;
+  }
+
+  get openCount(): number {
+    return this.open.size;
+  }
+
+  private finish(group: OpenGroup): Finding {
+    const { rule, detector, context } = group;
+    const affected = [...group.affected].filter((id) => !group.offenders.includes(id)).sort();
+    const partners = [...group.offenders, ...affected];
+    const { score, parts } = scoreFinding(rule.severity, group.worst.magnitude, group.amount, group.count);
+    const message = detector.describe(
+      {
+        check: group.worst.check,
+        worst: group.worst,
+        count: group.count,
+        firstAt: group.firstAt,
+        lastAt: group.lastAt,
+        amount: group.amount,
+        partners,
+      },
+      context,
+    );
+    return {
+      id: findingId(rule.id, rule.kind, group.key, group.firstAt),
+      rank: 0,
+      score,
+      severity: rule.severity,
+      kind: rule.kind,
+      ruleId: rule.id,
+      title: rule.title,
+      message,
+      ...(rule.remediation !== undefined ? { remediation: rule.remediation } : {}),
+      partners,
+      eventIds: [...group.eventIds].sort(),
+      refs: [...group.refs.values()].sort(compareRefs),
+      count: group.count,
+      firstSeen: formatIsoTime(group.firstAt),
+      lastSeen: formatIsoTime(group.lastAt),
+      facts: { ...group.worst.facts, totalAmount: round(group.amount, 2), score: { ...parts } },
+    };
+  }
+}

@@ -1,0 +1,66 @@
+import { createReadStream } from "node:fs";
+import { StringDecoder } from "node:string_decoder";
+
+/** One line of a text stream, numbered from 1, or a line that was too long to keep. */
+export type TextLine =
+  | { readonly line: number; readonly text: string }
+  | { readonly line: number; readonly tooLong: true };
+
+/**
+ * Splits a byte stream into lines (LF or CRLF), dropping a leading BOM. A line longer than
+ * `maxLineBytes` is not buffered: it is reported as too long and skipped up to its end.
+ */
+export async function* splitLines(
+  chunks: AsyncIterable<Buffer | string>,
+  maxLineBytes: number,
+): AsyncGenerator<TextLine> {
+  const decoder = new StringDecoder("utf8");
+  let pending = "";
+  let skipping = false;
+  let lineNumber = 1;
+  let first = true;
+  const emit = (text: string): TextLine => {
+    let clean = text.endsWith("\r") ? text.slice(0, -1) : text;
+    if (first) {
+      first = false;
+      if (clean.charCodeAt(0) === 0xfeff) clean = clean.slice(1);
+    }
+    if (clean.length * 4 > maxLineBytes && Buffer.byteLength(clean) > maxLineBytes) {
+      return { line: lineNumber, tooLong: true };
+    }
+    return { line: lineNumber, text: clean };
+  };
+  for await (const chunk of chunks) {
+    const text = typeof chunk === "string" ? chunk : decoder.write(chunk);
+    let start = 0;
+    for (;;) {
+      const newline = text.indexOf("\n", start);
+      if (newline === -1) break;
+      if (skipping) {
+        skipping = false;
+        first = false;
+      } else {
+        yield emit(pending + text.slice(start, newline));
+      }
+      pending = "";
+      lineNumber++;
+      start = newline + 1;
+    }
+    if (!skipping) {
+      pending += text.slice(start);
+      // Characters are at most 4 bytes; the exact byte length is only computed near the limit.
+      if (pending.length * 4 > maxLineBytes && Buffer.byteLength(pending) > maxLineBytes) {
+        yield { line: lineNumber, tooLong: true };
+        pending = "";
+        skipping = true;
+      }
+    }
+  }
+  const rest = pending + decoder.end();
+  if (!skipping && rest !== "") yield emit(rest);
+}
+
+/** Lines of a file, read as a stream. */
+export function readFileLines(path: string, maxLineBytes: number): AsyncGenerator<TextLine> {
+  return splitLines(createReadStream(path, { highWaterMark: 1 << 16 }), maxLineBytes);
+}

@@ -1,0 +1,146 @@
+import { readFile, stat } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { parse as parseCsv, type CsvError } from "csv-parse";
+import { DatasetError, LimitError } from "../errors.js";
+import { csvRowToRecord } from "../schema/csvShape.js";
+import type { CollectionName } from "../schema/dataset.js";
+import type { CollectionFile } from "./sources.js";
+import { readFileLines, splitLines } from "./lines.js";
+
+/** Where a record came from: a file and its line (NDJSON, CSV) or its index in a JSON array. */
+export interface RecordOrigin {
+  readonly file: string;
+  readonly line?: number;
+  readonly index?: number;
+}
+
+/** One record as read, before validation, or a record that could not even be parsed. */
+export type RawRecord =
+  | { readonly origin: RecordOrigin; readonly value: unknown }
+  | { readonly origin: RecordOrigin; readonly error: string };
+
+/** Limits that keep reading bounded whatever the input. */
+export interface ReadLimits {
+  /** Longest NDJSON line or CSV record, in bytes; longer ones are rejected. */
+  readonly maxRecordBytes: number;
+  /** Largest JSON (array) file read whole, in bytes. */
+  readonly maxJsonFileBytes: number;
+}
+
+export const DEFAULT_READ_LIMITS: ReadLimits = {
+  maxRecordBytes: 1 << 20,
+  maxJsonFileBytes: 256 << 20,
+};
+
+/** Parses NDJSON lines; blank lines are skipped, a line that is not JSON becomes a parse error. */
+export async function* parseNdjsonLines(
+  lines: AsyncIterable<import("./lines.js").TextLine>,
+  file: string,
+  limits: ReadLimits,
+): AsyncGenerator<RawRecord> {
+  for await (const item of lines) {
+    const origin = { file, line: item.line };
+    if ("tooLong" in item) {
+      yield { origin, error: `line is longer than maxRecordBytes (${limits.maxRecordBytes} bytes)` };
+      continue;
+    }
+    if (item.text.trim() === "") continue;
+    try {
+      yield { origin, value: JSON.parse(item.text) };
+    } catch (error) {
+      yield { origin, error: `not valid JSON (${(error as Error).message})` };
+    }
+  }
+}
+
+/** NDJSON records of any byte or string stream, e.g. stdin. */
+export function readNdjsonStream(
+  chunks: AsyncIterable<Buffer | string>,
+  file: string,
+  limits: ReadLimits = DEFAULT_READ_LIMITS,
+): AsyncGenerator<RawRecord> {
+  return parseNdjsonLines(splitLines(chunks, limits.maxRecordBytes), file, limits);
+}
+
+async function* readJsonArray(source: CollectionFile, limits: ReadLimits): AsyncGenerator<RawRecord> {
+  const size = (await stat(source.path)).size;
+  if (size > limits.maxJsonFileBytes) {
+    throw new LimitError(
+      "maxJsonFileBytes",
+      `${source.name}: the JSON file is ${size} bytes, over maxJsonFileBytes (${limits.maxJsonFileBytes}); split it or write it as NDJSON, which is read line by line`,
+    );
+  }
+  let text = await readFile(source.path, "utf8");
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    throw new DatasetError(source.name, `not valid JSON (${(error as Error).message}); expected an array of records`, {
+      cause: error,
+    });
+  }
+  if (!Array.isArray(parsed)) {
+    throw new DatasetError(source.name, `expected a JSON array of records, got ${parsed === null ? "null" : typeof parsed}`);
+  }
+  for (let index = 0; index < parsed.length; index++) {
+    yield { origin: { file: source.name, index }, value: parsed[index] };
+  }
+}
+
+async function* readCsv(source: CollectionFile, collection: CollectionName, limits: ReadLimits): AsyncGenerator<RawRecord> {
+  const skipped: RawRecord[] = [];
+  const parser = createReadStream(source.path).pipe(
+    parseCsv({
+      bom: true,
+      info: true,
+      columns: false,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      max_record_size: limits.maxRecordBytes,
+      skip_records_with_error: true,
+      on_skip: (error: CsvError | undefined) => {
+        if (error) {
+          const line = (error as CsvError & { lines?: number }).lines;
+          skipped.push({ origin: { file: source.name, ...(line ? { line } : {}) }, error: `CSV: ${error.message}` });
+        }
+      },
+    } as import("csv-parse").Options),
+  );
+  let header: string[] | undefined;
+  try {
+    for await (const item of parser as AsyncIterable<{ info: { lines: number }; record: string[] }>) {
+      while (skipped.length > 0) yield skipped.shift() as RawRecord;
+      const { info, record } = item;
+      if (!header) {
+        header = record.map((cell) => cell.trim());
+        continue;
+      }
+      const origin = { file: source.name, line: info.lines };
+      if (record.length !== header.length) {
+        yield { origin, error: `CSV row has ${record.length} cells; expected ${header.length}, one per header column` };
+        continue;
+      }
+      const row: Record<string, string> = Object.create(null);
+      header.forEach((name, i) => {
+        row[name] = record[i] as string;
+      });
+      yield { origin, value: csvRowToRecord(collection, row) };
+    }
+  } catch (error) {
+    throw new DatasetError(source.name, `cannot read CSV (${(error as Error).message})`, { cause: error });
+  }
+  while (skipped.length > 0) yield skipped.shift() as RawRecord;
+}
+
+/** Reads the records of one collection file, whatever its format, as a stream where the format allows. */
+export function readCollectionFile(source: CollectionFile, limits: ReadLimits = DEFAULT_READ_LIMITS): AsyncGenerator<RawRecord> {
+  switch (source.format) {
+    case "ndjson":
+      return parseNdjsonLines(readFileLines(source.path, limits.maxRecordBytes), source.name, limits);
+    case "csv":
+      return readCsv(source, source.collection, limits);
+    case "json":
+      return readJsonArray(source, limits);
+  }
+}

@@ -1,0 +1,36 @@
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { RuleSetError } from "../errors.js";
+import { readRuleFiles } from "../io/readRuleFiles.js";
+import type { RuleSet } from "./types.js";
+import { validateRuleDocuments } from "./validateRules.js";
+
+/** The folder of the rules shipped with the package (`rules/` at the package root). */
+export function shippedRulesPath(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "rules"))) return join(dir, "rules");
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error("channel-conflict: cannot find the shipped rules/ folder beside package.json");
+    dir = parent;
+  }
+}
+
+/**
+ * Loads and validates rules: rule files or folders (JSON or YAML, one rule or a list each), rule
+ * objects in memory, or — with no argument — the shipped rules. A rule set with any problem is
+ * refused whole with a `RuleSetError` listing every problem by file and path.
+ * @example
+ * const rules = await loadRules(["rules/", "my-rules.yaml"]);
+ */
+export async function loadRules(source?: string | readonly string[] | { readonly rules: readonly unknown[] }): Promise<RuleSet> {
+  let documents;
+  if (source === undefined) documents = await readRuleFiles([shippedRulesPath()]);
+  else if (typeof source === "string") documents = await readRuleFiles([source]);
+  else if (Array.isArray(source)) documents = await readRuleFiles(source as readonly string[]);
+  else documents = [{ file: "(rules)", document: [...(source as { rules: readonly unknown[] }).rules] }];
+  const { rules, problems } = validateRuleDocuments(documents);
+  if (problems.length > 0) throw new RuleSetError(problems);
+  return { rules };
+}

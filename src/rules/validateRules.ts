@@ -1,0 +1,210 @@
+import { DETECTORS } from "../detectors/registry.js";
+import type { RuleProblem } from "../errors.js";
+import { CONFLICT_KINDS, type ConflictKind } from "../findings/types.js";
+import { KNOWN_OPERATORS, OPERATOR_DECORATORS } from "../engine/operators/index.js";
+import { SAFE_PATH_PATTERN } from "../engine/pathResolver.js";
+import { factConditionSchema, ruleSchema } from "../schema/rules.js";
+import { formatIssues, formatPath } from "../schema/formatIssues.js";
+import type { Condition, Rule } from "./types.js";
+
+/** Parameters every rule has, whatever its kind. */
+export const GROUPING_PARAMS = [
+  {
+    name: "groupGapDays",
+    default: 30,
+    min: 0,
+    description: "repeated violations of a rule on one key join one finding until the key has been quiet this many days",
+  },
+] as const;
+
+const MAX_CONDITION_DEPTH = 32;
+const MAX_CONDITIONS = 1000;
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** The fact names a kind documents. */
+export function factsOf(kind: ConflictKind): ReadonlySet<string> {
+  return new Set(DETECTORS[kind].facts.map((fact) => fact.name));
+}
+
+function checkOperator(operator: string): string | undefined {
+  const parts = operator.split(":");
+  const base = parts[parts.length - 1] as string;
+  const decorators = parts.slice(0, -1);
+  const badDecorator = decorators.find((d) => !OPERATOR_DECORATORS.includes(d));
+  if (badDecorator !== undefined) {
+    return `unknown operator decorator "${badDecorator}"; expected one of ${OPERATOR_DECORATORS.join(", ")}`;
+  }
+  if (!KNOWN_OPERATORS.includes(base)) return `unknown operator "${base}"; expected one of ${KNOWN_OPERATORS.join(", ")}`;
+  return undefined;
+}
+
+interface ConditionContext {
+  readonly facts: ReadonlySet<string>;
+  readonly kind: string;
+  readonly problems: string[][];
+  count: number;
+}
+
+function checkCondition(node: unknown, path: (string | number)[], context: ConditionContext, depth: number): void {
+  const report = (at: (string | number)[], message: string) => context.problems.push([formatPath(at), message]);
+  if (++context.count > MAX_CONDITIONS) {
+    if (context.count === MAX_CONDITIONS + 1) report(path, `more than ${MAX_CONDITIONS} conditions in one rule`);
+    return;
+  }
+  if (depth > MAX_CONDITION_DEPTH) {
+    report(path, `conditions nest deeper than ${MAX_CONDITION_DEPTH} levels`);
+    return;
+  }
+  if (!isObject(node)) {
+    report(path, `expected a condition object (all, any, not, or fact/operator/value), got ${Array.isArray(node) ? "an array" : typeof node}`);
+    return;
+  }
+  const booleans = ["all", "any", "not"].filter((key) => Object.hasOwn(node, key));
+  if (Object.hasOwn(node, "condition")) {
+    report([...path, "condition"], "named condition references are not supported; write the conditions inline");
+    return;
+  }
+  if (booleans.length > 1) {
+    report(path, `has ${booleans.join(" and ")}; expected exactly one of all, any, not`);
+    return;
+  }
+  const booleanKey = booleans[0];
+  if (booleanKey !== undefined) {
+    const extra = Object.keys(node).filter((key) => key !== booleanKey && key !== "name" && key !== "priority");
+    if (extra.length > 0) report([...path, extra[0] as string], `unexpected key beside "${booleanKey}"`);
+    const inner = node[booleanKey];
+    if (booleanKey === "not") {
+      checkCondition(inner, [...path, "not"], context, depth + 1);
+    } else if (!Array.isArray(inner)) {
+      report([...path, booleanKey], `expected an array of conditions, got ${typeof inner}`);
+    } else if (inner.length === 0) {
+      report([...path, booleanKey], "must hold at least one condition");
+    } else {
+      inner.forEach((child, i) => checkCondition(child, [...path, booleanKey, i], context, depth + 1));
+    }
+    return;
+  }
+  if (depth === 0) {
+    report(path, 'the root must be "all", "any" or "not"');
+    return;
+  }
+  const parsed = factConditionSchema.safeParse(node, { reportInput: true });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) context.problems.push([formatPath([...path, ...(issue.path as (string | number)[])]), formatIssues([issue]).replace(/^[^:]*: /, "")]);
+    return;
+  }
+  const leaf = parsed.data;
+  if (!Object.hasOwn(node, "value")) report([...path, "value"], "is missing; expected the value to compare the fact with");
+  if (!context.facts.has(leaf.fact)) {
+    report([...path, "fact"], `unknown fact "${leaf.fact}" for kind ${context.kind}; expected one of ${[...context.facts].sort().join(", ")}`);
+  }
+  const operatorProblem = checkOperator(leaf.operator);
+  if (operatorProblem) report([...path, "operator"], operatorProblem);
+  if (leaf.path !== undefined && !SAFE_PATH_PATTERN.test(leaf.path)) {
+    report([...path, "path"], `unsupported path "${leaf.path}"; expected a plain path such as $.field or $.list[0] (no filters or expressions)`);
+  }
+  if (isObject(leaf.value) && Object.hasOwn(leaf.value, "fact")) {
+    const other = leaf.value.fact;
+    if (typeof other !== "string" || !context.facts.has(other)) {
+      report([...path, "value", "fact"], `unknown fact ${JSON.stringify(other)} for kind ${context.kind}`);
+    }
+  }
+}
+
+/** A rule that validated, or the problems that stop it, each with a path inside the rule. */
+export type RuleCheck = { ok: true; rule: Rule } | { ok: false; problems: Array<{ path: string; message: string }> };
+
+/** Validates one rule: its shape with zod, its conditions against json-rules-engine's syntax and its kind's facts. */
+export function validateRule(input: unknown, file: string): RuleCheck {
+  const problems: Array<{ path: string; message: string }> = [];
+  const parsed = ruleSchema.safeParse(input, { reportInput: true });
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      problems.push({ path: formatPath(issue.path), message: formatIssues([issue]).replace(/^[^:]*: /, "") });
+    }
+  }
+  const kind = isObject(input) && CONFLICT_KINDS.includes(input.kind as ConflictKind) ? (input.kind as ConflictKind) : undefined;
+  if (kind && isObject(input) && Object.hasOwn(input, "conditions")) {
+    const context: ConditionContext = { facts: factsOf(kind), kind, problems: [], count: 0 };
+    checkCondition(input.conditions, ["conditions"], context, 0);
+    for (const [path, message] of context.problems) problems.push({ path: path as string, message: message as string });
+  } else if (isObject(input) && !Object.hasOwn(input, "conditions")) {
+    problems.push({ path: "conditions", message: "is missing; expected json-rules-engine conditions (all, any or not)" });
+  }
+  let params: Record<string, number> = {};
+  if (kind && parsed.success) {
+    const docs = [...DETECTORS[kind].params, ...GROUPING_PARAMS];
+    for (const name of Object.keys(parsed.data.params)) {
+      const doc = docs.find((d) => d.name === name);
+      const value = parsed.data.params[name] as number;
+      if (!doc) {
+        problems.push({
+          path: `params.${name}`,
+          message: `unknown parameter for kind ${kind}; expected one of ${docs.map((d) => d.name).join(", ")}`,
+        });
+      } else if (value < doc.min) {
+        problems.push({ path: `params.${name}`, message: `must be at least ${doc.min}, got ${value}` });
+      }
+    }
+    params = Object.fromEntries(docs.map((d) => [d.name, parsed.data.params[d.name] ?? d.default]));
+  }
+  if (problems.length > 0 || !parsed.success) return { ok: false, problems };
+  const data = parsed.data;
+  return {
+    ok: true,
+    rule: {
+      id: data.id,
+      kind: data.kind,
+      severity: data.severity,
+      title: data.title,
+      ...(data.description !== undefined ? { description: data.description } : {}),
+      ...(data.remediation !== undefined ? { remediation: data.remediation } : {}),
+      ...(data.tags !== undefined ? { tags: data.tags } : {}),
+      enabled: data.enabled,
+      params,
+      conditions: data.conditions as Condition,
+      ...(data.tests !== undefined ? { tests: data.tests } : {}),
+      file,
+    },
+  };
+}
+
+/** Validates every rule of every document; collects every problem, with file and path. */
+export function validateRuleDocuments(
+  documents: ReadonlyArray<{ file: string; document?: unknown; error?: string }>,
+): { rules: Rule[]; problems: RuleProblem[] } {
+  const rules: Rule[] = [];
+  const problems: RuleProblem[] = [];
+  const firstFile = new Map<string, string>();
+  for (const doc of documents) {
+    if (doc.error !== undefined) {
+      problems.push({ file: doc.file, path: "(file)", message: doc.error });
+      continue;
+    }
+    const items = Array.isArray(doc.document) ? doc.document : [doc.document];
+    if (Array.isArray(doc.document) && doc.document.length === 0) {
+      problems.push({ file: doc.file, path: "(file)", message: "holds no rules; expected a rule or a list of rules" });
+    }
+    items.forEach((item, i) => {
+      const prefix = Array.isArray(doc.document) ? `[${i}]` : "";
+      const result = validateRule(item, doc.file);
+      if (!result.ok) {
+        for (const p of result.problems) {
+          problems.push({ file: doc.file, path: prefix === "" ? p.path : p.path.startsWith("[") ? `${prefix}${p.path}` : `${prefix}.${p.path}`, message: p.message });
+        }
+        return;
+      }
+      const seen = firstFile.get(result.rule.id);
+      if (seen !== undefined) {
+        problems.push({ file: doc.file, path: `${prefix}${prefix ? "." : ""}id`, message: `duplicate rule id "${result.rule.id}", first defined in ${seen}` });
+        return;
+      }
+      firstFile.set(result.rule.id, doc.file);
+      rules.push(result.rule);
+    });
+  }
+  return { rules, problems };
+}

@@ -1,0 +1,101 @@
+import { openDataset, type DatasetSource } from "../dataset/loadDataset.js";
+import { rejectionOf, type Rejection } from "../dataset/types.js";
+import { OptionsError } from "../errors.js";
+import { rankFindings } from "../findings/rankFindings.js";
+import { CONFLICT_KINDS, SEVERITIES, type Finding } from "../findings/types.js";
+import { loadRules } from "../rules/loadRules.js";
+import type { RuleSet } from "../rules/types.js";
+import type { ChannelEvent } from "../schema/dataset.js";
+import { formatIssues } from "../schema/formatIssues.js";
+import { scanOptionsSchema } from "../schema/options.js";
+import type { ScanReport, ScanSummary } from "./report.js";
+import { compareEvents, Scanner } from "./Scanner.js";
+
+/** Options of `scan`. */
+export interface ScanOptions {
+  /** The rules to run; the shipped rules when absent. */
+  readonly rules?: RuleSet;
+  /** At most this many evidence event ids per finding (≥ 50, default 50); `count` stays the total. */
+  readonly maxEvidence?: number;
+  /** Longest NDJSON line or CSV record in bytes (default 1 MiB); longer ones are rejected. */
+  readonly maxRecordBytes?: number;
+  /** Largest JSON array file read whole, in bytes (default 256 MiB). */
+  readonly maxJsonFileBytes?: number;
+  /** Most findings open at once before the scan stops with a LimitError (default 1,000,000). */
+  readonly maxOpenFindings?: number;
+}
+
+export function parseOptions<T extends object>(options: T | undefined) {
+  const parsed = scanOptionsSchema.safeParse(options ?? {}, { reportInput: true });
+  if (!parsed.success) throw new OptionsError(`options: ${formatIssues(parsed.error.issues)}`);
+  const rules = (options as { rules?: unknown } | undefined)?.rules;
+  if (rules !== undefined && !(typeof rules === "object" && rules !== null && Array.isArray((rules as RuleSet).rules))) {
+    throw new OptionsError("options.rules: expected a rule set from loadRules()");
+  }
+  return parsed.data;
+}
+
+function sortRejections(rejected: Rejection[]): Rejection[] {
+  return rejected.sort(
+    (a, b) =>
+      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
+      (a.line ?? -1) - (b.line ?? -1) ||
+      (a.index ?? -1) - (b.index ?? -1),
+  );
+}
+
+export function summarize(
+  findings: ReadonlyArray<Pick<Finding, "severity" | "kind">>,
+  base: Pick<ScanSummary, "events" | "rejected" | "skipped" | "records">,
+): ScanSummary {
+  const bySeverity: Record<string, number> = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
+  const byKind: Record<string, number> = Object.fromEntries(CONFLICT_KINDS.map((k) => [k, 0]));
+  for (const finding of findings) {
+    bySeverity[finding.severity] = (bySeverity[finding.severity] ?? 0) + 1;
+    byKind[finding.kind] = (byKind[finding.kind] ?? 0) + 1;
+  }
+  return { events: base.events, rejected: base.rejected, findings: findings.length, bySeverity, byKind, skipped: base.skipped, records: base.records };
+}
+
+/**
+ * Scans a dataset — a folder or in-memory collections — with the shipped rules or `options.rules`,
+ * and returns ranked findings, a summary and every rejected record. The result does not depend on the
+ * order of files or records, nor on the machine's time zone.
+ * @example
+ * const report = await scan("fixtures/demo");
+ * for (const finding of report.findings) console.log(finding.rank, finding.message);
+ */
+export async function scan(dataset: DatasetSource, options?: ScanOptions): Promise<ScanReport> {
+  const parsed = parseOptions(options);
+  const rules = options?.rules ?? (await loadRules());
+  const opened = await openDataset(dataset, parsed);
+  const events: ChannelEvent[] = [];
+  const counts = opened.counts.events;
+  for await (const raw of opened.rawEvents()) {
+    counts.read++;
+    const result = opened.validator.validate(raw);
+    if (result.ok) {
+      counts.accepted++;
+      events.push(result.event);
+    } else {
+      counts.rejected++;
+      opened.rejected.push(rejectionOf(raw.origin, result.reason));
+    }
+  }
+  events.sort(compareEvents);
+  const scanner = new Scanner(opened.reference, opened.present, rules.rules, parsed);
+  const findings: Finding[] = await scanner.start();
+  for (const event of events) findings.push(...(await scanner.push(event)));
+  findings.push(...scanner.finish());
+  const ranked = rankFindings(findings);
+  return {
+    findings: ranked,
+    summary: summarize(ranked, {
+      events: counts.accepted,
+      rejected: counts.rejected,
+      skipped: scanner.skippedSummary(),
+      records: opened.counts,
+    }),
+    rejected: sortRejections(opened.rejected),
+  };
+}

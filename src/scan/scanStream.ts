@@ -1,0 +1,124 @@
+import { openDataset, type DatasetSource } from "../dataset/loadDataset.js";
+import { rejectionOf, type Rejection } from "../dataset/types.js";
+import { OptionsError } from "../errors.js";
+import type { Finding } from "../findings/types.js";
+import type { RawRecord } from "../io/readRecords.js";
+import { loadRules } from "../rules/loadRules.js";
+import type { ChannelEvent } from "../schema/dataset.js";
+import { formatIsoTime } from "../time.js";
+import type { ScanSummary } from "./report.js";
+import { parseOptions, summarize, type ScanOptions } from "./scan.js";
+import { compareEvents, Scanner } from "./Scanner.js";
+
+/** Options of `scanStream`. */
+export interface ScanStreamOptions extends ScanOptions {
+  /** The reference data: a dataset folder or in-memory collections (its events, if any, are ignored). */
+  readonly reference: DatasetSource;
+  /** Called with every rejected event (bad record, unknown partner, duplicate, out of time order). */
+  readonly onRejected?: (rejection: Rejection) => void;
+  /** Name used for rejections' `file` (default `stream`). */
+  readonly sourceName?: string;
+}
+
+/** Wraps plain event objects as raw records numbered by their position (1-based line). */
+async function* numbered(events: AsyncIterable<unknown> | Iterable<unknown>, file: string): AsyncGenerator<RawRecord> {
+  let line = 0;
+  for await (const value of events as AsyncIterable<unknown>) {
+    line++;
+    if (isRawRecord(value)) yield value;
+    else yield { origin: { file, line }, value };
+  }
+}
+
+const RAW = Symbol.for("channel-conflict.raw-record");
+
+/** Marks records that carry their own origin (the CLI's NDJSON reader), so line numbers are kept. */
+export function markRaw(record: RawRecord): RawRecord {
+  return Object.defineProperty(record, RAW, { value: true, enumerable: false });
+}
+
+function isRawRecord(value: unknown): value is RawRecord {
+  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[RAW] === true;
+}
+
+/**
+ * Scans a stream of events in time order against reference data and yields each finding as soon as it
+ * is final, holding state only for open windows and open findings — memory does not grow with the
+ * stream's length. Events of one instant are buffered and ordered as a batch scan orders them, so a
+ * stream gives the same findings as `scan` on the same input (`rank` is 0: a stream cannot rank).
+ * The generator's return value is the summary.
+ * @example
+ * for await (const finding of scanStream(readEvents(), { reference: "fixtures/demo" })) send(finding);
+ */
+export async function* scanStream(
+  events: AsyncIterable<unknown> | Iterable<unknown>,
+  options: ScanStreamOptions,
+): AsyncGenerator<Finding, ScanSummary, undefined> {
+  if (!options || options.reference === undefined) {
+    throw new OptionsError("options.reference: expected a dataset folder or in-memory collections for the reference data");
+  }
+  const parsed = parseOptions(options);
+  const rules = options.rules ?? (await loadRules());
+  const opened = await openDataset(options.reference, parsed);
+  const scanner = new Scanner(opened.reference, opened.present, rules.rules, parsed);
+  const counts = opened.counts.events;
+  const emitted: Array<Pick<Finding, "severity" | "kind">> = [];
+  const reject = (rejection: Rejection) => {
+    counts.rejected++;
+    options.onRejected?.(rejection);
+  };
+  for (const finding of await scanner.start()) {
+    emitted.push(finding);
+    yield finding;
+  }
+  let pending: ChannelEvent[] = [];
+  let watermark = -Infinity;
+  async function* flush(): AsyncGenerator<Finding> {
+    pending.sort(compareEvents);
+    const batch = pending;
+    pending = [];
+    for (const event of batch) yield* await scanner.push(event);
+  }
+  for await (const raw of numbered(events, options.sourceName ?? "stream")) {
+    counts.read++;
+    const result = opened.validator.validate(raw);
+    if (!result.ok) {
+      reject(rejectionOf(raw.origin, result.reason));
+      continue;
+    }
+    const event = result.event;
+    if (event.occurredAt < watermark) {
+      reject(
+        rejectionOf(
+          raw.origin,
+          `occurredAt: ${formatIsoTime(event.occurredAt)} is earlier than an event already read (${formatIsoTime(watermark)}); a stream must be in time order`,
+        ),
+      );
+      continue;
+    }
+    counts.accepted++;
+    if (event.occurredAt > watermark) {
+      for await (const finding of flush()) {
+        emitted.push(finding);
+        yield finding;
+      }
+      watermark = event.occurredAt;
+    }
+    pending.push(event);
+  }
+  for await (const finding of flush()) {
+    emitted.push(finding);
+    yield finding;
+  }
+  const rest = scanner.finish();
+  for (const finding of rest) {
+    emitted.push(finding);
+    yield finding;
+  }
+  return summarize(emitted, {
+    events: counts.accepted,
+    rejected: counts.rejected,
+    skipped: scanner.skippedSummary(),
+    records: opened.counts,
+  });
+}

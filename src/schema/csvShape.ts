@@ -1,0 +1,105 @@
+import type { z } from "zod";
+import { collectionSchemas, type CollectionName } from "./dataset.js";
+
+/** How a CSV cell is turned into a value before validation. */
+export type CellKind = "string" | "number" | "boolean" | "list";
+
+type AnySchema = z.core.$ZodType;
+
+function unwrap(schema: AnySchema): AnySchema {
+  let current = schema;
+  for (;;) {
+    const def = current._zod.def as unknown as { type: string; innerType?: AnySchema; in?: AnySchema };
+    if ((def.type === "optional" || def.type === "default" || def.type === "nullable") && def.innerType) {
+      current = def.innerType;
+    } else if (def.type === "pipe" && def.in) {
+      current = def.in;
+    } else {
+      return current;
+    }
+  }
+}
+
+function collectShape(schema: AnySchema, prefix: string, out: Map<string, CellKind>): void {
+  const inner = unwrap(schema);
+  const def = inner._zod.def as unknown as { type: string; shape?: Record<string, AnySchema>; options?: AnySchema[] };
+  if (def.type === "object" && def.shape) {
+    for (const [key, child] of Object.entries(def.shape)) {
+      const childDef = unwrap(child)._zod.def as unknown as { type: string };
+      const path = prefix === "" ? key : `${prefix}.${key}`;
+      if (childDef.type === "object") collectShape(child, path, out);
+      else out.set(path, kindOf(childDef.type));
+    }
+  } else if (def.type === "union" && def.options) {
+    for (const option of def.options) collectShape(option, prefix, out);
+  }
+}
+
+function kindOf(type: string): CellKind {
+  if (type === "number") return "number";
+  if (type === "boolean") return "boolean";
+  if (type === "array") return "list";
+  return "string";
+}
+
+const shapes = new Map<CollectionName, ReadonlyMap<string, CellKind>>();
+
+/** The kind of every (dotted) field of a collection, read off its zod schema. */
+export function csvShapeOf(collection: CollectionName): ReadonlyMap<string, CellKind> {
+  let shape = shapes.get(collection);
+  if (!shape) {
+    const map = new Map<string, CellKind>();
+    collectShape(collectionSchemas[collection], "", map);
+    shape = map;
+    shapes.set(collection, shape);
+  }
+  return shape;
+}
+
+const NUMBER_PATTERN = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+function convertCell(kind: CellKind, cell: string): unknown {
+  switch (kind) {
+    case "number":
+      // A cell that is not a plain number stays a string, so validation names it.
+      return NUMBER_PATTERN.test(cell.trim()) ? Number(cell.trim()) : cell;
+    case "boolean":
+      if (cell.trim() === "true") return true;
+      if (cell.trim() === "false") return false;
+      return cell;
+    case "list":
+      return cell.split("|").map((item) => item.trim());
+    case "string":
+      return cell;
+  }
+}
+
+/**
+ * Turns one CSV row (header → cell) into a record: dotted headers nest, empty cells are absent,
+ * a nested object whose cells are all empty is absent, and cells are converted by the field's kind.
+ * Unknown columns are kept as strings (validation strips them).
+ */
+export function csvRowToRecord(collection: CollectionName, row: Readonly<Record<string, string>>): Record<string, unknown> {
+  const shape = csvShapeOf(collection);
+  const record: Record<string, unknown> = Object.create(null);
+  for (const header of Object.keys(row)) {
+    const cell = row[header];
+    if (cell === undefined || cell === "") continue;
+    const value = convertCell(shape.get(header) ?? "string", cell);
+    const parts = header.split(".");
+    let target = record;
+    for (let i = 0; i < parts.length - 1; i++) {
+      const part = parts[i] as string;
+      const next = target[part];
+      if (typeof next === "object" && next !== null && !Array.isArray(next)) {
+        target = next as Record<string, unknown>;
+      } else {
+        const created: Record<string, unknown> = Object.create(null);
+        target[part] = created;
+        target = created;
+      }
+    }
+    target[parts[parts.length - 1] as string] = value;
+  }
+  return record;
+}

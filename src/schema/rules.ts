@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { CONFLICT_KINDS, SEVERITIES } from "../findings/types.js";
+
+/** One test case carried by a rule: a tiny dataset and the findings it must produce. */
+export const ruleTestSchema = z.strictObject({
+  name: z.string().min(1, "must be a non-empty string"),
+  /** Inline collections, or a dataset folder relative to the rule file. */
+  dataset: z.union([z.string().min(1), z.record(z.string(), z.array(z.unknown()))]),
+  /** How many findings of this rule the dataset must produce (0 for a look-alike that must not fire). */
+  expectFindings: z.number().int().min(0),
+  /** Partner lists the findings must have, offender first (order-insensitive across findings). */
+  expectPartners: z.array(z.array(z.string())).optional(),
+});
+export type RuleTest = z.infer<typeof ruleTestSchema>;
+
+/** A rule as written in a rule file. `conditions` are json-rules-engine conditions, checked separately. */
+export const ruleSchema = z.strictObject({
+  id: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "must be letters, digits, `.`, `_` or `-`, starting with a letter or digit"),
+  kind: z.enum(CONFLICT_KINDS),
+  severity: z.enum(SEVERITIES),
+  title: z.string().min(1, "must be a non-empty string"),
+  description: z.string().optional(),
+  remediation: z.string().optional(),
+  tags: z.array(z.string()).optional(),
+  enabled: z.boolean().default(true),
+  params: z.record(z.string(), z.number().finite()).default({}),
+  conditions: z.unknown(),
+  tests: z.array(ruleTestSchema).optional(),
+});
+export type RuleInput = z.input<typeof ruleSchema>;
+
+/** A leaf condition: a fact compared by an operator to a value (or to another fact). */
+export const factConditionSchema = z.strictObject({
+  fact: z.string().min(1, "must name a fact"),
+  operator: z.string().min(1, "must name an operator"),
+  value: z.unknown(),
+  path: z.string().optional(),
+  params: z.record(z.string(), z.unknown()).optional(),
+  name: z.string().optional(),
+  priority: z.number().int().positive().optional(),
+});

@@ -6,6 +6,7 @@ export default defineConfig([
     format: ["esm", "cjs"],
     dts: true,
     clean: true,
+    shims: true,
     sourcemap: false,
     target: "node20",
   },

@@ -1,6 +1,5 @@
-import { existsSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { packageRoot } from "../packageRoot.js";
 import { RuleSetError } from "../errors.js";
 import { readRuleFiles } from "../io/readRuleFiles.js";
 import type { RuleSet } from "./types.js";
@@ -8,13 +7,7 @@ import { validateRuleDocuments } from "./validateRules.js";
 
 /** The folder of the rules shipped with the package (`rules/` at the package root). */
 export function shippedRulesPath(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, "package.json")) && existsSync(join(dir, "rules"))) return join(dir, "rules");
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error("channel-conflict: cannot find the shipped rules/ folder beside package.json");
-    dir = parent;
-  }
+  return join(packageRoot(), "rules");
 }
 
 /**

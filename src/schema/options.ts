@@ -13,6 +13,8 @@ export const scanOptionsSchema = z.strictObject({
   /** Most findings kept open at once in a stream before the scan stops with a LimitError. */
   maxOpenFindings: z.number().int().positive().default(1_000_000),
   /** Called for every rejected event of a stream (batch scans list them in the report). */
-  onRejected: z.function().optional(),
+  onRejected: z.custom<(rejection: unknown) => void>((v) => typeof v === "function", "must be a function").optional(),
+  /** Name rejections of a stream carry as their `file`. */
+  sourceName: z.string().min(1).optional(),
 });
 export type ScanOptionsInput = z.input<typeof scanOptionsSchema>;

@@ -1,0 +1,219 @@
+import { writeFile } from "node:fs/promises";
+import { parseArgs } from "node:util";
+import type { Rejection } from "../dataset/types.js";
+import { ChannelConflictError, RuleSetError } from "../errors.js";
+import { applyBaseline } from "../findings/applyBaseline.js";
+import { rankFindings } from "../findings/rankFindings.js";
+import { compareSeverity, SEVERITIES, type Finding, type Severity } from "../findings/types.js";
+import { readBaseline } from "../io/readBaseline.js";
+import { readNdjsonStream } from "../io/readRecords.js";
+import { readRuleFiles } from "../io/readRuleFiles.js";
+import { packageVersion } from "../packageRoot.js";
+import { formatJson } from "../report/formatJson.js";
+import { formatJunit } from "../report/formatJunit.js";
+import { formatMarkdown } from "../report/formatMarkdown.js";
+import { formatNdjson, formatNdjsonLine } from "../report/formatNdjson.js";
+import { formatSarif } from "../report/formatSarif.js";
+import { formatTable } from "../report/formatTable.js";
+import { loadRules } from "../rules/loadRules.js";
+import type { RuleSet } from "../rules/types.js";
+import { validateRuleDocuments } from "../rules/validateRules.js";
+import type { ScanReport } from "../scan/report.js";
+import { scan, summarize } from "../scan/scan.js";
+import { markRaw, scanStream } from "../scan/scanStream.js";
+import { runRuleTests } from "../testing/runRuleTests.js";
+
+/** Where the CLI reads and writes: the process's streams, or test doubles. */
+export interface CliIo {
+  readonly stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  readonly stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  readonly stdin: AsyncIterable<Buffer | string>;
+}
+
+const FORMATS = ["table", "json", "ndjson", "markdown", "junit", "sarif"] as const;
+type Format = (typeof FORMATS)[number];
+
+const USAGE = `Usage:
+  channel-conflict scan <dataset> [--rules <file|dir>]... [--format table|json|ndjson|markdown|junit|sarif]
+                        [--fail-on low|medium|high|critical] [--baseline <findings.json>] [--out <file>]
+  channel-conflict scan <dataset> --events -     events as NDJSON on stdin, reference data from <dataset>
+  channel-conflict validate <rules>...            check rule files, print every problem
+  channel-conflict test <rules>...                run each rule's own test cases
+  channel-conflict --help | --version
+
+Exit status: 0 done and nothing at or above --fail-on; 1 findings at or above --fail-on
+(or a failing rule test); 2 the run could not be done as asked.
+`;
+
+class UsageError extends Error {}
+
+function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    // Respect back-pressure: wait for drain before writing more.
+    const ok = stream.write(text, (error) => (error ? reject(error) : undefined));
+    if (ok) resolve();
+    else stream.once("drain", resolve);
+  });
+}
+
+function oneOf<T extends string>(name: string, value: string | undefined, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!(allowed as readonly string[]).includes(value)) {
+    throw new UsageError(`--${name}: unknown value "${value}"; expected one of ${allowed.join(", ")}`);
+  }
+  return value as T;
+}
+
+async function scanCommand(positionals: string[], values: Record<string, unknown>, io: CliIo): Promise<number> {
+  const dataset = positionals[0];
+  if (dataset === undefined || positionals.length > 1) throw new UsageError("scan: expected exactly one <dataset> folder");
+  const format = oneOf<Format>("format", values.format as string | undefined, FORMATS) ?? "table";
+  const failOn = oneOf<Severity>("fail-on", values["fail-on"] as string | undefined, SEVERITIES);
+  const rulePaths = (values.rules as string[] | undefined) ?? [];
+  const rules: RuleSet = rulePaths.length > 0 ? await loadRules(rulePaths) : await loadRules();
+  const baselinePath = values.baseline as string | undefined;
+  const baseline = baselinePath !== undefined ? await readBaseline(baselinePath) : undefined;
+  const out = values.out as string | undefined;
+  const events = values.events as string | undefined;
+  if (events !== undefined && events !== "-") throw new UsageError(`--events: expected "-" (NDJSON on stdin), got "${events}"`);
+
+  let report: ScanReport;
+  if (events === "-") {
+    // Streaming: findings go out as they become final when the format allows it.
+    const streamed: Finding[] = [];
+    const rejected: Rejection[] = [];
+    const direct = format === "ndjson" && out === undefined && baseline === undefined;
+    const records = (async function* () {
+      for await (const raw of readNdjsonStream(io.stdin, "stdin")) yield markRaw(raw);
+    })();
+    const generator = scanStream(records, {
+      reference: dataset,
+      rules,
+      sourceName: "stdin",
+      onRejected: (r) => {
+        io.stderr.write(`${r.file}:${r.line ?? r.index ?? "?"}: ${r.reason}\n`);
+        if (!direct) rejected.push(r);
+      },
+    });
+    let result = await generator.next();
+    while (!result.done) {
+      if (direct) await write(io.stdout, formatNdjsonLine(result.value));
+      streamed.push(result.value);
+      result = await generator.next();
+    }
+    const ranked = rankFindings(streamed);
+    report = { findings: ranked, summary: { ...result.value, ...summarize(ranked, result.value) }, rejected };
+    if (baseline) report = applyBaseline(report, baseline);
+    if (!direct) await emit(report, format, failOn, rules, dataset, out, io);
+  } else {
+    report = await scan(dataset, { rules });
+    if (baseline) report = applyBaseline(report, baseline);
+    await emit(report, format, failOn, rules, dataset, out, io);
+  }
+  if (failOn !== undefined && report.findings.some((f) => compareSeverity(f.severity, failOn) >= 0)) return 1;
+  return 0;
+}
+
+async function emit(
+  report: ScanReport,
+  format: Format,
+  failOn: Severity | undefined,
+  rules: RuleSet,
+  dataset: string,
+  out: string | undefined,
+  io: CliIo,
+): Promise<void> {
+  const context = { rules: rules.rules, dataset, version: packageVersion(), ...(failOn ? { failOn } : {}) };
+  const toTerminal = out === undefined && io.stdout.isTTY === true;
+  const text =
+    format === "json"
+      ? formatJson(report)
+      : format === "ndjson"
+        ? formatNdjson(report.findings)
+        : format === "markdown"
+          ? formatMarkdown(report)
+          : format === "junit"
+            ? formatJunit(report, context)
+            : format === "sarif"
+              ? formatSarif(report, context)
+              : formatTable(report, { color: toTerminal, truncate: toTerminal, width: toTerminal ? (io.stdout.columns ?? 120) : 120 });
+  if (out !== undefined) await writeFile(out, text);
+  else await write(io.stdout, text);
+}
+
+async function validateCommand(positionals: string[], io: CliIo): Promise<number> {
+  if (positionals.length === 0) throw new UsageError("validate: expected at least one rule file or folder");
+  const { rules, problems } = validateRuleDocuments(await readRuleFiles(positionals));
+  for (const p of problems) io.stderr.write(`${p.file}:${p.path}: ${p.message}\n`);
+  if (problems.length > 0) {
+    io.stderr.write(`${problems.length} problem${problems.length === 1 ? "" : "s"}; the rule set is refused.\n`);
+    return 2;
+  }
+  await write(io.stdout, `${rules.length} rule${rules.length === 1 ? "" : "s"} valid.\n`);
+  return 0;
+}
+
+async function testCommand(positionals: string[], io: CliIo): Promise<number> {
+  if (positionals.length === 0) throw new UsageError("test: expected at least one rule file or folder");
+  const rules = await loadRules(positionals);
+  const results = await runRuleTests(rules.rules);
+  let failed = 0;
+  for (const r of results) {
+    if (!r.passed) failed++;
+    await write(io.stdout, `${r.passed ? "PASS" : "FAIL"} ${r.ruleId} › ${r.name}${r.passed ? "" : ` — ${r.detail}`}\n`);
+  }
+  await write(io.stdout, `${results.length - failed} passed, ${failed} failed\n`);
+  return failed > 0 ? 1 : 0;
+}
+
+/** Runs the command line; returns the exit status (CONTRACT §5). Never calls process.exit. */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        rules: { type: "string", multiple: true },
+        format: { type: "string", short: "f" },
+        "fail-on": { type: "string" },
+        baseline: { type: "string" },
+        out: { type: "string", short: "o" },
+        events: { type: "string" },
+        help: { type: "boolean", short: "h" },
+        version: { type: "boolean", short: "v" },
+      },
+    });
+    if (values.version) {
+      await write(io.stdout, `${packageVersion()}\n`);
+      return 0;
+    }
+    const [command, ...rest] = positionals;
+    if (values.help || command === undefined || command === "help") {
+      await write(values.help || command === "help" ? io.stdout : io.stderr, USAGE);
+      return values.help || command === "help" ? 0 : 2;
+    }
+    switch (command) {
+      case "scan":
+        return await scanCommand(rest, values, io);
+      case "validate":
+        return await validateCommand(rest, io);
+      case "test":
+        return await testCommand(rest, io);
+      default:
+        throw new UsageError(`unknown command "${command}"; expected scan, validate or test`);
+    }
+  } catch (error) {
+    if (error instanceof RuleSetError) {
+      for (const p of error.problems) io.stderr.write(`${p.file}:${p.path}: ${p.message}\n`);
+      io.stderr.write(`${error.problems.length} problem${error.problems.length === 1 ? "" : "s"}; the rule set is refused.\n`);
+    } else if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
+      io.stderr.write(`channel-conflict: ${(error as Error).message}\nRun channel-conflict --help for usage.\n`);
+    } else if (error instanceof ChannelConflictError) {
+      io.stderr.write(`channel-conflict: ${error.message}\n`);
+    } else {
+      io.stderr.write(`channel-conflict: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
+    }
+    return 2;
+  }
+}

@@ -1,0 +1,26 @@
+import { rankFindings } from "./rankFindings.js";
+import type { ScanReport } from "../scan/report.js";
+
+/**
+ * Suppresses findings already known from a baseline (by id) and re-ranks the rest; the summary says
+ * how many are new, known, and resolved (in the baseline but found no more).
+ */
+export function applyBaseline(report: ScanReport, baselineIds: ReadonlySet<string>): ScanReport {
+  const current = new Set(report.findings.map((f) => f.id));
+  const fresh = report.findings.filter((f) => !baselineIds.has(f.id));
+  const known = report.findings.length - fresh.length;
+  let resolved = 0;
+  for (const id of baselineIds) if (!current.has(id)) resolved++;
+  const findings = rankFindings(fresh);
+  const bySeverity: Record<string, number> = Object.fromEntries(Object.keys(report.summary.bySeverity).map((k) => [k, 0]));
+  const byKind: Record<string, number> = Object.fromEntries(Object.keys(report.summary.byKind).map((k) => [k, 0]));
+  for (const f of findings) {
+    bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
+    byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
+  }
+  return {
+    findings,
+    summary: { ...report.summary, findings: findings.length, bySeverity, byKind, baseline: { new: fresh.length, known, resolved } },
+    rejected: report.rejected,
+  };
+}

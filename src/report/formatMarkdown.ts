@@ -1,0 +1,39 @@
+import { CONFLICT_KINDS, SEVERITIES } from "../findings/types.js";
+import type { ScanReport } from "../scan/report.js";
+
+function cell(text: string): string {
+  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+}
+
+/**
+ * Markdown for CI job summaries and pull-request comments: a table of findings by kind and severity,
+ * then the top findings.
+ */
+export function formatMarkdown(report: ScanReport, options: { top?: number } = {}): string {
+  const top = options.top ?? 20;
+  const s = report.summary;
+  const out: string[] = ["## channel-conflict", ""];
+  out.push(
+    `**${s.findings} finding${s.findings === 1 ? "" : "s"}** from ${s.events} events` +
+      `${s.rejected > 0 ? `, ${s.rejected} event records rejected` : ""}.`,
+  );
+  if (s.baseline) out.push("", `Baseline: **${s.baseline.new} new**, ${s.baseline.known} known (suppressed), ${s.baseline.resolved} resolved.`);
+  out.push("", `| kind | ${SEVERITIES.join(" | ")} | total |`, `|---|${SEVERITIES.map(() => "---:").join("|")}|---:|`);
+  for (const kind of CONFLICT_KINDS) {
+    const counts = SEVERITIES.map((severity) => report.findings.filter((f) => f.kind === kind && f.severity === severity).length);
+    out.push(`| ${kind} | ${counts.join(" | ")} | ${counts.reduce((a, b) => a + b, 0)} |`);
+  }
+  if (report.findings.length > 0) {
+    const shown = report.findings.slice(0, top);
+    out.push("", `### Top ${shown.length} finding${shown.length === 1 ? "" : "s"}`, "", "| # | score | severity | rule | partners | what happened |", "|---:|---:|---|---|---|---|");
+    for (const f of shown) {
+      out.push(`| ${f.rank} | ${f.score.toFixed(1)} | ${f.severity} | \`${cell(f.ruleId)}\` | ${cell(f.partners.join(", "))} | ${cell(f.message)} |`);
+    }
+    if (report.findings.length > shown.length) out.push("", `…and ${report.findings.length - shown.length} more (see the JSON report).`);
+  }
+  const skipped = Object.entries(s.skipped);
+  if (skipped.length > 0) {
+    out.push("", "<details><summary>Skipped checks</summary>", "", ...skipped.map(([reason, n]) => `- ${cell(reason)}: ${n}`), "", "</details>");
+  }
+  return `${out.join("\n")}\n`;
+}

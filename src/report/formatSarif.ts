@@ -1,0 +1,74 @@
+import type { Severity } from "../findings/types.js";
+import type { ScanReport } from "../scan/report.js";
+import type { RenderContext } from "./context.js";
+
+const LEVEL: Readonly<Record<Severity, "note" | "warning" | "error">> = {
+  low: "note",
+  medium: "warning",
+  high: "error",
+  critical: "error",
+};
+
+/**
+ * SARIF 2.1.0 for code-scanning dashboards: the rules as `tool.driver.rules`, the findings as
+ * `results`, each located at the scanned dataset and fingerprinted by its stable id.
+ */
+export function formatSarif(report: ScanReport, context: RenderContext): string {
+  const rules = [...context.rules];
+  const ruleIndex = new Map(rules.map((rule, i) => [rule.id, i]));
+  const uri = context.dataset.replace(/\\/g, "/");
+  const sarif = {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "channel-conflict",
+            version: context.version,
+            informationUri: "https://www.npmjs.com/package/channel-conflict",
+            rules: rules.map((rule) => ({
+              id: rule.id,
+              name: rule.id.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : "")),
+              shortDescription: { text: rule.title },
+              fullDescription: { text: rule.description ?? rule.title },
+              help: { text: rule.remediation ?? rule.description ?? rule.title },
+              defaultConfiguration: { level: LEVEL[rule.severity], enabled: rule.enabled },
+              properties: { kind: rule.kind, severity: rule.severity, tags: [...(rule.tags ?? []), rule.kind] },
+            })),
+          },
+        },
+        results: report.findings.map((finding) => ({
+          ruleId: finding.ruleId,
+          ...(ruleIndex.has(finding.ruleId) ? { ruleIndex: ruleIndex.get(finding.ruleId) } : {}),
+          level: LEVEL[finding.severity],
+          message: { text: finding.message },
+          locations: [
+            {
+              physicalLocation: { artifactLocation: { uri } },
+              logicalLocations: finding.partners.map((partner, i) => ({
+                name: partner,
+                kind: i === 0 ? "offender" : "affected",
+              })),
+            },
+          ],
+          partialFingerprints: { "channelConflictFindingId/v1": finding.id },
+          properties: {
+            findingId: finding.id,
+            rank: finding.rank,
+            score: finding.score,
+            severity: finding.severity,
+            kind: finding.kind,
+            partners: finding.partners,
+            eventIds: finding.eventIds,
+            refs: finding.refs,
+            count: finding.count,
+            firstSeen: finding.firstSeen,
+            lastSeen: finding.lastSeen,
+          },
+        })),
+      },
+    ],
+  };
+  return `${JSON.stringify(sarif, null, 2)}\n`;
+}

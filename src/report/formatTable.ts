@@ -1,0 +1,63 @@
+import type { Severity } from "../findings/types.js";
+import type { ScanReport } from "../scan/report.js";
+
+/** How the table is laid out: terminal width and whether to colour severities. */
+export interface TableOptions {
+  readonly width?: number;
+  readonly color?: boolean;
+  /** Cut messages to the width (default true); a pipe or a file gets them whole. */
+  readonly truncate?: boolean;
+}
+
+const COLORS: Readonly<Record<Severity, string>> = {
+  critical: "\u001b[1;31m",
+  high: "\u001b[31m",
+  medium: "\u001b[33m",
+  low: "\u001b[2m",
+};
+const RESET = "\u001b[0m";
+
+function fit(text: string, width: number): string {
+  const clean = text.replace(/\s+/g, " ");
+  if (clean.length <= width) return clean.padEnd(width);
+  return `${clean.slice(0, Math.max(0, width - 1))}…`;
+}
+
+/**
+ * A table for a terminal: one row per finding (rank, score, severity, rule, partners) and the message
+ * on an indented line below, truncated to the width; then the summary. Colour only when asked.
+ */
+export function formatTable(report: ScanReport, options: TableOptions = {}): string {
+  const width = Math.max(60, options.width ?? 120);
+  const lines: string[] = [];
+  if (report.findings.length === 0) {
+    lines.push("No conflicts found.");
+  } else {
+    const header = `${"#".padStart(4)}  ${"score".padStart(5)}  ${"severity".padEnd(8)}  ${"rule".padEnd(32)}  partners`;
+    lines.push(header);
+    lines.push("-".repeat(Math.min(width, 100)));
+    for (const finding of report.findings) {
+      const severity = finding.severity.padEnd(8);
+      const shown = options.color ? `${COLORS[finding.severity]}${severity}${RESET}` : severity;
+      const partnersWidth = Math.max(10, width - 4 - 2 - 5 - 2 - 8 - 2 - 32 - 2);
+      lines.push(
+        `${String(finding.rank).padStart(4)}  ${finding.score.toFixed(1).padStart(5)}  ${shown}  ${fit(finding.ruleId, 32)}  ${fit(finding.partners.join(", "), partnersWidth).trimEnd()}`,
+      );
+      lines.push(`      ${options.truncate === false ? finding.message : fit(finding.message, width - 6).trimEnd()}`);
+    }
+  }
+  const s = report.summary;
+  lines.push("");
+  const severities = Object.entries(s.bySeverity)
+    .filter(([, n]) => n > 0)
+    .map(([k, n]) => `${n} ${k}`)
+    .join(", ");
+  lines.push(
+    `${s.findings} finding${s.findings === 1 ? "" : "s"}${severities ? ` (${severities})` : ""} from ${s.events} events; ${s.rejected} event record${s.rejected === 1 ? "" : "s"} rejected.`,
+  );
+  if (s.baseline) lines.push(`Baseline: ${s.baseline.new} new, ${s.baseline.known} known (suppressed), ${s.baseline.resolved} resolved.`);
+  const skipped = Object.entries(s.skipped);
+  if (skipped.length > 0) lines.push(`Skipped checks: ${skipped.map(([reason, n]) => `${reason} (${n})`).join("; ")}.`);
+  if (report.rejected.length > 0) lines.push(`Rejected records: ${report.rejected.length} (use --format json to list them).`);
+  return `${lines.join("\n")}\n`;
+}

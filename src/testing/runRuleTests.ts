@@ -1,0 +1,55 @@
+import { dirname, isAbsolute, resolve } from "node:path";
+import type { Rule } from "../rules/types.js";
+import { scan } from "../scan/scan.js";
+
+/** The outcome of one test case of one rule. */
+export interface RuleTestResult {
+  readonly ruleId: string;
+  readonly name: string;
+  readonly passed: boolean;
+  /** Why it failed (empty when it passed). */
+  readonly detail: string;
+}
+
+function samePartnerLists(actual: readonly (readonly string[])[], expected: readonly (readonly string[])[]): boolean {
+  const key = (lists: readonly (readonly string[])[]) => lists.map((l) => JSON.stringify(l)).sort();
+  return JSON.stringify(key(actual)) === JSON.stringify(key(expected));
+}
+
+/**
+ * Runs every test case the rules carry: each case's dataset is scanned with that rule alone and the
+ * rule's findings are compared with the case's expectations. A rule without cases is a failure.
+ */
+export async function runRuleTests(rules: readonly Rule[]): Promise<RuleTestResult[]> {
+  const results: RuleTestResult[] = [];
+  for (const rule of rules) {
+    if (!rule.tests || rule.tests.length === 0) {
+      results.push({ ruleId: rule.id, name: "(no test cases)", passed: false, detail: "the rule has no test cases; add at least one that fires and one look-alike that must not" });
+      continue;
+    }
+    for (const test of rule.tests) {
+      const dataset =
+        typeof test.dataset === "string"
+          ? isAbsolute(test.dataset)
+            ? test.dataset
+            : resolve(rule.file ? dirname(rule.file) : process.cwd(), test.dataset)
+          : test.dataset;
+      try {
+        const report = await scan(dataset, { rules: { rules: [{ ...rule, enabled: true }] } });
+        const findings = report.findings.filter((f) => f.ruleId === rule.id);
+        const problems: string[] = [];
+        if (report.rejected.length > 0) {
+          problems.push(`the test dataset has rejected records (${report.rejected[0]?.file}: ${report.rejected[0]?.reason})`);
+        }
+        if (findings.length !== test.expectFindings) problems.push(`expected ${test.expectFindings} finding(s), got ${findings.length}`);
+        if (test.expectPartners && !samePartnerLists(findings.map((f) => f.partners), test.expectPartners)) {
+          problems.push(`expected partners ${JSON.stringify(test.expectPartners)}, got ${JSON.stringify(findings.map((f) => f.partners))}`);
+        }
+        results.push({ ruleId: rule.id, name: test.name, passed: problems.length === 0, detail: problems.join("; ") });
+      } catch (error) {
+        results.push({ ruleId: rule.id, name: test.name, passed: false, detail: `the case could not run: ${(error as Error).message}` });
+      }
+    }
+  }
+  return results;
+}

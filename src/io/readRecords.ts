@@ -1,11 +1,11 @@
 import { readFile, stat } from "node:fs/promises";
 import { createReadStream } from "node:fs";
-import { parse as parseCsv, type CsvError } from "csv-parse";
 import { DatasetError, LimitError } from "../errors.js";
 import { csvRowToRecord } from "../schema/csvShape.js";
 import type { CollectionName } from "../schema/dataset.js";
 import type { CollectionFile } from "./sources.js";
 import { readFileLines, splitLines } from "./lines.js";
+import { readCsvRecords } from "./readCsvRecords.js";
 
 /** Where a record came from: a file and its line (NDJSON, CSV) or its index in a JSON array. */
 export interface RecordOrigin {
@@ -89,48 +89,36 @@ async function* readJsonArray(source: CollectionFile, limits: ReadLimits): Async
 }
 
 async function* readCsv(source: CollectionFile, collection: CollectionName, limits: ReadLimits): AsyncGenerator<RawRecord> {
-  const skipped: RawRecord[] = [];
-  const parser = createReadStream(source.path).pipe(
-    parseCsv({
-      bom: true,
-      info: true,
-      columns: false,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      max_record_size: limits.maxRecordBytes,
-      skip_records_with_error: true,
-      on_skip: (error: CsvError | undefined) => {
-        if (error) {
-          const line = (error as CsvError & { lines?: number }).lines;
-          skipped.push({ origin: { file: source.name, ...(line ? { line } : {}) }, error: `CSV: ${error.message}` });
-        }
-      },
-    } as import("csv-parse").Options),
-  );
   let header: string[] | undefined;
   try {
-    for await (const item of parser as AsyncIterable<{ info: { lines: number }; record: string[] }>) {
-      while (skipped.length > 0) yield skipped.shift() as RawRecord;
-      const { info, record } = item;
+    const chunks = createReadStream(source.path, { highWaterMark: 1 << 16 });
+    for await (const record of readCsvRecords(chunks, limits.maxRecordBytes)) {
+      const origin = { file: source.name, line: record.line };
       if (!header) {
-        header = record.map((cell) => cell.trim());
+        // Without its header no row of the file can be read.
+        if ("error" in record) throw new DatasetError(`${source.name}:${record.line}`, `the header row cannot be read: ${record.error}`);
+        header = record.cells.map((cell) => cell.trim());
         continue;
       }
-      const origin = { file: source.name, line: info.lines };
-      if (record.length !== header.length) {
-        yield { origin, error: `CSV row has ${record.length} cells; expected ${header.length}, one per header column` };
+      if ("error" in record) {
+        yield { origin, error: record.error };
+        continue;
+      }
+      const { cells } = record;
+      if (cells.length !== header.length) {
+        yield { origin, error: `CSV row has ${cells.length} cells; expected ${header.length}, one per header column` };
         continue;
       }
       const row: Record<string, string> = Object.create(null);
       header.forEach((name, i) => {
-        row[name] = record[i] as string;
+        row[name] = cells[i] as string;
       });
       yield { origin, value: csvRowToRecord(collection, row) };
     }
   } catch (error) {
+    if (error instanceof DatasetError) throw error;
     throw new DatasetError(source.name, `cannot read CSV (${(error as Error).message})`, { cause: error });
   }
-  while (skipped.length > 0) yield skipped.shift() as RawRecord;
 }
 
 /** Reads the records of one collection file, whatever its format, as a stream where the format allows. */

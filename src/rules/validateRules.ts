@@ -123,7 +123,16 @@ export function validateRule(input: unknown, file: string): RuleCheck {
   const parsed = ruleSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      problems.push({ path: formatPath(issue.path), message: formatIssues([issue]).replace(/^[^:]*: /, "") });
+      if (issue.code === "unrecognized_keys") {
+        for (const key of issue.keys) {
+          problems.push({
+            path: formatPath([...issue.path, key]),
+            message: `unknown key; expected one of ${Object.keys(ruleSchema.shape).join(", ")}`,
+          });
+        }
+      } else {
+        problems.push({ path: formatPath(issue.path), message: formatIssues([issue]).replace(/^[^:]*: /, "") });
+      }
     }
   }
   const kind = isObject(input) && CONFLICT_KINDS.includes(input.kind as ConflictKind) ? (input.kind as ConflictKind) : undefined;

@@ -11,9 +11,14 @@ export function formatPath(path: readonly PropertyKey[]): string {
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === "invalid_union" && "errors" in issue && issue.errors.length > 0) {
-    // A discriminated union reports its own issue; fall through to zod's message otherwise.
-    return issue.message;
+  if (issue.code === "invalid_union") {
+    // A discriminated union (events by `type`) names its options; zod's own message leaves out what was given.
+    const { discriminator, options } = issue as { discriminator?: unknown; options?: unknown };
+    if (typeof discriminator === "string" && Array.isArray(options)) {
+      const given = isRecord(issue.input) ? issue.input[discriminator] : undefined;
+      const got = given === undefined ? "nothing (the field is missing)" : describeInput(given);
+      return `must be one of ${options.map((v) => JSON.stringify(v)).join(", ")}, got ${got}`;
+    }
   }
   if (issue.code === "invalid_value" && "values" in issue) {
     return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${describeInput(issue.input)}`;
@@ -26,6 +31,10 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     return `expected ${issue.expected}, got ${got}`;
   }
   return issue.message;
+}
+
+function isRecord(input: unknown): input is Record<string, unknown> {
+  return typeof input === "object" && input !== null && !Array.isArray(input);
 }
 
 function describeInput(input: unknown): string {

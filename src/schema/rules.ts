@@ -26,7 +26,8 @@ export const ruleSchema = z.strictObject({
   tags: z.array(z.string()).optional(),
   enabled: z.boolean().default(true),
   params: z.record(z.string(), z.number().finite()).default({}),
-  conditions: z.unknown(),
+  /** Checked by the rule validator against json-rules-engine's syntax and the kind's facts. */
+  conditions: z.unknown().optional(),
   tests: z.array(ruleTestSchema).optional(),
 });
 export type RuleInput = z.input<typeof ruleSchema>;

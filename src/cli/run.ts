@@ -19,7 +19,7 @@ import { loadRules } from "../rules/loadRules.js";
 import type { RuleSet } from "../rules/types.js";
 import { validateRuleDocuments } from "../rules/validateRules.js";
 import type { ScanReport } from "../scan/report.js";
-import { scan, summarize } from "../scan/scan.js";
+import { scan, summarize, type ScanProgress } from "../scan/scan.js";
 import { markRaw, scanStream } from "../scan/scanStream.js";
 import { runRuleTests } from "../testing/runRuleTests.js";
 
@@ -106,12 +106,27 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
     if (baseline) report = applyBaseline(report, baseline);
     if (!direct) await emit(report, format, failOn, rules, dataset, out, io);
   } else {
-    report = await scan(dataset, { rules });
+    report = await scan(dataset, { rules, ...(io.stderr.isTTY ? { onProgress: progressLine(io.stderr) } : {}) });
     if (baseline) report = applyBaseline(report, baseline);
     await emit(report, format, failOn, rules, dataset, out, io);
   }
   if (failOn !== undefined && report.findings.some((f) => compareSeverity(f.severity, failOn) >= 0)) return 1;
   return 0;
+}
+
+/** Draws progress on one terminal line: records read, rate, findings so far; clears it when done. */
+function progressLine(stderr: NodeJS.WritableStream): (p: ScanProgress) => void {
+  const started = performance.now();
+  return (p) => {
+    if (p.phase === "done") {
+      stderr.write("\r\u001b[K");
+      return;
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const count = p.phase === "reading" ? p.read : p.scanned;
+    const rate = seconds > 0 ? Math.round(count / seconds) : 0;
+    stderr.write(`\r\u001b[K${p.phase} ${count.toLocaleString("en-US")} events (${rate.toLocaleString("en-US")}/s), ${p.findings} findings so far`);
+  };
 }
 
 async function emit(

@@ -23,7 +23,22 @@ export interface ScanOptions {
   readonly maxJsonFileBytes?: number;
   /** Most findings open at once before the scan stops with a LimitError (default 1,000,000). */
   readonly maxOpenFindings?: number;
+  /** Called every 10,000 events read and scanned, and once at the end (the CLI draws progress with it). */
+  readonly onProgress?: (progress: ScanProgress) => void;
 }
+
+/** How far a scan has come. */
+export interface ScanProgress {
+  readonly phase: "reading" | "scanning" | "done";
+  /** Event records read so far. */
+  readonly read: number;
+  /** Events scanned so far. */
+  readonly scanned: number;
+  /** Findings final so far. */
+  readonly findings: number;
+}
+
+const PROGRESS_EVERY = 10_000;
 
 export function parseOptions<T extends object>(options: T | undefined) {
   const parsed = scanOptionsSchema.safeParse(options ?? {}, { reportInput: true });
@@ -71,8 +86,10 @@ export async function scan(dataset: DatasetSource, options?: ScanOptions): Promi
   const opened = await openDataset(dataset, parsed);
   const events: ChannelEvent[] = [];
   const counts = opened.counts.events;
+  const progress = options?.onProgress;
   for await (const raw of opened.rawEvents()) {
     counts.read++;
+    if (progress && counts.read % PROGRESS_EVERY === 0) progress({ phase: "reading", read: counts.read, scanned: 0, findings: 0 });
     const result = opened.validator.validate(raw);
     if (result.ok) {
       counts.accepted++;
@@ -85,8 +102,13 @@ export async function scan(dataset: DatasetSource, options?: ScanOptions): Promi
   events.sort(compareEvents);
   const scanner = new Scanner(opened.reference, opened.present, rules.rules, parsed);
   const findings: Finding[] = await scanner.start();
-  for (const event of events) findings.push(...(await scanner.push(event)));
+  let scanned = 0;
+  for (const event of events) {
+    findings.push(...(await scanner.push(event)));
+    if (progress && ++scanned % PROGRESS_EVERY === 0) progress({ phase: "scanning", read: counts.read, scanned, findings: findings.length });
+  }
   findings.push(...scanner.finish());
+  progress?.({ phase: "done", read: counts.read, scanned: events.length, findings: findings.length });
   const ranked = rankFindings(findings);
   return {
     findings: ranked,

@@ -103,6 +103,14 @@ function checkCondition(node: unknown, path: (string | number)[], context: Condi
   }
   const operatorProblem = checkOperator(leaf.operator);
   if (operatorProblem) report([...path, "operator"], operatorProblem);
+  // Operators json-rules-engine would throw on at run time: refuse them at load time instead.
+  const base = leaf.operator.split(":");
+  const comparesToFact = isObject(leaf.value) && Object.hasOwn(leaf.value, "fact");
+  const needsList =
+    base.includes("someValue") || base.includes("everyValue") || ["in", "notIn"].includes(base[base.length - 1] as string);
+  if (needsList && !comparesToFact && !Array.isArray(leaf.value) && !(base.includes("swap"))) {
+    report([...path, "value"], `operator "${leaf.operator}" needs a list value, got ${JSON.stringify(leaf.value)}`);
+  }
   if (leaf.path !== undefined && !SAFE_PATH_PATTERN.test(leaf.path)) {
     report([...path, "path"], `unsupported path "${leaf.path}"; expected a plain path such as $.field or $.list[0] (no filters or expressions)`);
   }

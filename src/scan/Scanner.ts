@@ -1,6 +1,7 @@
 import { DETECTORS } from "../detectors/registry.js";
 import type { Detector, DetectorContext, DetectorRun } from "../detectors/types.js";
-import { createEvaluator, type RuleEvaluator } from "../engine/createEvaluator.js";
+import { createEvaluator, type EvaluatorKind, type RuleEvaluator } from "../engine/createEvaluator.js";
+import type { Candidate } from "../detectors/types.js";
 import { LimitError } from "../errors.js";
 import { FindingAssembler } from "../findings/FindingAssembler.js";
 import type { Finding } from "../findings/types.js";
@@ -41,7 +42,7 @@ export class Scanner {
     reference: ReferenceRecords,
     present: ReadonlySet<CollectionName>,
     rules: readonly Rule[],
-    private readonly options: { maxEvidence: number; maxOpenFindings: number },
+    private readonly options: { maxEvidence: number; maxOpenFindings: number; evaluator: EvaluatorKind },
   ) {
     this.assembler = new FindingAssembler(options.maxEvidence);
     const index = new ReferenceIndex(reference, present);
@@ -78,45 +79,88 @@ export class Scanner {
         run: detector.create(context),
         context,
         rules: new Map(groupRules.map((rule) => [rule.id, rule])),
-        evaluator: createEvaluator(groupRules, { regions: index.regions }),
+        evaluator: createEvaluator(options.evaluator, groupRules, { regions: index.regions }),
       });
     }
   }
 
-  private async evaluate(instance: DetectorInstance, candidates: Iterable<import("../detectors/types.js").Candidate>, out: Finding[]): Promise<void> {
-    for (const candidate of candidates) {
-      const fired = await instance.evaluator.evaluate(candidate.facts);
-      for (const ruleId of fired) {
-        const rule = instance.rules.get(ruleId) as Rule;
-        out.push(...this.assembler.add(rule, instance.detector, instance.context, candidate));
-      }
+  /** True when every evaluator is synchronous: `start`/`push` may then be called without awaiting. */
+  get sync(): boolean {
+    return this.instances.every((instance) => instance.evaluator.sync);
+  }
+
+  private collect(instance: DetectorInstance, candidate: Candidate, fired: readonly string[], out: Finding[]): void {
+    for (const ruleId of fired) {
+      const rule = instance.rules.get(ruleId) as Rule;
+      const closed = this.assembler.add(rule, instance.detector, instance.context, candidate);
+      if (closed.length > 0) out.push(...closed);
     }
   }
 
-  /** Findings from reference data alone (overlapping territories, duplicate registrations): final at once. */
-  async start(): Promise<Finding[]> {
-    const out: Finding[] = [];
-    for (const instance of this.instances) await this.evaluate(instance, instance.run.start(), out);
-    out.push(...this.assembler.closeAll());
-    return out;
-  }
-
-  /** Feeds one event (in time order); returns the findings that became final. */
-  async push(event: ChannelEvent): Promise<Finding[]> {
-    const out: Finding[] = [];
+  private before(event: ChannelEvent, out: Finding[]): void {
     // Sweeping once per day of event time keeps closing cheap.
     const dayIndex = Math.floor(event.occurredAt / 86_400_000);
     if (dayIndex !== this.lastSweepDay) {
       this.lastSweepDay = dayIndex;
-      out.push(...this.assembler.closeBefore(event.occurredAt));
+      const closed = this.assembler.closeBefore(event.occurredAt);
+      if (closed.length > 0) out.push(...closed);
     }
-    for (const instance of this.instances) await this.evaluate(instance, instance.run.onEvent(event), out);
+  }
+
+  private after(): void {
     if (this.assembler.openCount > this.options.maxOpenFindings) {
       throw new LimitError(
         "maxOpenFindings",
         `more than ${this.options.maxOpenFindings} findings are open at once; raise maxOpenFindings or lower the rules' groupGapDays`,
       );
     }
+  }
+
+  /** Findings from reference data alone (overlapping territories, duplicate registrations): final at once. */
+  startSync(): Finding[] {
+    const out: Finding[] = [];
+    for (const instance of this.instances) {
+      for (const candidate of instance.run.start()) this.collect(instance, candidate, instance.evaluator.evaluate(candidate.facts) as readonly string[], out);
+    }
+    out.push(...this.assembler.closeAll());
+    return out;
+  }
+
+  /** Feeds one event (in time order) through synchronous evaluators; returns the findings that became final. */
+  pushSync(event: ChannelEvent): Finding[] {
+    const out: Finding[] = [];
+    this.before(event, out);
+    for (const instance of this.instances) {
+      for (const candidate of instance.run.onEvent(event)) {
+        this.collect(instance, candidate, instance.evaluator.evaluate(candidate.facts) as readonly string[], out);
+      }
+    }
+    this.after();
+    return out;
+  }
+
+  /** `startSync` for any evaluator. */
+  async start(): Promise<Finding[]> {
+    if (this.sync) return this.startSync();
+    const out: Finding[] = [];
+    for (const instance of this.instances) {
+      for (const candidate of instance.run.start()) this.collect(instance, candidate, await instance.evaluator.evaluate(candidate.facts), out);
+    }
+    out.push(...this.assembler.closeAll());
+    return out;
+  }
+
+  /** `pushSync` for any evaluator. */
+  async push(event: ChannelEvent): Promise<Finding[]> {
+    if (this.sync) return this.pushSync(event);
+    const out: Finding[] = [];
+    this.before(event, out);
+    for (const instance of this.instances) {
+      for (const candidate of instance.run.onEvent(event)) {
+        this.collect(instance, candidate, await instance.evaluator.evaluate(candidate.facts), out);
+      }
+    }
+    this.after();
     return out;
   }
 

@@ -23,6 +23,11 @@ export interface ScanOptions {
   readonly maxJsonFileBytes?: number;
   /** Most findings open at once before the scan stops with a LimitError (default 1,000,000). */
   readonly maxOpenFindings?: number;
+  /**
+   * How rule conditions are evaluated: `compiled` (default; synchronous, json-rules-engine's semantics)
+   * or `json-rules-engine` (the real engine, one run per candidate — slower, for cross-checking).
+   */
+  readonly evaluator?: "compiled" | "json-rules-engine";
   /** Called every 10,000 events read and scanned, and once at the end (the CLI draws progress with it). */
   readonly onProgress?: (progress: ScanProgress) => void;
 }
@@ -103,8 +108,10 @@ export async function scan(dataset: DatasetSource, options?: ScanOptions): Promi
   const scanner = new Scanner(opened.reference, opened.present, rules.rules, parsed);
   const findings: Finding[] = await scanner.start();
   let scanned = 0;
+  const sync = scanner.sync;
   for (const event of events) {
-    findings.push(...(await scanner.push(event)));
+    const closed = sync ? scanner.pushSync(event) : await scanner.push(event);
+    if (closed.length > 0) findings.push(...closed);
     if (progress && ++scanned % PROGRESS_EVERY === 0) progress({ phase: "scanning", read: counts.read, scanned, findings: findings.length });
   }
   findings.push(...scanner.finish());

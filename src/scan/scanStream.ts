@@ -77,7 +77,8 @@ export async function* scanStream(
     pending.sort(compareEvents);
     const batch = pending;
     pending = [];
-    for (const event of batch) yield* await scanner.push(event);
+    const sync = scanner.sync;
+    for (const event of batch) yield* sync ? scanner.pushSync(event) : await scanner.push(event);
   }
   for await (const raw of numbered(events, options.sourceName ?? "stream")) {
     counts.read++;

@@ -15,6 +15,7 @@ export const scanOptionsSchema = z.strictObject({
   /** Called for every rejected event of a stream (batch scans list them in the report). */
   onRejected: z.custom<(rejection: unknown) => void>((v) => typeof v === "function", "must be a function").optional(),
   onProgress: z.custom<(progress: unknown) => void>((v) => typeof v === "function", "must be a function").optional(),
+  evaluator: z.enum(["compiled", "json-rules-engine"]).default("compiled"),
   /** Name rejections of a stream carry as their `file`. */
   sourceName: z.string().min(1).optional(),
 });

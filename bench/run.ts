@@ -1,0 +1,51 @@
+// `npm run bench [-- --events 1000000 --seed 1 --stream]`: times, in one run, the plain NDJSON parse of a
+// generated dataset's events (the floor) and the full scan of the same dataset with the shipped rules, each
+// in its own process, and prints events/s, the ratio to the floor and peak RSS.
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { parseArgs } from "node:util";
+
+const { values } = parseArgs({
+  options: {
+    events: { type: "string", default: "1000000" },
+    seed: { type: "string", default: "1" },
+    stream: { type: "boolean", default: false },
+    runs: { type: "string", default: "1" },
+  },
+});
+const count = Number(values.events);
+const dir = `bench/out/${count}-${values.seed}`;
+if (!existsSync(`${dir}/events`)) {
+  process.stderr.write(`generating ${count} events into ${dir}…\n`);
+  execFileSync(process.execPath, ["--import", "tsx", "bench/generate-cli.ts", "--events", String(count), "--seed", String(values.seed), "--out", dir], {
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+}
+
+function child(script: string, args: string[]) {
+  const out = execFileSync(process.execPath, ["--max-old-space-size=4096", "--import", "tsx", script, dir, ...args], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  return JSON.parse(out.trim().split("\n").pop() as string) as { events: number; seconds: number; peakRssMb: number; findings?: number };
+}
+
+const runs = Number(values.runs);
+const best = <T extends { seconds: number }>(results: T[]) => results.reduce((a, b) => (b.seconds < a.seconds ? b : a));
+const floor = best(Array.from({ length: runs }, () => child("bench/floor.ts", [])));
+const full = best(Array.from({ length: runs }, () => child("bench/scan.ts", values.stream ? ["--stream"] : [])));
+const rate = (r: { events: number; seconds: number }) => Math.round(r.events / r.seconds).toLocaleString("en-US");
+const rows = [
+  ["what", "events", "seconds", "events/s", "ratio", "peak RSS MB"],
+  ["NDJSON read + JSON.parse (floor)", floor.events, floor.seconds.toFixed(2), rate(floor), "1.00", floor.peakRssMb.toFixed(0)],
+  [
+    `${values.stream ? "scanStream" : "scan"} with the shipped rules (${full.findings} findings)`,
+    full.events,
+    full.seconds.toFixed(2),
+    rate(full),
+    (full.seconds / floor.seconds).toFixed(2),
+    full.peakRssMb.toFixed(0),
+  ],
+];
+console.log(`node ${process.version}, ${count} events, seed ${values.seed}, best of ${runs}`);
+for (const row of rows) console.log(`| ${row.join(" | ")} |`);

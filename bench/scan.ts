@@ -1,0 +1,34 @@
+// The full scan of a dataset folder with the shipped rules (or a stream of its events with --stream).
+// Run as a child of bench/run.ts; prints one JSON line with its timing and peak RSS.
+import { readdirSync, readFileSync, createReadStream } from "node:fs";
+import { join } from "node:path";
+import { scan, scanStream } from "../src/index.js";
+import { readNdjsonStream } from "../src/io/readRecords.js";
+import { markRaw } from "../src/scan/scanStream.js";
+
+const dir = process.argv[2] as string;
+const stream = process.argv.includes("--stream");
+const started = performance.now();
+let events = 0;
+let findings = 0;
+if (stream) {
+  const files = readdirSync(join(dir, "events")).sort().map((f) => join(dir, "events", f));
+  async function* records() {
+    for (const file of files) for await (const raw of readNdjsonStream(createReadStream(file), file)) yield markRaw(raw);
+  }
+  const reference = dir;
+  const generator = scanStream(records(), { reference });
+  let next = await generator.next();
+  while (!next.done) {
+    findings++;
+    next = await generator.next();
+  }
+  events = next.value.events + next.value.rejected;
+} else {
+  const report = await scan(dir);
+  events = report.summary.events + report.summary.rejected;
+  findings = report.findings.length;
+}
+const seconds = (performance.now() - started) / 1000;
+const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
+console.log(JSON.stringify({ events, findings, seconds, peakRssMb: Number(hwm) / 1024 }));

@@ -1,5 +1,5 @@
-import { parseISO, isValid } from "date-fns";
-import { utc } from "@date-fns/utc";
+import { addDays, parseISO, isValid } from "date-fns";
+import { utc, UTCDate } from "@date-fns/utc";
 
 /** ISO 8601 extended date or date-time; a bare date or a time without offset is read as UTC. */
 const ISO_PATTERN =
@@ -39,4 +39,13 @@ export function spansIntersect(a: Span, b: Span): boolean {
   const endA = a.to ?? Infinity;
   const endB = b.to ?? Infinity;
   return Math.max(startA, startB) < Math.min(endA, endB);
+}
+
+/**
+ * The length of `days` UTC days in milliseconds, computed once with date-fns: UTC has no daylight
+ * saving, so a window of n days is always this long and each event then costs one subtraction.
+ */
+export function utcDaysInMs(days: number): number {
+  const origin = new UTCDate(0);
+  return addDays(origin, days).getTime() - origin.getTime();
 }

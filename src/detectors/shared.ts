@@ -34,5 +34,7 @@ export function listLabels(labels: readonly string[]): string {
 
 /** Joins key parts so no part can be confused with another (ids may contain any character). */
 export function groupKey(...parts: readonly string[]): string {
-  return JSON.stringify(parts);
+  // NUL separates parts; the rare id that holds a NUL itself falls back to an unambiguous encoding.
+  for (const part of parts) if (part.includes("\u0000")) return JSON.stringify(parts);
+  return parts.join("\u0000");
 }

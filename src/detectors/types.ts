@@ -10,7 +10,10 @@ export interface Candidate {
   readonly facts: Readonly<Record<string, FactValue>>;
   /** Repeated candidates of one rule with the same key group into one finding. */
   readonly groupKey: string;
-  /** The offender first, then affected partners. */
+  /**
+   * The offender first, then affected partners. It may be a getter over detector state, computed only
+   * when a rule fires: it is read before the detector sees the next event.
+   */
   readonly partners: readonly string[];
   readonly eventIds: readonly string[];
   readonly refs: readonly FindingRef[];

@@ -353,6 +353,8 @@ class OperatorDecorator {
 }
 
 function numberValidator(factValue: unknown): boolean {
+  // Fast path, same answer: a number survives parseFloat(String(n)) unless it is NaN.
+  if (typeof factValue === "number") return !Number.isNaN(factValue);
   return Number.parseFloat(factValue as string).toString() !== "NaN";
 }
 

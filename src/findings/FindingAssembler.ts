@@ -1,8 +1,6 @@
-import { addDays } from "date-fns";
-import { utc } from "@date-fns/utc";
 import type { Candidate, Detector, DetectorContext } from "../detectors/types.js";
 import type { Rule } from "../rules/types.js";
-import { formatIsoTime } from "../time.js";
+import { formatIsoTime, utcDaysInMs } from "../time.js";
 import { round } from "../reference/money.js";
 import { findingId } from "./findingId.js";
 import { scoreFinding } from "./scoreFinding.js";
@@ -39,12 +37,22 @@ function compareRefs(a: FindingRef, b: FindingRef): number {
  */
 export class FindingAssembler {
   private readonly open = new Map<string, OpenGroup>();
+  private readonly gaps = new Map<Rule, number>();
+
+  private gapMs(rule: Rule): number {
+    let gap = this.gaps.get(rule);
+    if (gap === undefined) {
+      gap = utcDaysInMs(rule.params.groupGapDays ?? 30);
+      this.gaps.set(rule, gap);
+    }
+    return gap;
+  }
 
   constructor(private readonly maxEvidence: number) {}
 
   /** Adds a candidate that fired `rule`; returns the finding it closed, if it starts a new group. */
   add(rule: Rule, detector: Detector, context: DetectorContext, candidate: Candidate): Finding[] {
-    const slot = JSON.stringify([rule.id, candidate.groupKey]);
+    const slot = `${rule.id}\u0000${candidate.groupKey}`;
     const closed: Finding[] = [];
     let group = this.open.get(slot);
     if (group && candidate.at >= group.closesAt) {
@@ -75,7 +83,7 @@ export class FindingAssembler {
     }
     group.count++;
     group.lastAt = Math.max(group.lastAt, candidate.at);
-    group.closesAt = addDays(group.lastAt, rule.params.groupGapDays ?? 30, { in: utc }).getTime();
+    group.closesAt = group.lastAt + this.gapMs(rule);
     if (candidate.magnitude > group.worst.magnitude) group.worst = candidate;
     group.amount += candidate.amount;
     const [offender, ...affected] = candidate.partners;

@@ -1,10 +1,9 @@
-import { subDays } from "date-fns";
-import { utc } from "@date-fns/utc";
 import type { ChannelEvent, ListingEvent, SaleEvent } from "../../schema/dataset.js";
 import { ONLINE_CHANNELS } from "../../schema/primitives.js";
 import { allowedByDiscount, formatMoney, fromMinor, percentBelow, round, toMinor } from "../../reference/money.js";
 import type { FindingRef } from "../../findings/types.js";
 import { describeOccurrences, groupKey, isSale, listLabels } from "../shared.js";
+import { utcDaysInMs } from "../../time.js";
 import type { Candidate, Detector, DetectorContext, DetectorRun } from "../types.js";
 import { SortedPrices } from "./medianWindow.js";
 
@@ -28,6 +27,7 @@ function createRun(context: DetectorContext): DetectorRun {
   const windowDays = context.params.windowDays as number;
   const minSamples = context.params.minSamples as number;
   const windows = new Map<string, SkuWindow>();
+  const windowMs = utcDaysInMs(windowDays);
 
   function belowFloor(event: SaleEvent): Candidate | undefined {
     const partner = index.partners.get(event.partnerId);
@@ -147,7 +147,7 @@ function createRun(context: DetectorContext): DetectorRun {
     window.entries.push({ at: event.occurredAt, price, online, partnerId: partner.id, eventId: event.id });
     (online ? window.online : window.offline).add(price);
     // The window is (t − windowDays, t]: entries at or before the start leave it.
-    const start = subDays(event.occurredAt, windowDays, { in: utc }).getTime();
+    const start = event.occurredAt - windowMs;
     while (window.head < window.entries.length && (window.entries[window.head] as WindowEntry).at <= start) {
       const old = window.entries[window.head] as WindowEntry;
       (old.online ? window.online : window.offline).remove(old.price);
@@ -163,12 +163,18 @@ function createRun(context: DetectorContext): DetectorRun {
     const gapPct = offlineMedian === 0 ? 0 : (Math.abs(onlineMedian - offlineMedian) * 100) / offlineMedian;
     const onlineCheaper = onlineMedian < offlineMedian;
     // The cheaper side's sellers are the offenders, cheapest first; the other side is affected.
-    const live = window.entries.slice(window.head);
-    const cheaperSide = live.filter((entry) => entry.online === onlineCheaper);
-    const lowest = new Map<string, number>();
-    for (const entry of cheaperSide) lowest.set(entry.partnerId, Math.min(lowest.get(entry.partnerId) ?? Infinity, entry.price));
-    const offenders = [...lowest.entries()].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).map(([id]) => id);
-    const affected = [...new Set(live.filter((entry) => entry.online !== onlineCheaper).map((entry) => entry.partnerId))].sort();
+    // Computed only when a rule fires (the assembler reads `partners` before the next event moves the window).
+    const partnersInWindow = (): string[] => {
+      const lowest = new Map<string, number>();
+      const others = new Set<string>();
+      for (let i = window.head; i < window.entries.length; i++) {
+        const entry = window.entries[i] as WindowEntry;
+        if (entry.online === onlineCheaper) lowest.set(entry.partnerId, Math.min(lowest.get(entry.partnerId) ?? Infinity, entry.price));
+        else others.add(entry.partnerId);
+      }
+      const offenders = [...lowest.entries()].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).map(([id]) => id);
+      return [...offenders, ...[...others].filter((id) => !lowest.has(id)).sort()];
+    };
     return {
       check: "online-offline-gap",
       facts: {
@@ -185,7 +191,9 @@ function createRun(context: DetectorContext): DetectorRun {
         windowDays,
       },
       groupKey: key,
-      partners: [...offenders, ...affected.filter((id) => !lowest.has(id))],
+      get partners() {
+        return partnersInWindow();
+      },
       eventIds: [event.id],
       refs: [],
       at: event.occurredAt,

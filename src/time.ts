@@ -1,19 +1,45 @@
-import { addDays, parseISO, isValid } from "date-fns";
+import { addDays, isExists, parseISO, isValid } from "date-fns";
 import { utc, UTCDate } from "@date-fns/utc";
 
 /** ISO 8601 extended date or date-time; a bare date or a time without offset is read as UTC. */
 const ISO_PATTERN =
   /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
 
-/**
- * Parses a strict ISO 8601 string to epoch milliseconds, or returns undefined.
- * `2025-02-30` is invalid (not March 2nd); no offset means UTC, whatever the machine's time zone.
- */
-export function parseIsoTime(text: string): number | undefined {
+/** The common shapes: `2025-03-01`, `2025-03-01T09:30[:00[.000]][Z|+08:00]`. */
+const COMMON_PATTERN = /^(\d{4})-(\d{2})-(\d{2})(?:(T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)(Z|[+-]\d{2}:\d{2})?)?$/;
+
+/** The reference parse: date-fns `parseISO` in UTC. */
+export function parseIsoTimeWithDateFns(text: string): number | undefined {
   if (!ISO_PATTERN.test(text)) return undefined;
   const date = parseISO(text, { in: utc });
   if (!isValid(date)) return undefined;
   return date.getTime();
+}
+
+/**
+ * Parses a strict ISO 8601 string to epoch milliseconds, or returns undefined.
+ * `2025-02-30` is invalid (not March 2nd); no offset means UTC, whatever the machine's time zone.
+ *
+ * The common shapes take a fast path — date-fns `isExists` validates the calendar date, then the
+ * engine's own ISO parser reads it — and every other shape goes to date-fns `parseISO`. A property
+ * test holds both paths to `parseIsoTimeWithDateFns` on generated strings.
+ */
+export function parseIsoTime(text: string): number | undefined {
+  const match = COMMON_PATTERN.exec(text);
+  // Years before 100 take the slow path: isExists reads two-digit years as 19xx.
+  const offset = match?.[5];
+  if (
+    match === null ||
+    (match[1] as string) < "0100" ||
+    // date-fns accepts offset hours past 23, the engine's parser does not: leave those to date-fns.
+    (offset !== undefined && offset !== "Z" && (offset.slice(1, 3) > "23" || offset.slice(4, 6) > "59"))
+  ) {
+    return parseIsoTimeWithDateFns(text);
+  }
+  if (!isExists(Number(match[1]), Number(match[2]) - 1, Number(match[3]))) return undefined;
+  // A date alone is UTC for Date.parse already; a date-time without offset needs its `Z`.
+  const ms = Date.parse(match[4] !== undefined && match[5] === undefined ? `${text}Z` : text);
+  return Number.isNaN(ms) ? undefined : ms;
 }
 
 /** Formats epoch milliseconds as an ISO 8601 UTC string. */

@@ -95,16 +95,21 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
         if (!direct) rejected.push(r);
       },
     });
+    // Writing each finding as it comes keeps memory bounded: only whether one reached --fail-on is kept.
+    let reachedFailOn = false;
     let result = await generator.next();
     while (!result.done) {
-      if (direct) await write(io.stdout, formatNdjsonLine(result.value));
-      streamed.push(result.value);
+      const finding = result.value;
+      if (failOn !== undefined && compareSeverity(finding.severity, failOn) >= 0) reachedFailOn = true;
+      if (direct) await write(io.stdout, formatNdjsonLine(finding));
+      else streamed.push(finding);
       result = await generator.next();
     }
+    if (direct) return reachedFailOn ? 1 : 0;
     const ranked = rankFindings(streamed);
     report = { findings: ranked, summary: { ...result.value, ...summarize(ranked, result.value) }, rejected };
     if (baseline) report = applyBaseline(report, baseline);
-    if (!direct) await emit(report, format, failOn, rules, dataset, out, io);
+    await emit(report, format, failOn, rules, dataset, out, io);
   } else {
     report = await scan(dataset, { rules, ...(io.stderr.isTTY ? { onProgress: progressLine(io.stderr) } : {}) });
     if (baseline) report = applyBaseline(report, baseline);

@@ -1,3 +1,4 @@
+import { FindingTally } from "./FindingTally.js";
 import { rankFindings } from "./rankFindings.js";
 import type { ScanReport } from "../scan/report.js";
 
@@ -12,15 +13,16 @@ export function applyBaseline(report: ScanReport, baselineIds: ReadonlySet<strin
   let resolved = 0;
   for (const id of baselineIds) if (!current.has(id)) resolved++;
   const findings = rankFindings(fresh);
-  const bySeverity: Record<string, number> = Object.fromEntries(Object.keys(report.summary.bySeverity).map((k) => [k, 0]));
-  const byKind: Record<string, number> = Object.fromEntries(Object.keys(report.summary.byKind).map((k) => [k, 0]));
-  for (const f of findings) {
-    bySeverity[f.severity] = (bySeverity[f.severity] ?? 0) + 1;
-    byKind[f.kind] = (byKind[f.kind] ?? 0) + 1;
-  }
+  const tally = FindingTally.of(findings);
   return {
     findings,
-    summary: { ...report.summary, findings: findings.length, bySeverity, byKind, baseline: { new: fresh.length, known, resolved } },
+    summary: {
+      ...report.summary,
+      findings: tally.total,
+      bySeverity: tally.bySeverity,
+      byKind: tally.byKind,
+      baseline: { new: fresh.length, known, resolved },
+    },
     rejected: report.rejected,
   };
 }

@@ -2,7 +2,8 @@ import { openDataset, type DatasetSource } from "../dataset/loadDataset.js";
 import { rejectionOf, type Rejection } from "../dataset/types.js";
 import { OptionsError } from "../errors.js";
 import { rankFindings } from "../findings/rankFindings.js";
-import { CONFLICT_KINDS, SEVERITIES, type Finding } from "../findings/types.js";
+import { FindingTally } from "../findings/FindingTally.js";
+import type { Finding } from "../findings/types.js";
 import { loadRules } from "../rules/loadRules.js";
 import type { RuleSet } from "../rules/types.js";
 import type { ChannelEvent } from "../schema/dataset.js";
@@ -64,17 +65,21 @@ function sortRejections(rejected: Rejection[]): Rejection[] {
   );
 }
 
+/** The summary of a scan from its findings (or their tally) and its counts. */
 export function summarize(
-  findings: ReadonlyArray<Pick<Finding, "severity" | "kind">>,
+  findings: Iterable<Pick<Finding, "severity" | "kind">> | FindingTally,
   base: Pick<ScanSummary, "events" | "rejected" | "skipped" | "records">,
 ): ScanSummary {
-  const bySeverity: Record<string, number> = Object.fromEntries(SEVERITIES.map((s) => [s, 0]));
-  const byKind: Record<string, number> = Object.fromEntries(CONFLICT_KINDS.map((k) => [k, 0]));
-  for (const finding of findings) {
-    bySeverity[finding.severity] = (bySeverity[finding.severity] ?? 0) + 1;
-    byKind[finding.kind] = (byKind[finding.kind] ?? 0) + 1;
-  }
-  return { events: base.events, rejected: base.rejected, findings: findings.length, bySeverity, byKind, skipped: base.skipped, records: base.records };
+  const tally = findings instanceof FindingTally ? findings : FindingTally.of(findings);
+  return {
+    events: base.events,
+    rejected: base.rejected,
+    findings: tally.total,
+    bySeverity: tally.bySeverity,
+    byKind: tally.byKind,
+    skipped: base.skipped,
+    records: base.records,
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { openDataset, type DatasetSource } from "../dataset/loadDataset.js";
 import { rejectionOf, type Rejection } from "../dataset/types.js";
 import { OptionsError } from "../errors.js";
+import { FindingTally } from "../findings/FindingTally.js";
 import type { Finding } from "../findings/types.js";
 import type { RawRecord } from "../io/readRecords.js";
 import { loadRules } from "../rules/loadRules.js";
@@ -62,13 +63,13 @@ export async function* scanStream(
   const opened = await openDataset(options.reference, parsed);
   const scanner = new Scanner(opened.reference, opened.present, rules.rules, parsed);
   const counts = opened.counts.events;
-  const emitted: Array<Pick<Finding, "severity" | "kind">> = [];
+  const emitted = new FindingTally();
   const reject = (rejection: Rejection) => {
     counts.rejected++;
     options.onRejected?.(rejection);
   };
   for (const finding of await scanner.start()) {
-    emitted.push(finding);
+    emitted.add(finding);
     yield finding;
   }
   let pending: ChannelEvent[] = [];
@@ -100,7 +101,7 @@ export async function* scanStream(
     counts.accepted++;
     if (event.occurredAt > watermark) {
       for await (const finding of flush()) {
-        emitted.push(finding);
+        emitted.add(finding);
         yield finding;
       }
       watermark = event.occurredAt;
@@ -108,12 +109,12 @@ export async function* scanStream(
     pending.push(event);
   }
   for await (const finding of flush()) {
-    emitted.push(finding);
+    emitted.add(finding);
     yield finding;
   }
   const rest = scanner.finish();
   for (const finding of rest) {
-    emitted.push(finding);
+    emitted.add(finding);
     yield finding;
   }
   return summarize(emitted, {

@@ -6,7 +6,8 @@ import type { Finding } from "../findings/types.js";
 import type { RawRecord } from "../io/readRecords.js";
 import { loadRules } from "../rules/loadRules.js";
 import type { ChannelEvent } from "../schema/dataset.js";
-import { formatIsoTime } from "../time.js";
+import { formatIsoTime, utcDaysInMs } from "../time.js";
+import { EventValidator } from "../dataset/validateRecords.js";
 import type { ScanSummary } from "./report.js";
 import { parseOptions, summarize, type ScanOptions } from "./scan.js";
 import { compareEvents, Scanner } from "./Scanner.js";
@@ -19,6 +20,11 @@ export interface ScanStreamOptions extends ScanOptions {
   readonly onRejected?: (rejection: Rejection) => void;
   /** Name used for rejections' `file` (default `stream`). */
   readonly sourceName?: string;
+  /**
+   * Duplicate event ids are caught among events less than this many days apart (default 30): a
+   * stream cannot remember every id it ever saw and stay bounded.
+   */
+  readonly duplicateWindowDays?: number;
 }
 
 /** Wraps plain event objects as raw records numbered by their position (1-based line). */
@@ -62,6 +68,7 @@ export async function* scanStream(
   const rules = options.rules ?? (await loadRules());
   const opened = await openDataset(options.reference, parsed);
   const scanner = new Scanner(opened.reference, opened.present, rules.rules, parsed);
+  const validator = new EventValidator(opened.reference, opened.present.has("products"), utcDaysInMs(parsed.duplicateWindowDays));
   const counts = opened.counts.events;
   const emitted = new FindingTally();
   const reject = (rejection: Rejection) => {
@@ -83,7 +90,7 @@ export async function* scanStream(
   }
   for await (const raw of numbered(events, options.sourceName ?? "stream")) {
     counts.read++;
-    const result = opened.validator.validate(raw);
+    const result = validator.validate(raw);
     if (!result.ok) {
       reject(rejectionOf(raw.origin, result.reason));
       continue;

@@ -8,6 +8,7 @@ import {
   type CollectionRecords,
   type ReferenceName,
 } from "../schema/dataset.js";
+import { DuplicateIds } from "./DuplicateIds.js";
 import { emptyCounts, rejectionOf, type RecordCounts, type ReferenceRecords, type Rejection } from "./types.js";
 
 type Validated<K extends CollectionName> = { record: CollectionRecords[K][number]; origin: RecordOrigin };
@@ -37,8 +38,12 @@ export function parseRecord<K extends CollectionName>(
 ): { ok: true; record: CollectionRecords[K][number] } | { ok: false; reason: string } {
   if ("error" in raw) return { ok: false, reason: raw.error };
   const schema = collectionSchemas[collection] as z.ZodType;
-  const result = schema.safeParse(raw.value, { reportInput: true });
-  if (!result.success) return { ok: false, reason: formatIssues(result.error.issues) };
+  const result = schema.safeParse(raw.value);
+  if (!result.success) {
+    // Parse again, reporting inputs, only for the message: asking for inputs slows zod's fast path.
+    const detailed = schema.safeParse(raw.value, { reportInput: true });
+    return { ok: false, reason: formatIssues((detailed.error ?? result.error).issues) };
+  }
   return { ok: true, record: result.data as CollectionRecords[K][number] };
 }
 
@@ -101,16 +106,24 @@ export class ReferenceCollector {
     const regionsPresent = this.present.has("regions");
     const regionParents = new Map(get("regions").map((r) => [r.record.code, r.record.parent]));
     const regions = keep("regions", (region) => {
-      if (region.parent === undefined) return undefined;
-      if (!regionParents.has(region.parent)) {
-        return `parent: unknown region "${region.parent}"; expected a code listed in regions`;
-      }
-      // Walk up: a cycle would make coverage undefined.
+      // Walk up to the root: a cycle or a broken chain would make coverage undefined, and a region
+      // kept under a rejected ancestor would silently stop being covered by that ancestor's ancestors.
       const visited = new Set<string>([region.code]);
+      let child = region.code;
       let current: string | undefined = region.parent;
       while (current !== undefined) {
-        if (visited.has(current)) return `parent: region "${region.code}" is its own ancestor (cycle through "${current}")`;
+        if (!regionParents.has(current)) {
+          return child === region.code
+            ? `parent: unknown region "${current}"; expected a code listed in regions`
+            : `parent: ancestor "${child}" has an unknown parent "${current}"; expected every ancestor listed in regions`;
+        }
+        if (visited.has(current)) {
+          return current === region.code
+            ? `parent: region "${region.code}" is its own ancestor (cycle through "${child}")`
+            : `parent: ancestors form a cycle through "${current}"; expected a chain that ends at a root region`;
+        }
         visited.add(current);
+        child = current;
         current = regionParents.get(current);
       }
       return undefined;
@@ -162,9 +175,11 @@ export class ReferenceCollector {
 export class EventValidator {
   private readonly partners: ReadonlySet<string>;
   private readonly skus: ReadonlySet<string> | undefined;
-  private readonly seen = new Set<string>();
+  private readonly seen: DuplicateIds;
 
-  constructor(reference: ReferenceRecords, productsPresent: boolean) {
+  /** `duplicateWindowMs`: how far back (in event time) duplicates are caught; every id when absent. */
+  constructor(reference: ReferenceRecords, productsPresent: boolean, duplicateWindowMs?: number) {
+    this.seen = new DuplicateIds(duplicateWindowMs);
     this.partners = new Set(reference.partners.map((p) => p.id));
     this.skus = productsPresent ? new Set(reference.products.map((p) => p.sku)) : undefined;
   }
@@ -180,8 +195,7 @@ export class EventValidator {
     if (this.skus && !this.skus.has(event.sku)) {
       return { ok: false, reason: `sku: unknown product "${event.sku}"; expected a sku listed in products` };
     }
-    if (this.seen.has(event.id)) return { ok: false, reason: `id: duplicate event id "${event.id}"` };
-    this.seen.add(event.id);
+    if (!this.seen.add(event.id, event.occurredAt)) return { ok: false, reason: `id: duplicate event id "${event.id}"` };
     return { ok: true, event };
   }
 }

@@ -1,4 +1,4 @@
-import { openDataset, type DatasetSource } from "../dataset/loadDataset.js";
+import { openDataset, type DatasetSource, type OpenedDataset } from "../dataset/loadDataset.js";
 import { rejectionOf, type Rejection } from "../dataset/types.js";
 import { OptionsError } from "../errors.js";
 import { rankFindings } from "../findings/rankFindings.js";
@@ -10,6 +10,7 @@ import type { ChannelEvent } from "../schema/dataset.js";
 import { formatIssues } from "../schema/formatIssues.js";
 import { scanOptionsSchema } from "../schema/options.js";
 import type { ScanReport, ScanSummary } from "./report.js";
+import { runOrdered } from "./runOrdered.js";
 import { compareEvents, Scanner } from "./Scanner.js";
 
 /** Options of `scan`. */
@@ -93,10 +94,67 @@ export function summarize(
 export async function scan(dataset: DatasetSource, options?: ScanOptions): Promise<ScanReport> {
   const parsed = parseOptions(options);
   const rules = options?.rules ?? (await loadRules());
+  const progress = options?.onProgress;
+  // Most exports are already in time order: scan them as they are read, holding no events. On the
+  // first event earlier than one before it, start over and sort — the findings are the same either way.
+  const inOrder = await scanAsRead(dataset, rules, parsed, progress);
+  const { opened, scanner, findings } = inOrder ?? (await scanSorted(dataset, rules, parsed, progress));
+  const counts = opened.counts.events;
+  progress?.({ phase: "done", read: counts.read, scanned: counts.accepted, findings: findings.length });
+  const ranked = rankFindings(findings);
+  return {
+    findings: ranked,
+    summary: summarize(ranked, {
+      events: counts.accepted,
+      rejected: counts.rejected,
+      skipped: scanner.skippedSummary(),
+      records: opened.counts,
+    }),
+    rejected: sortRejections(opened.rejected),
+  };
+}
+
+type ParsedOptions = ReturnType<typeof parseOptions>;
+interface ScanPass {
+  readonly opened: OpenedDataset;
+  readonly scanner: Scanner;
+  readonly findings: Finding[];
+}
+
+async function scanAsRead(
+  dataset: DatasetSource,
+  rules: RuleSet,
+  parsed: ParsedOptions,
+  progress: ScanOptions["onProgress"],
+): Promise<ScanPass | undefined> {
+  const opened = await openDataset(dataset, parsed);
+  const scanner = new Scanner(opened.reference, opened.present, rules.rules, parsed);
+  const findings: Finding[] = await scanner.start();
+  const run = runOrdered(opened.rawEvents(), {
+    scanner,
+    validator: opened.validator,
+    counts: opened.counts.events,
+    outOfOrder: "abort",
+    onRejected: (rejection) => opened.rejected.push(rejection),
+    ...(progress ? { onProgress: (read: number) => progress({ phase: "scanning", read, scanned: read, findings: findings.length }) } : {}),
+  });
+  let next = await run.next();
+  while (!next.done) {
+    findings.push(next.value);
+    next = await run.next();
+  }
+  return next.value ? { opened, scanner, findings } : undefined;
+}
+
+async function scanSorted(
+  dataset: DatasetSource,
+  rules: RuleSet,
+  parsed: ParsedOptions,
+  progress: ScanOptions["onProgress"],
+): Promise<ScanPass> {
   const opened = await openDataset(dataset, parsed);
   const events: ChannelEvent[] = [];
   const counts = opened.counts.events;
-  const progress = options?.onProgress;
   for await (const raw of opened.rawEvents()) {
     counts.read++;
     if (progress && counts.read % PROGRESS_EVERY === 0) progress({ phase: "reading", read: counts.read, scanned: 0, findings: 0 });
@@ -120,16 +178,5 @@ export async function scan(dataset: DatasetSource, options?: ScanOptions): Promi
     if (progress && ++scanned % PROGRESS_EVERY === 0) progress({ phase: "scanning", read: counts.read, scanned, findings: findings.length });
   }
   findings.push(...scanner.finish());
-  progress?.({ phase: "done", read: counts.read, scanned: events.length, findings: findings.length });
-  const ranked = rankFindings(findings);
-  return {
-    findings: ranked,
-    summary: summarize(ranked, {
-      events: counts.accepted,
-      rejected: counts.rejected,
-      skipped: scanner.skippedSummary(),
-      records: opened.counts,
-    }),
-    rejected: sortRejections(opened.rejected),
-  };
+  return { opened, scanner, findings };
 }

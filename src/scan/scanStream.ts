@@ -1,16 +1,16 @@
 import { openDataset, type DatasetSource } from "../dataset/loadDataset.js";
-import { rejectionOf, type Rejection } from "../dataset/types.js";
+import type { Rejection } from "../dataset/types.js";
 import { OptionsError } from "../errors.js";
 import { FindingTally } from "../findings/FindingTally.js";
 import type { Finding } from "../findings/types.js";
 import type { RawRecord } from "../io/readRecords.js";
 import { loadRules } from "../rules/loadRules.js";
-import type { ChannelEvent } from "../schema/dataset.js";
-import { formatIsoTime, utcDaysInMs } from "../time.js";
+import { utcDaysInMs } from "../time.js";
 import { EventValidator } from "../dataset/validateRecords.js";
 import type { ScanSummary } from "./report.js";
 import { parseOptions, summarize, type ScanOptions } from "./scan.js";
-import { compareEvents, Scanner } from "./Scanner.js";
+import { runOrdered } from "./runOrdered.js";
+import { Scanner } from "./Scanner.js";
 
 /** Options of `scanStream`. */
 export interface ScanStreamOptions extends ScanOptions {
@@ -71,56 +71,18 @@ export async function* scanStream(
   const validator = new EventValidator(opened.reference, opened.present.has("products"), utcDaysInMs(parsed.duplicateWindowDays));
   const counts = opened.counts.events;
   const emitted = new FindingTally();
-  const reject = (rejection: Rejection) => {
-    counts.rejected++;
-    options.onRejected?.(rejection);
-  };
   for (const finding of await scanner.start()) {
     emitted.add(finding);
     yield finding;
   }
-  let pending: ChannelEvent[] = [];
-  let watermark = -Infinity;
-  async function* flush(): AsyncGenerator<Finding> {
-    pending.sort(compareEvents);
-    const batch = pending;
-    pending = [];
-    const sync = scanner.sync;
-    for (const event of batch) yield* sync ? scanner.pushSync(event) : await scanner.push(event);
-  }
-  for await (const raw of numbered(events, options.sourceName ?? "stream")) {
-    counts.read++;
-    const result = validator.validate(raw);
-    if (!result.ok) {
-      reject(rejectionOf(raw.origin, result.reason));
-      continue;
-    }
-    const event = result.event;
-    if (event.occurredAt < watermark) {
-      reject(
-        rejectionOf(
-          raw.origin,
-          `occurredAt: ${formatIsoTime(event.occurredAt)} is earlier than an event already read (${formatIsoTime(watermark)}); a stream must be in time order`,
-        ),
-      );
-      continue;
-    }
-    counts.accepted++;
-    if (event.occurredAt > watermark) {
-      for await (const finding of flush()) {
-        emitted.add(finding);
-        yield finding;
-      }
-      watermark = event.occurredAt;
-    }
-    pending.push(event);
-  }
-  for await (const finding of flush()) {
-    emitted.add(finding);
-    yield finding;
-  }
-  const rest = scanner.finish();
-  for (const finding of rest) {
+  const run = runOrdered(numbered(events, options.sourceName ?? "stream"), {
+    scanner,
+    validator,
+    counts,
+    outOfOrder: "reject",
+    onRejected: (rejection) => options.onRejected?.(rejection),
+  });
+  for await (const finding of run) {
     emitted.add(finding);
     yield finding;
   }

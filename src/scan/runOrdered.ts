@@ -1,0 +1,71 @@
+import type { Rejection } from "../dataset/types.js";
+import { rejectionOf } from "../dataset/types.js";
+import type { EventValidator } from "../dataset/validateRecords.js";
+import type { Finding } from "../findings/types.js";
+import type { RawRecord } from "../io/readRecords.js";
+import type { ChannelEvent } from "../schema/dataset.js";
+import { formatIsoTime } from "../time.js";
+import { compareEvents, type Scanner } from "./Scanner.js";
+
+/** What feeding events in time order needs, and what it does with an event earlier than the last. */
+export interface OrderedRun {
+  readonly scanner: Scanner;
+  readonly validator: EventValidator;
+  readonly counts: { read: number; accepted: number; rejected: number };
+  readonly onRejected: (rejection: Rejection) => void;
+  /** `reject` the late event (a stream), or `abort` the run (a batch then sorts and starts over). */
+  readonly outOfOrder: "reject" | "abort";
+  readonly onProgress?: (read: number) => void;
+}
+
+/**
+ * Validates raw event records and feeds them to the scanner in time order, yielding findings as they
+ * become final. Events of one instant are buffered and ordered as `compareEvents` orders them, so the
+ * result equals a scan of the sorted events. Returns false when it aborted on an out-of-order event.
+ */
+export async function* runOrdered(raws: AsyncIterable<RawRecord>, run: OrderedRun): AsyncGenerator<Finding, boolean, undefined> {
+  const { scanner, validator, counts } = run;
+  const sync = scanner.sync;
+  let pending: ChannelEvent[] = [];
+  let watermark = -Infinity;
+  async function* flush(): AsyncGenerator<Finding> {
+    if (pending.length > 1) pending.sort(compareEvents);
+    const batch = pending;
+    pending = [];
+    for (const event of batch) {
+      const closed = sync ? scanner.pushSync(event) : await scanner.push(event);
+      if (closed.length > 0) yield* closed;
+    }
+  }
+  for await (const raw of raws) {
+    counts.read++;
+    if (run.onProgress && counts.read % 10_000 === 0) run.onProgress(counts.read);
+    const result = validator.validate(raw);
+    if (!result.ok) {
+      counts.rejected++;
+      run.onRejected(rejectionOf(raw.origin, result.reason));
+      continue;
+    }
+    const event = result.event;
+    if (event.occurredAt < watermark) {
+      if (run.outOfOrder === "abort") return false;
+      counts.rejected++;
+      run.onRejected(
+        rejectionOf(
+          raw.origin,
+          `occurredAt: ${formatIsoTime(event.occurredAt)} is earlier than an event already read (${formatIsoTime(watermark)}); a stream must be in time order`,
+        ),
+      );
+      continue;
+    }
+    counts.accepted++;
+    if (event.occurredAt > watermark) {
+      yield* flush();
+      watermark = event.occurredAt;
+    }
+    pending.push(event);
+  }
+  yield* flush();
+  yield* scanner.finish();
+  return true;
+}

@@ -75,3 +75,10 @@ export function utcDaysInMs(days: number): number {
   const origin = new UTCDate(0);
   return addDays(origin, days).getTime() - origin.getTime();
 }
+
+const DAY_MS = utcDaysInMs(1);
+
+/** The UTC calendar day an instant falls on, as a day number: differences are calendar-day counts. */
+export function utcDayIndex(ms: number): number {
+  return Math.floor(ms / DAY_MS);
+}

@@ -28,15 +28,25 @@ export async function* runOrdered(raws: AsyncIterable<RawRecord>, run: OrderedRu
   const sync = scanner.sync;
   let pending: ChannelEvent[] = [];
   let watermark = -Infinity;
-  async function* flush(): AsyncGenerator<Finding> {
+  // Feeds the buffered instant; with synchronous evaluators no promise is made per event.
+  const flushSync = (): Finding[] => {
     if (pending.length > 1) pending.sort(compareEvents);
-    const batch = pending;
-    pending = [];
-    for (const event of batch) {
-      const closed = sync ? scanner.pushSync(event) : await scanner.push(event);
-      if (closed.length > 0) yield* closed;
+    const out: Finding[] = [];
+    for (const event of pending) {
+      const closed = scanner.pushSync(event);
+      if (closed.length > 0) out.push(...closed);
     }
-  }
+    pending = [];
+    return out;
+  };
+  const flush = async (): Promise<Finding[]> => {
+    if (sync) return flushSync();
+    if (pending.length > 1) pending.sort(compareEvents);
+    const out: Finding[] = [];
+    for (const event of pending) out.push(...(await scanner.push(event)));
+    pending = [];
+    return out;
+  };
   for await (const raw of raws) {
     counts.read++;
     if (run.onProgress && counts.read % 10_000 === 0) run.onProgress(counts.read);
@@ -60,12 +70,15 @@ export async function* runOrdered(raws: AsyncIterable<RawRecord>, run: OrderedRu
     }
     counts.accepted++;
     if (event.occurredAt > watermark) {
-      yield* flush();
+      if (pending.length > 0) {
+        const closed = sync ? flushSync() : await flush();
+        if (closed.length > 0) yield* closed;
+      }
       watermark = event.occurredAt;
     }
     pending.push(event);
   }
-  yield* flush();
+  yield* await flush();
   yield* scanner.finish();
   return true;
 }

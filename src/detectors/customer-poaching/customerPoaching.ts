@@ -2,7 +2,7 @@ import { differenceInCalendarDays } from "date-fns";
 import { utc } from "@date-fns/utc";
 import type { ChannelEvent, Registration, SaleEvent } from "../../schema/dataset.js";
 import { formatMoney, round } from "../../reference/money.js";
-import { spanContains, spansIntersect } from "../../time.js";
+import { spanContains, spansIntersect, utcDayIndex } from "../../time.js";
 import { day, describeOccurrences, groupKey, isSale } from "../shared.js";
 import type { Candidate, Detector, DetectorContext, DetectorRun } from "../types.js";
 
@@ -83,7 +83,7 @@ function createRun(context: DetectorContext): DetectorRun {
         ownerPartnerId: owner.partnerId,
         ownerChannel,
         protectedByOther: owner.partnerId !== event.partnerId,
-        registrationAgeDays: differenceInCalendarDays(event.occurredAt, owner.registeredAt, { in: utc }),
+        registrationAgeDays: utcDayIndex(event.occurredAt) - utcDayIndex(owner.registeredAt),
         quantity: event.quantity,
         amount: round(amount, 4),
         currency: event.currency,

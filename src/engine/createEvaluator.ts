@@ -20,16 +20,40 @@ export interface RuleEvaluator {
  */
 export function createCompiledEvaluator(rules: readonly Rule[], env: OperatorEnvironment): RuleEvaluator {
   const operators = customOperators(env);
-  const compiled = rules.map((rule) => ({ id: rule.id, test: compileConditions(rule.conditions, operators) }));
+  const compiled = rules.map((rule) => ({
+    id: rule.id,
+    check: requiredCheck(rule.conditions),
+    test: compileConditions(rule.conditions, operators),
+  }));
+  const none: readonly string[] = [];
   return {
     sync: true,
     evaluate(facts: Facts): readonly string[] {
-      const fired: string[] = [];
-      // Like one engine run: every rule is evaluated, and an error in any of them fails the run.
-      for (const rule of compiled) if (rule.test(facts as Readonly<Record<string, unknown>>)) fired.push(rule.id);
-      return fired;
+      let fired: string[] | undefined;
+      const check = facts.check;
+      for (const rule of compiled) {
+        // A rule whose root `all` requires another check cannot hold: skip it without evaluating.
+        if (rule.check !== undefined && rule.check !== check) continue;
+        if (rule.test(facts as Readonly<Record<string, unknown>>)) (fired ??= []).push(rule.id);
+      }
+      return fired ?? none;
     },
   };
+}
+
+/**
+ * The check a rule requires, when its root is an `all` holding `{ fact: "check", operator: "equal",
+ * value: "<string>" }` with no path: such a rule is false for every candidate of another check (rule
+ * validation refuses the operators that could throw instead, so skipping changes no result).
+ */
+export function requiredCheck(conditions: Rule["conditions"]): string | undefined {
+  if (!("all" in conditions)) return undefined;
+  for (const child of conditions.all) {
+    if ("fact" in child && child.fact === "check" && child.operator === "equal" && child.path === undefined && typeof child.value === "string") {
+      return child.value;
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -18,27 +18,27 @@ export async function* splitLines(
   let pending = "";
   let skipping = false;
   let lineNumber = 1;
-  let first = true;
+  let bomChecked = false;
   const emit = (text: string): TextLine => {
-    let clean = text.endsWith("\r") ? text.slice(0, -1) : text;
-    if (first) {
-      first = false;
-      if (clean.charCodeAt(0) === 0xfeff) clean = clean.slice(1);
-    }
+    const clean = text.endsWith("\r") ? text.slice(0, -1) : text;
     if (clean.length * 4 > maxLineBytes && Buffer.byteLength(clean) > maxLineBytes) {
       return { line: lineNumber, tooLong: true };
     }
     return { line: lineNumber, text: clean };
   };
   for await (const chunk of chunks) {
-    const text = typeof chunk === "string" ? chunk : decoder.write(chunk);
+    let text = typeof chunk === "string" ? chunk : decoder.write(chunk);
+    // Drop the BOM before anything counts it against the first line's length.
+    if (!bomChecked && text !== "") {
+      bomChecked = true;
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    }
     let start = 0;
     for (;;) {
       const newline = text.indexOf("\n", start);
       if (newline === -1) break;
       if (skipping) {
         skipping = false;
-        first = false;
       } else {
         yield emit(pending + text.slice(start, newline));
       }
@@ -49,7 +49,9 @@ export async function* splitLines(
     if (!skipping) {
       pending += text.slice(start);
       // Characters are at most 4 bytes; the exact byte length is only computed near the limit.
-      if (pending.length * 4 > maxLineBytes && Buffer.byteLength(pending) > maxLineBytes) {
+      // A trailing CR may be half of a CRLF, which is not part of the line.
+      const crlfHalf = pending.endsWith("\r") ? 1 : 0;
+      if (pending.length * 4 > maxLineBytes && Buffer.byteLength(pending) - crlfHalf > maxLineBytes) {
         yield { line: lineNumber, tooLong: true };
         pending = "";
         skipping = true;

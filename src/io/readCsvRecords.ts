@@ -21,6 +21,27 @@ const enum Mode {
   Closed,
 }
 
+const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+/** The chunks as bytes, without a leading UTF-8 BOM, even one cut across chunks. */
+async function* withoutBom(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+  let head: Buffer | undefined = Buffer.alloc(0);
+  for await (const chunk of chunks) {
+    let buf = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
+    if (head) {
+      buf = head.length === 0 ? buf : Buffer.concat([head, buf]);
+      if (buf.length < BOM.length && BOM.subarray(0, buf.length).equals(buf)) {
+        head = buf;
+        continue;
+      }
+      head = undefined;
+      if (buf.subarray(0, BOM.length).equals(BOM)) buf = buf.subarray(BOM.length);
+    }
+    yield buf;
+  }
+  if (head && head.length > 0) yield head;
+}
+
 /**
  * Parses RFC 4180 CSV (`,` separators, `"` quotes doubled inside quoted cells, LF or CRLF line ends,
  * newlines allowed inside quotes) from a byte stream, one record at a time. Blank lines and a leading
@@ -43,19 +64,18 @@ export async function* readCsvRecords(
   let error: string | undefined;
   let tooLong = false;
   let quoteLine = 1;
-  let first = true;
 
   // A cell's bytes may span chunks: earlier pieces wait in `parts`, the current one starts at `from`.
   const endCell = (buf: Buffer, from: number, to: number, stripCr: boolean): void => {
     if (tooLong) return;
-    let end = to;
-    if (stripCr && end > from && buf[end - 1] === CR) end--;
+    // The CR of a CRLF is in this chunk, or, when nothing of the cell is, at the end of the previous one.
+    const end = stripCr && to > from && buf[to - 1] === CR ? to - 1 : to;
     if (parts.length === 0) {
       cells.push(buf.toString("utf8", from, end));
     } else {
       parts.push(buf.subarray(from, end));
       let text = Buffer.concat(parts).toString("utf8");
-      if (stripCr && end === from && text.endsWith("\r")) text = text.slice(0, -1);
+      if (stripCr && to === from && text.endsWith("\r")) text = text.slice(0, -1);
       cells.push(text);
       parts = [];
     }
@@ -77,16 +97,10 @@ export async function* readCsvRecords(
     return out;
   };
 
-  for await (const chunk of chunks) {
-    const buf = typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk;
-    let i = 0;
-    if (first) {
-      first = false;
-      if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) i = 3;
-    }
+  for await (const buf of withoutBom(chunks)) {
     // Where the current cell's bytes start in this chunk; quoted cells skip their quotes.
-    let from = i;
-    for (; i < buf.length; i++) {
+    let from = 0;
+    for (let i = 0; i < buf.length; i++) {
       const byte = buf[i] as number;
       if (byte === LF && mode !== Mode.Quoted) {
         if (mode === Mode.Unquoted || mode === Mode.Start) endCell(buf, from, i, true);
@@ -98,7 +112,8 @@ export async function* readCsvRecords(
         if (record) yield record;
         continue;
       }
-      if (++recordBytes > maxRecordBytes && !tooLong) {
+      // The CR of a CRLF is not part of the record: a CR just over the limit only counts once more follows.
+      if (++recordBytes > maxRecordBytes && !tooLong && !(byte === CR && recordBytes === maxRecordBytes + 1)) {
         // Keep following the quotes to find the record's end, but buffer nothing more.
         tooLong = true;
         cells = [];
@@ -150,7 +165,8 @@ export async function* readCsvRecords(
             mode = Mode.Start;
             from = i + 1;
           } else if (byte !== CR) {
-            fail(`cell ${cells.length + 1} has ${JSON.stringify(String.fromCharCode(byte))} after its closing quote; expected "," or the end of the line`);
+            const what = byte < 0x80 ? JSON.stringify(String.fromCharCode(byte)) : "a non-ASCII character";
+            fail(`cell ${cells.length + 1} has ${what} after its closing quote; expected "," or the end of the line`);
           }
           break;
       }

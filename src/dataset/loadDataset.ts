@@ -1,5 +1,11 @@
 import { listCollectionFiles, type CollectionFile } from "../io/sources.js";
-import { DEFAULT_READ_LIMITS, readCollectionFile, type RawRecord, type ReadLimits } from "../io/readRecords.js";
+import {
+  DEFAULT_READ_LIMITS,
+  readCollectionBatches,
+  readCollectionFile,
+  type RawRecord,
+  type ReadLimits,
+} from "../io/readRecords.js";
 import { COLLECTION_NAMES, type ChannelEvent, type CollectionName, type CollectionsInput, type ReferenceName } from "../schema/dataset.js";
 import { OptionsError } from "../errors.js";
 import { EventValidator, ReferenceCollector } from "./validateRecords.js";
@@ -16,6 +22,8 @@ export interface OpenedDataset {
   readonly present: ReadonlySet<CollectionName>;
   /** Raw event records in file and line order (empty when the source has no events). */
   readonly rawEvents: () => AsyncIterable<RawRecord>;
+  /** The same records in batches: what the scan reads, crossing an async boundary once per batch. */
+  readonly rawEventBatches: () => AsyncIterable<RawRecord[]>;
   readonly validator: EventValidator;
 }
 
@@ -27,10 +35,23 @@ async function* fileRecords(files: readonly CollectionFile[], limits: ReadLimits
   for (const file of files) yield* readCollectionFile(file, limits);
 }
 
+async function* fileRecordBatches(files: readonly CollectionFile[], limits: ReadLimits): AsyncGenerator<RawRecord[]> {
+  for (const file of files) yield* readCollectionBatches(file, limits);
+}
+
+function* arrayRecordBatches(name: string, items: readonly unknown[]): Generator<RawRecord[]> {
+  for (let start = 0; start < items.length; start += 512) {
+    const batch: RawRecord[] = [];
+    for (let index = start; index < Math.min(items.length, start + 512); index++) batch.push({ origin: { file: name, index }, value: items[index] });
+    yield batch;
+  }
+}
+
 /** Opens a dataset: reads and validates every reference collection, and prepares its events for reading. */
 export async function openDataset(source: DatasetSource, limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<OpenedDataset> {
   const collector = new ReferenceCollector();
   let rawEvents: () => AsyncIterable<RawRecord>;
+  let rawEventBatches: () => AsyncIterable<RawRecord[]>;
   if (typeof source === "string") {
     const files = await listCollectionFiles(source);
     for (const name of COLLECTION_NAMES) {
@@ -40,6 +61,7 @@ export async function openDataset(source: DatasetSource, limits: ReadLimits = DE
     }
     const eventFiles = files.get("events") ?? [];
     rawEvents = () => fileRecords(eventFiles, limits);
+    rawEventBatches = () => fileRecordBatches(eventFiles, limits);
   } else {
     if (typeof source !== "object" || source === null || Array.isArray(source)) {
       throw new OptionsError("dataset: expected a folder path or an object of collections such as { partners, events }");
@@ -56,6 +78,9 @@ export async function openDataset(source: DatasetSource, limits: ReadLimits = DE
     rawEvents = async function* () {
       yield* arrayRecords("events", events);
     };
+    rawEventBatches = async function* () {
+      yield* arrayRecordBatches("events", events);
+    };
   }
   const reference = collector.finish();
   return {
@@ -64,6 +89,7 @@ export async function openDataset(source: DatasetSource, limits: ReadLimits = DE
     counts: collector.counts,
     present: collector.present,
     rawEvents,
+    rawEventBatches,
     validator: new EventValidator(reference, collector.present.has("products")),
   };
 }

@@ -4,7 +4,7 @@ import { DatasetError, LimitError } from "../errors.js";
 import { csvRowToRecord } from "../schema/csvShape.js";
 import type { CollectionName } from "../schema/dataset.js";
 import type { CollectionFile } from "./sources.js";
-import { readFileLines, splitLines } from "./lines.js";
+import { readFileLineBatches, readFileLines, splitLines, type TextLine } from "./lines.js";
 import { readCsvRecords } from "./readCsvRecords.js";
 
 /** Where a record came from: a file and its line (NDJSON, CSV) or its index in a JSON array. */
@@ -32,24 +32,39 @@ export const DEFAULT_READ_LIMITS: ReadLimits = {
   maxJsonFileBytes: 256 << 20,
 };
 
+/** Parses one NDJSON line: blank lines give nothing, a line that is not JSON a parse error. */
+function parseNdjsonLine(item: TextLine, file: string, limits: ReadLimits): RawRecord | undefined {
+  const origin = { file, line: item.line };
+  if ("tooLong" in item) return { origin, error: `line is longer than maxRecordBytes (${limits.maxRecordBytes} bytes)` };
+  if (item.text.trim() === "") return undefined;
+  try {
+    return { origin, value: JSON.parse(item.text) };
+  } catch (error) {
+    return { origin, error: `not valid JSON (${(error as Error).message})` };
+  }
+}
+
 /** Parses NDJSON lines; blank lines are skipped, a line that is not JSON becomes a parse error. */
 export async function* parseNdjsonLines(
-  lines: AsyncIterable<import("./lines.js").TextLine>,
+  lines: AsyncIterable<TextLine>,
   file: string,
   limits: ReadLimits,
 ): AsyncGenerator<RawRecord> {
   for await (const item of lines) {
-    const origin = { file, line: item.line };
-    if ("tooLong" in item) {
-      yield { origin, error: `line is longer than maxRecordBytes (${limits.maxRecordBytes} bytes)` };
-      continue;
+    const record = parseNdjsonLine(item, file, limits);
+    if (record) yield record;
+  }
+}
+
+/** `parseNdjsonLines` over batches of lines, giving batches of records. */
+async function* parseNdjsonBatches(batches: AsyncIterable<TextLine[]>, file: string, limits: ReadLimits): AsyncGenerator<RawRecord[]> {
+  for await (const lines of batches) {
+    const records: RawRecord[] = [];
+    for (const item of lines) {
+      const record = parseNdjsonLine(item, file, limits);
+      if (record) records.push(record);
     }
-    if (item.text.trim() === "") continue;
-    try {
-      yield { origin, value: JSON.parse(item.text) };
-    } catch (error) {
-      yield { origin, error: `not valid JSON (${(error as Error).message})` };
-    }
+    if (records.length > 0) yield records;
   }
 }
 
@@ -119,6 +134,27 @@ async function* readCsv(source: CollectionFile, collection: CollectionName, limi
     if (error instanceof DatasetError) throw error;
     throw new DatasetError(source.name, `cannot read CSV (${(error as Error).message})`, { cause: error });
   }
+}
+
+const BATCH = 512;
+
+/** Groups a record stream into arrays, so consumers cross an async boundary once per batch. */
+async function* batched(records: AsyncIterable<RawRecord>): AsyncGenerator<RawRecord[]> {
+  let batch: RawRecord[] = [];
+  for await (const record of records) {
+    batch.push(record);
+    if (batch.length >= BATCH) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** `readCollectionFile` in batches of records (the NDJSON reader makes one batch per chunk read). */
+export function readCollectionBatches(source: CollectionFile, limits: ReadLimits = DEFAULT_READ_LIMITS): AsyncGenerator<RawRecord[]> {
+  if (source.format === "ndjson") return parseNdjsonBatches(readFileLineBatches(source.path, limits.maxRecordBytes), source.name, limits);
+  return batched(readCollectionFile(source, limits));
 }
 
 /** Reads the records of one collection file, whatever its format, as a stream where the format allows. */

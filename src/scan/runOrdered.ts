@@ -23,7 +23,10 @@ export interface OrderedRun {
  * become final. Events of one instant are buffered and ordered as `compareEvents` orders them, so the
  * result equals a scan of the sorted events. Returns false when it aborted on an out-of-order event.
  */
-export async function* runOrdered(raws: AsyncIterable<RawRecord>, run: OrderedRun): AsyncGenerator<Finding, boolean, undefined> {
+export async function* runOrdered(
+  batches: AsyncIterable<readonly RawRecord[]>,
+  run: OrderedRun,
+): AsyncGenerator<Finding, boolean, undefined> {
   const { scanner, validator, counts } = run;
   const sync = scanner.sync;
   let pending: ChannelEvent[] = [];
@@ -47,7 +50,7 @@ export async function* runOrdered(raws: AsyncIterable<RawRecord>, run: OrderedRu
     pending = [];
     return out;
   };
-  for await (const raw of raws) {
+  for await (const raws of batches) for (const raw of raws) {
     counts.read++;
     if (run.onProgress && counts.read % 10_000 === 0) run.onProgress(counts.read);
     const result = validator.validate(raw);

@@ -130,7 +130,7 @@ async function scanAsRead(
   const opened = await openDataset(dataset, parsed);
   const scanner = new Scanner(opened.reference, opened.present, rules.rules, parsed);
   const findings: Finding[] = await scanner.start();
-  const run = runOrdered(opened.rawEvents(), {
+  const run = runOrdered(opened.rawEventBatches(), {
     scanner,
     validator: opened.validator,
     counts: opened.counts.events,
@@ -155,7 +155,7 @@ async function scanSorted(
   const opened = await openDataset(dataset, parsed);
   const events: ChannelEvent[] = [];
   const counts = opened.counts.events;
-  for await (const raw of opened.rawEvents()) {
+  for await (const raws of opened.rawEventBatches()) for (const raw of raws) {
     counts.read++;
     if (progress && counts.read % PROGRESS_EVERY === 0) progress({ phase: "reading", read: counts.read, scanned: 0, findings: 0 });
     const result = opened.validator.validate(raw);

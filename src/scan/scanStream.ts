@@ -27,14 +27,29 @@ export interface ScanStreamOptions extends ScanOptions {
   readonly duplicateWindowDays?: number;
 }
 
-/** Wraps plain event objects as raw records numbered by their position (1-based line). */
-async function* numbered(events: AsyncIterable<unknown> | Iterable<unknown>, file: string): AsyncGenerator<RawRecord> {
+/**
+ * Wraps plain event objects as raw records numbered by their position (1-based line), in batches:
+ * a synchronous iterable is cut into batches of 512, an async one gives each record as it comes.
+ */
+async function* numbered(events: AsyncIterable<unknown> | Iterable<unknown>, file: string): AsyncGenerator<RawRecord[]> {
   let line = 0;
-  for await (const value of events as AsyncIterable<unknown>) {
+  const wrap = (value: unknown): RawRecord => {
     line++;
-    if (isRawRecord(value)) yield value;
-    else yield { origin: { file, line }, value };
+    return isRawRecord(value) ? value : { origin: { file, line }, value };
+  };
+  if (Symbol.iterator in events) {
+    let batch: RawRecord[] = [];
+    for (const value of events as Iterable<unknown>) {
+      batch.push(wrap(value));
+      if (batch.length >= 512) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+    return;
   }
+  for await (const value of events) yield [wrap(value)];
 }
 
 const RAW = Symbol.for("channel-conflict.raw-record");

@@ -11,6 +11,14 @@ export default defineConfig([
     target: "node20",
   },
   {
+    // The event reader's worker thread: ESM, loaded by path from both the ESM and the CommonJS build.
+    entry: { eventWorker: "src/dataset/eventWorker.ts" },
+    format: ["esm"],
+    dts: false,
+    clean: false,
+    target: "node20",
+  },
+  {
     entry: { cli: "src/cli/main.ts" },
     format: ["esm"],
     dts: false,

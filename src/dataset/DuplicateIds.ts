@@ -5,6 +5,7 @@
  */
 export class DuplicateIds {
   private readonly seen = new Map<string, number>();
+  private readonly all = new Set<string>();
   private readonly order: Array<{ id: string; at: number }> = [];
   private head = 0;
 
@@ -12,10 +13,16 @@ export class DuplicateIds {
 
   /** Records the id; returns false when it was already seen (within the window). */
   add(id: string, at: number): boolean {
-    if (this.windowMs !== Infinity) this.expire(at - this.windowMs);
+    if (this.windowMs === Infinity) {
+      // Without a window a plain set will do, and is cheaper.
+      if (this.all.has(id)) return false;
+      this.all.add(id);
+      return true;
+    }
+    this.expire(at - this.windowMs);
     if (this.seen.has(id)) return false;
     this.seen.set(id, at);
-    if (this.windowMs !== Infinity) this.order.push({ id, at });
+    this.order.push({ id, at });
     return true;
   }
 

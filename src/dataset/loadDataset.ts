@@ -9,6 +9,8 @@ import {
 import { COLLECTION_NAMES, type ChannelEvent, type CollectionName, type CollectionsInput, type ReferenceName } from "../schema/dataset.js";
 import { OptionsError } from "../errors.js";
 import { EventValidator, ReferenceCollector } from "./validateRecords.js";
+import { validateBatches, type EventBatch } from "./eventBatches.js";
+import { eventWorkerPath, readEventsInWorker } from "./readEventsInWorker.js";
 import { rejectionOf, type Dataset, type RecordCounts, type ReferenceRecords, type Rejection } from "./types.js";
 
 /** A dataset folder's path, or its collections as in-memory arrays of plain objects. */
@@ -24,6 +26,11 @@ export interface OpenedDataset {
   readonly rawEvents: () => AsyncIterable<RawRecord>;
   /** The same records in batches: what the scan reads, crossing an async boundary once per batch. */
   readonly rawEventBatches: () => AsyncIterable<RawRecord[]>;
+  /**
+   * The events validated, in batches and in read order: read, parsed and validated by a worker thread
+   * when the dataset is a folder and the built worker is available (`worker` not false), else here.
+   */
+  readonly eventBatches: (options?: { worker?: boolean }) => AsyncIterable<EventBatch>;
   readonly validator: EventValidator;
 }
 
@@ -52,6 +59,7 @@ export async function openDataset(source: DatasetSource, limits: ReadLimits = DE
   const collector = new ReferenceCollector();
   let rawEvents: () => AsyncIterable<RawRecord>;
   let rawEventBatches: () => AsyncIterable<RawRecord[]>;
+  let eventFiles: CollectionFile[] | undefined;
   if (typeof source === "string") {
     const files = await listCollectionFiles(source);
     for (const name of COLLECTION_NAMES) {
@@ -59,9 +67,10 @@ export async function openDataset(source: DatasetSource, limits: ReadLimits = DE
       collector.markPresent(name);
       for await (const raw of fileRecords(files.get(name) ?? [], limits)) collector.add(name, raw);
     }
-    const eventFiles = files.get("events") ?? [];
-    rawEvents = () => fileRecords(eventFiles, limits);
-    rawEventBatches = () => fileRecordBatches(eventFiles, limits);
+    const eventFileList = files.get("events") ?? [];
+    eventFiles = eventFileList;
+    rawEvents = () => fileRecords(eventFileList, limits);
+    rawEventBatches = () => fileRecordBatches(eventFileList, limits);
   } else {
     if (typeof source !== "object" || source === null || Array.isArray(source)) {
       throw new OptionsError("dataset: expected a folder path or an object of collections such as { partners, events }");
@@ -83,6 +92,19 @@ export async function openDataset(source: DatasetSource, limits: ReadLimits = DE
     };
   }
   const reference = collector.finish();
+  const validator = new EventValidator(reference, collector.present.has("products"));
+  const eventBatches = (options?: { worker?: boolean }): AsyncIterable<EventBatch> => {
+    const workerPath = options?.worker === false ? undefined : eventWorkerPath();
+    if (eventFiles && eventFiles.length > 0 && workerPath) {
+      return readEventsInWorker(workerPath, {
+        files: eventFiles,
+        limits,
+        partnerIds: reference.partners.map((p) => p.id),
+        skus: collector.present.has("products") ? reference.products.map((p) => p.sku) : null,
+      });
+    }
+    return validateBatches(rawEventBatches(), validator);
+  };
   return {
     reference,
     rejected: collector.rejected,
@@ -90,7 +112,8 @@ export async function openDataset(source: DatasetSource, limits: ReadLimits = DE
     present: collector.present,
     rawEvents,
     rawEventBatches,
-    validator: new EventValidator(reference, collector.present.has("products")),
+    validator,
+    eventBatches,
   };
 }
 

@@ -1,8 +1,7 @@
 import type { Rejection } from "../dataset/types.js";
 import { rejectionOf } from "../dataset/types.js";
-import type { EventValidator } from "../dataset/validateRecords.js";
+import type { EventBatch } from "../dataset/eventBatches.js";
 import type { Finding } from "../findings/types.js";
-import type { RawRecord } from "../io/readRecords.js";
 import type { ChannelEvent } from "../schema/dataset.js";
 import { formatIsoTime } from "../time.js";
 import { compareEvents, type Scanner } from "./Scanner.js";
@@ -10,7 +9,6 @@ import { compareEvents, type Scanner } from "./Scanner.js";
 /** What feeding events in time order needs, and what it does with an event earlier than the last. */
 export interface OrderedRun {
   readonly scanner: Scanner;
-  readonly validator: EventValidator;
   readonly counts: { read: number; accepted: number; rejected: number };
   readonly onRejected: (rejection: Rejection) => void;
   /** `reject` the late event (a stream), or `abort` the run (a batch then sorts and starts over). */
@@ -19,15 +17,11 @@ export interface OrderedRun {
 }
 
 /**
- * Validates raw event records and feeds them to the scanner in time order, yielding findings as they
- * become final. Events of one instant are buffered and ordered as `compareEvents` orders them, so the
+ * Feeds validated event batches to the scanner in time order, yielding findings as they become final. Events of one instant are buffered and ordered as `compareEvents` orders them, so the
  * result equals a scan of the sorted events. Returns false when it aborted on an out-of-order event.
  */
-export async function* runOrdered(
-  batches: AsyncIterable<readonly RawRecord[]>,
-  run: OrderedRun,
-): AsyncGenerator<Finding, boolean, undefined> {
-  const { scanner, validator, counts } = run;
+export async function* runOrdered(batches: AsyncIterable<EventBatch>, run: OrderedRun): AsyncGenerator<Finding, boolean, undefined> {
+  const { scanner, counts } = run;
   const sync = scanner.sync;
   let pending: ChannelEvent[] = [];
   let watermark = -Infinity;
@@ -50,36 +44,38 @@ export async function* runOrdered(
     pending = [];
     return out;
   };
-  for await (const raws of batches) for (const raw of raws) {
-    counts.read++;
-    if (run.onProgress && counts.read % 10_000 === 0) run.onProgress(counts.read);
-    const result = validator.validate(raw);
-    if (!result.ok) {
+  for await (const batch of batches) {
+    const before = counts.read;
+    counts.read += batch.read;
+    if (run.onProgress && Math.floor(counts.read / 10_000) > Math.floor(before / 10_000)) run.onProgress(counts.read);
+    for (const rejection of batch.rejected) {
       counts.rejected++;
-      run.onRejected(rejectionOf(raw.origin, result.reason));
-      continue;
+      run.onRejected(rejection);
     }
-    const event = result.event;
-    if (event.occurredAt < watermark) {
-      if (run.outOfOrder === "abort") return false;
-      counts.rejected++;
-      run.onRejected(
-        rejectionOf(
-          raw.origin,
-          `occurredAt: ${formatIsoTime(event.occurredAt)} is earlier than an event already read (${formatIsoTime(watermark)}); a stream must be in time order`,
-        ),
-      );
-      continue;
-    }
-    counts.accepted++;
-    if (event.occurredAt > watermark) {
-      if (pending.length > 0) {
-        const closed = sync ? flushSync() : await flush();
-        if (closed.length > 0) yield* closed;
+    const { events, origins } = batch;
+    for (let i = 0; i < events.length; i++) {
+      const event = events[i] as ChannelEvent;
+      if (event.occurredAt < watermark) {
+        if (run.outOfOrder === "abort") return false;
+        counts.rejected++;
+        run.onRejected(
+          rejectionOf(
+            origins?.[i] ?? { file: "events" },
+            `occurredAt: ${formatIsoTime(event.occurredAt)} is earlier than an event already read (${formatIsoTime(watermark)}); a stream must be in time order`,
+          ),
+        );
+        continue;
       }
-      watermark = event.occurredAt;
+      counts.accepted++;
+      if (event.occurredAt > watermark) {
+        if (pending.length > 0) {
+          const closed = sync ? flushSync() : await flush();
+          if (closed.length > 0) yield* closed;
+        }
+        watermark = event.occurredAt;
+      }
+      pending.push(event);
     }
-    pending.push(event);
   }
   yield* await flush();
   yield* scanner.finish();

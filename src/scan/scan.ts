@@ -1,5 +1,5 @@
 import { openDataset, type DatasetSource, type OpenedDataset } from "../dataset/loadDataset.js";
-import { rejectionOf, type Rejection } from "../dataset/types.js";
+import type { Rejection } from "../dataset/types.js";
 import { OptionsError } from "../errors.js";
 import { rankFindings } from "../findings/rankFindings.js";
 import { FindingTally } from "../findings/FindingTally.js";
@@ -130,9 +130,8 @@ async function scanAsRead(
   const opened = await openDataset(dataset, parsed);
   const scanner = new Scanner(opened.reference, opened.present, rules.rules, parsed);
   const findings: Finding[] = await scanner.start();
-  const run = runOrdered(opened.rawEventBatches(), {
+  const run = runOrdered(opened.eventBatches(), {
     scanner,
-    validator: opened.validator,
     counts: opened.counts.events,
     outOfOrder: "abort",
     onRejected: (rejection) => opened.rejected.push(rejection),
@@ -155,16 +154,14 @@ async function scanSorted(
   const opened = await openDataset(dataset, parsed);
   const events: ChannelEvent[] = [];
   const counts = opened.counts.events;
-  for await (const raws of opened.rawEventBatches()) for (const raw of raws) {
-    counts.read++;
-    if (progress && counts.read % PROGRESS_EVERY === 0) progress({ phase: "reading", read: counts.read, scanned: 0, findings: 0 });
-    const result = opened.validator.validate(raw);
-    if (result.ok) {
-      counts.accepted++;
-      events.push(result.event);
-    } else {
-      counts.rejected++;
-      opened.rejected.push(rejectionOf(raw.origin, result.reason));
+  for await (const batch of opened.eventBatches()) {
+    counts.read += batch.read;
+    counts.accepted += batch.events.length;
+    counts.rejected += batch.rejected.length;
+    for (const event of batch.events) events.push(event);
+    for (const rejection of batch.rejected) opened.rejected.push(rejection);
+    if (progress && Math.floor(counts.read / PROGRESS_EVERY) > Math.floor((counts.read - batch.read) / PROGRESS_EVERY)) {
+      progress({ phase: "reading", read: counts.read, scanned: 0, findings: 0 });
     }
   }
   events.sort(compareEvents);

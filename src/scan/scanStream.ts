@@ -7,6 +7,7 @@ import type { RawRecord } from "../io/readRecords.js";
 import { loadRules } from "../rules/loadRules.js";
 import { utcDaysInMs } from "../time.js";
 import { EventValidator } from "../dataset/validateRecords.js";
+import { validateBatches } from "../dataset/eventBatches.js";
 import type { ScanSummary } from "./report.js";
 import { parseOptions, summarize, type ScanOptions } from "./scan.js";
 import { runOrdered } from "./runOrdered.js";
@@ -90,9 +91,8 @@ export async function* scanStream(
     emitted.add(finding);
     yield finding;
   }
-  const run = runOrdered(numbered(events, options.sourceName ?? "stream"), {
+  const run = runOrdered(validateBatches(numbered(events, options.sourceName ?? "stream"), validator), {
     scanner,
-    validator,
     counts,
     outOfOrder: "reject",
     onRejected: (rejection) => options.onRejected?.(rejection),

@@ -35,6 +35,12 @@ describe("scan", () => {
     expect(report.summary).toMatchObject({ events: 76, rejected: 0, findings: 13 });
   });
 
+  it("reads events in a worker thread and prints exactly the golden report", () => {
+    // The built package reads folder datasets' events in a worker; the golden file comes from the sources.
+    const { stdout } = run(["scan", "fixtures/demo", "--format", "json"]);
+    expect(stdout).toBe(readFileSync("fixtures/demo.golden.json", "utf8"));
+  });
+
   it("exits 1 when a finding is at or above --fail-on, 0 when none is", () => {
     expect(run(["scan", "fixtures/demo", "--fail-on", "critical", "--format", "json"]).code).toBe(1);
     const onlyMedium = run(["scan", "fixtures/demo", "--fail-on", "critical", "--rules", "rules/customer-poaching.yaml", "--format", "json"]);

@@ -1,0 +1,35 @@
+import type { RawRecord, RecordOrigin } from "../io/readRecords.js";
+import type { ChannelEvent } from "../schema/dataset.js";
+import { rejectionOf, type Rejection } from "./types.js";
+import type { EventValidator } from "./validateRecords.js";
+
+/** A batch of event records after validation: the events in read order, what was rejected, how many were read. */
+export interface EventBatch {
+  readonly events: ChannelEvent[];
+  /** Where each event came from (same order), when known — needed to reject a late event in a stream. */
+  readonly origins?: RecordOrigin[];
+  readonly rejected: Rejection[];
+  readonly read: number;
+}
+
+/** Validates raw record batches in this thread. */
+export async function* validateBatches(batches: AsyncIterable<readonly RawRecord[]>, validator: EventValidator): AsyncGenerator<EventBatch> {
+  for await (const raws of batches) yield validateBatch(raws, validator, true);
+}
+
+/** Validates one batch of raw records, in order. */
+export function validateBatch(raws: readonly RawRecord[], validator: EventValidator, keepOrigins: boolean): EventBatch {
+  const events: ChannelEvent[] = [];
+  const origins: RecordOrigin[] = [];
+  const rejected: Rejection[] = [];
+  for (const raw of raws) {
+    const result = validator.validate(raw);
+    if (result.ok) {
+      events.push(result.event);
+      if (keepOrigins) origins.push(raw.origin);
+    } else {
+      rejected.push(rejectionOf(raw.origin, result.reason));
+    }
+  }
+  return keepOrigins ? { events, origins, rejected, read: raws.length } : { events, rejected, read: raws.length };
+}

@@ -1,0 +1,53 @@
+// Worker thread: reads, parses and validates a dataset's event files and posts validated batches to the
+// scan in the main thread, so reading and scanning use both cores. Started by `readEventsInWorker`.
+import { parentPort, workerData } from "node:worker_threads";
+import { readCollectionBatches, type ReadLimits } from "../io/readRecords.js";
+import type { CollectionFile } from "../io/sources.js";
+import { validateBatch } from "./eventBatches.js";
+import { EventValidator } from "./validateRecords.js";
+import type { ReferenceRecords } from "./types.js";
+
+/** What the main thread hands the worker. */
+export interface EventWorkerData {
+  readonly files: readonly CollectionFile[];
+  readonly limits: ReadLimits;
+  readonly partnerIds: readonly string[];
+  /** Known skus, or null when the dataset has no products collection. */
+  readonly skus: readonly string[] | null;
+  /** Batches posted and not yet taken before the worker waits. */
+  readonly window: number;
+}
+
+async function main(port: NonNullable<typeof parentPort>, data: EventWorkerData): Promise<void> {
+  const reference = {
+    partners: data.partnerIds.map((id) => ({ id })),
+    products: (data.skus ?? []).map((sku) => ({ sku })),
+  } as unknown as ReferenceRecords;
+  const validator = new EventValidator(reference, data.skus !== null);
+  let inFlight = 0;
+  let wake: (() => void) | undefined;
+  port.on("message", (message: { type: string }) => {
+    if (message.type === "ack") {
+      inFlight--;
+      wake?.();
+      wake = undefined;
+    }
+  });
+  for (const file of data.files) {
+    for await (const raws of readCollectionBatches(file, data.limits)) {
+      port.postMessage({ type: "batch", batch: validateBatch(raws, validator, false) });
+      inFlight++;
+      // Back-pressure: never more than `window` batches ahead of the scan.
+      while (inFlight >= data.window) await new Promise<void>((resolve) => (wake = resolve));
+    }
+  }
+  port.postMessage({ type: "done" });
+}
+
+if (parentPort) {
+  const port = parentPort;
+  main(port, workerData as EventWorkerData).catch((error: unknown) => {
+    const e = error as { name?: string; message?: string; code?: string; file?: string; limit?: string };
+    port.postMessage({ type: "error", error: { name: e.name, message: e.message, code: e.code, file: e.file, limit: e.limit } });
+  });
+}

@@ -1,0 +1,59 @@
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { ChannelConflictError, DatasetError, LimitError } from "../errors.js";
+import type { EventBatch } from "./eventBatches.js";
+import type { EventWorkerData } from "./eventWorker.js";
+
+/** The built worker beside this module, or undefined when running from sources (tests). */
+export function eventWorkerPath(): string | undefined {
+  const path = join(dirname(fileURLToPath(import.meta.url)), "eventWorker.js");
+  return existsSync(path) ? path : undefined;
+}
+
+function rebuildError(error: { name?: string; message?: string; code?: string; file?: string; limit?: string }): Error {
+  if (error.name === "LimitError" && error.limit) return new LimitError(error.limit, error.message ?? "");
+  if (error.name === "DatasetError") {
+    const error2 = new DatasetError(error.file ?? "", "");
+    error2.message = error.message ?? "";
+    return error2;
+  }
+  return new ChannelConflictError(error.code ?? "READ_FAILED", error.message ?? "reading events failed");
+}
+
+/**
+ * Validated event batches read by a worker thread, in file and line order, with back-pressure. Leaving
+ * the loop early (an out-of-order dataset) stops the worker.
+ */
+export async function* readEventsInWorker(path: string, data: Omit<EventWorkerData, "window">): AsyncGenerator<EventBatch> {
+  const worker = new Worker(path, { workerData: { ...data, window: 8 } satisfies EventWorkerData });
+  const queue: Array<{ type: string; batch?: EventBatch; error?: Parameters<typeof rebuildError>[0] }> = [];
+  let wake: (() => void) | undefined;
+  let failure: Error | undefined;
+  worker.on("message", (message) => {
+    queue.push(message);
+    wake?.();
+  });
+  worker.on("error", (error) => {
+    failure = error;
+    wake?.();
+  });
+  worker.on("exit", (code) => {
+    if (code !== 0 && !failure) failure = new ChannelConflictError("READ_FAILED", `the event reader stopped with exit code ${code}`);
+    wake?.();
+  });
+  try {
+    for (;;) {
+      while (queue.length === 0 && !failure) await new Promise<void>((resolve) => (wake = resolve));
+      const message = queue.shift();
+      if (!message) throw failure;
+      if (message.type === "done") return;
+      if (message.type === "error") throw rebuildError(message.error ?? {});
+      worker.postMessage({ type: "ack" });
+      if (message.batch) yield message.batch;
+    }
+  } finally {
+    await worker.terminate();
+  }
+}

@@ -14,10 +14,11 @@ export function eventWorkerPath(): string | undefined {
 
 function rebuildError(error: { name?: string; message?: string; code?: string; file?: string; limit?: string }): Error {
   if (error.name === "LimitError" && error.limit) return new LimitError(error.limit, error.message ?? "");
-  if (error.name === "DatasetError") {
-    const error2 = new DatasetError(error.file ?? "", "");
-    error2.message = error.message ?? "";
-    return error2;
+  if (error.name === "DatasetError" && error.file !== undefined) {
+    // DatasetError prefixes its message with the file: take the prefix off to build it again.
+    const message = error.message ?? "";
+    const prefix = `${error.file}: `;
+    return new DatasetError(error.file, message.startsWith(prefix) ? message.slice(prefix.length) : message);
   }
   return new ChannelConflictError(error.code ?? "READ_FAILED", error.message ?? "reading events failed");
 }

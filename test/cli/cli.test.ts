@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, existsSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
@@ -59,6 +59,16 @@ describe("scan", () => {
     expect(badRules.code).toBe(2);
     expect(badRules.stdout).toBe("");
     expect(badRules.stderr).toContain("fixtures/rules-broken/broken.yaml:[1].kind:");
+  });
+
+  it("reports an unreadable events file read by the worker thread as one line, exit 2", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cc-"));
+    writeFileSync(join(dir, "partners.json"), '[{"id":"P1","channel":"reseller"}]');
+    writeFileSync(join(dir, "events.json"), "[{ not json");
+    const { code, stderr, stdout } = run(["scan", dir, "--format", "json"]);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(/^channel-conflict: events\.json: not valid JSON \(.*\); expected an array of records\n$/);
   });
 
   it("prints NDJSON: one finding per line and nothing else", () => {

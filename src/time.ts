@@ -3,7 +3,7 @@ import { utc, UTCDate } from "@date-fns/utc";
 
 /** ISO 8601 extended date or date-time; a bare date or a time without offset is read as UTC. */
 const ISO_PATTERN =
-  /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+  /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?)?$/;
 
 /** The common shapes: `2025-03-01`, `2025-03-01T09:30[:00[.000]][Z|+08:00]`. */
 const COMMON_PATTERN = /^(\d{4})-(\d{2})-(\d{2})(?:(T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,3})?)?)(Z|[+-]\d{2}:\d{2})?)?$/;

@@ -15,6 +15,7 @@ import { formatMarkdown } from "../report/formatMarkdown.js";
 import { formatNdjson, formatNdjsonLine } from "../report/formatNdjson.js";
 import { formatSarif } from "../report/formatSarif.js";
 import { formatTable } from "../report/formatTable.js";
+import { printable } from "../report/printable.js";
 import { loadRules } from "../rules/loadRules.js";
 import type { RuleSet } from "../rules/types.js";
 import { validateRuleDocuments } from "../rules/validateRules.js";
@@ -91,7 +92,7 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
       rules,
       sourceName: "stdin",
       onRejected: (r) => {
-        io.stderr.write(`${r.file}:${r.line ?? r.index ?? "?"}: ${r.reason}\n`);
+        io.stderr.write(printable(`${r.file}:${r.line ?? r.index ?? "?"}: ${r.reason}`) + "\n");
         if (!direct) rejected.push(r);
       },
     });
@@ -164,7 +165,7 @@ async function emit(
 async function validateCommand(positionals: string[], io: CliIo): Promise<number> {
   if (positionals.length === 0) throw new UsageError("validate: expected at least one rule file or folder");
   const { rules, problems } = validateRuleDocuments(await readRuleFiles(positionals));
-  for (const p of problems) io.stderr.write(`${p.file}:${p.path}: ${p.message}\n`);
+  for (const p of problems) io.stderr.write(printable(`${p.file}:${p.path}: ${p.message}`) + "\n");
   if (problems.length > 0) {
     io.stderr.write(`${problems.length} problem${problems.length === 1 ? "" : "s"}; the rule set is refused.\n`);
     return 2;
@@ -180,7 +181,7 @@ async function testCommand(positionals: string[], io: CliIo): Promise<number> {
   let failed = 0;
   for (const r of results) {
     if (!r.passed) failed++;
-    await write(io.stdout, `${r.passed ? "PASS" : "FAIL"} ${r.ruleId} › ${r.name}${r.passed ? "" : ` — ${r.detail}`}\n`);
+    await write(io.stdout, `${r.passed ? "PASS" : "FAIL"} ${r.ruleId} › ${printable(r.name)}${r.passed ? "" : ` — ${printable(r.detail)}`}\n`);
   }
   await write(io.stdout, `${results.length - failed} passed, ${failed} failed\n`);
   return failed > 0 ? 1 : 0;
@@ -225,12 +226,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
   } catch (error) {
     if (error instanceof RuleSetError) {
-      for (const p of error.problems) io.stderr.write(`${p.file}:${p.path}: ${p.message}\n`);
+      for (const p of error.problems) io.stderr.write(printable(`${p.file}:${p.path}: ${p.message}`) + "\n");
       io.stderr.write(`${error.problems.length} problem${error.problems.length === 1 ? "" : "s"}; the rule set is refused.\n`);
     } else if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
-      io.stderr.write(`channel-conflict: ${(error as Error).message}\nRun channel-conflict --help for usage.\n`);
+      io.stderr.write(`channel-conflict: ${printable((error as Error).message)}\nRun channel-conflict --help for usage.\n`);
     } else if (error instanceof ChannelConflictError) {
-      io.stderr.write(`channel-conflict: ${error.message}\n`);
+      io.stderr.write(`channel-conflict: ${printable(error.message)}\n`);
     } else {
       io.stderr.write(`channel-conflict: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
     }

@@ -130,12 +130,26 @@ export class ReferenceCollector {
     });
     const knownRegions = new Set(regions.map((r) => r.code));
 
-    const partnerIds = new Set(get("partners").map((p) => p.record.id));
-    const partners = keep("partners", (partner) =>
-      partner.parentId !== undefined && !partnerIds.has(partner.parentId)
-        ? `parentId: unknown partner "${partner.parentId}"; expected an id listed in partners`
-        : undefined,
-    );
+    // A partner is kept when its chain of parents ends at a partner without one: a rejected parent
+    // counts as absent, so its children are rejected too.
+    const partnerParents = new Map(get("partners").map((p) => [p.record.id, p.record.parentId]));
+    const partners = keep("partners", (partner) => {
+      const visited = new Set<string>([partner.id]);
+      let child = partner.id;
+      let current = partner.parentId;
+      while (current !== undefined) {
+        if (!partnerParents.has(current)) {
+          return child === partner.id
+            ? `parentId: unknown partner "${current}"; expected an id listed in partners`
+            : `parentId: ancestor "${child}" has an unknown parent "${current}"; expected every parent listed in partners`;
+        }
+        if (visited.has(current)) return `parentId: parents form a cycle through "${current}"; expected a chain that ends at a partner without parentId`;
+        visited.add(current);
+        child = current;
+        current = partnerParents.get(current);
+      }
+      return undefined;
+    });
     const knownPartners = new Set(partners.map((p) => p.id));
     const unknownPartner = (id: string) =>
       knownPartners.has(id) ? undefined : `partnerId: unknown partner "${id}"; expected an id listed in partners`;

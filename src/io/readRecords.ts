@@ -113,6 +113,10 @@ async function* readCsv(source: CollectionFile, collection: CollectionName, limi
         // Without its header no row of the file can be read.
         if ("error" in record) throw new DatasetError(`${source.name}:${record.line}`, `the header row cannot be read: ${record.error}`);
         header = record.cells.map((cell) => cell.trim());
+        const twice = header.find((name, i) => name !== "" && header?.indexOf(name) !== i);
+        if (twice !== undefined) {
+          throw new DatasetError(`${source.name}:${record.line}`, `the header names column "${twice}" twice; expected each column once`);
+        }
         continue;
       }
       if ("error" in record) {

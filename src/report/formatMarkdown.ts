@@ -1,8 +1,9 @@
 import { CONFLICT_KINDS, SEVERITIES } from "../findings/types.js";
 import type { ScanReport } from "../scan/report.js";
+import { printable } from "./printable.js";
 
 function cell(text: string): string {
-  return text.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+  return printable(text).replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Severity } from "../findings/types.js";
 import type { ScanReport } from "../scan/report.js";
+import { printable } from "./printable.js";
 
 /** How the table is laid out: terminal width and whether to colour severities. */
 export interface TableOptions {
@@ -18,7 +19,7 @@ const COLORS: Readonly<Record<Severity, string>> = {
 const RESET = "\u001b[0m";
 
 function fit(text: string, width: number): string {
-  const clean = text.replace(/\s+/g, " ");
+  const clean = printable(text).replace(/\s+/g, " ");
   if (clean.length <= width) return clean.padEnd(width);
   return `${clean.slice(0, Math.max(0, width - 1))}…`;
 }
@@ -43,7 +44,7 @@ export function formatTable(report: ScanReport, options: TableOptions = {}): str
       lines.push(
         `${String(finding.rank).padStart(4)}  ${finding.score.toFixed(1).padStart(5)}  ${shown}  ${fit(finding.ruleId, 32)}  ${fit(finding.partners.join(", "), partnersWidth).trimEnd()}`,
       );
-      lines.push(`      ${options.truncate === false ? finding.message : fit(finding.message, width - 6).trimEnd()}`);
+      lines.push(`      ${options.truncate === false ? printable(finding.message) : fit(finding.message, width - 6).trimEnd()}`);
     }
   }
   const s = report.summary;
@@ -57,7 +58,7 @@ export function formatTable(report: ScanReport, options: TableOptions = {}): str
   );
   if (s.baseline) lines.push(`Baseline: ${s.baseline.new} new, ${s.baseline.known} known (suppressed), ${s.baseline.resolved} resolved.`);
   const skipped = Object.entries(s.skipped);
-  if (skipped.length > 0) lines.push(`Skipped checks: ${skipped.map(([reason, n]) => `${reason} (${n})`).join("; ")}.`);
+  if (skipped.length > 0) lines.push(`Skipped checks: ${skipped.map(([reason, n]) => `${printable(reason)} (${n})`).join("; ")}.`);
   if (report.rejected.length > 0) lines.push(`Rejected records: ${report.rejected.length} (use --format json to list them).`);
   return `${lines.join("\n")}\n`;
 }

@@ -3,7 +3,7 @@ import type { RuleProblem } from "../errors.js";
 import { CONFLICT_KINDS, type ConflictKind } from "../findings/types.js";
 import { KNOWN_OPERATORS, OPERATOR_DECORATORS } from "../engine/operators/index.js";
 import { SAFE_PATH_PATTERN } from "../engine/pathResolver.js";
-import { factConditionSchema, ruleSchema } from "../schema/rules.js";
+import { factConditionSchema, ruleSchema, ruleTestSchema } from "../schema/rules.js";
 import { formatIssues, formatPath } from "../schema/formatIssues.js";
 import type { Condition, Rule } from "./types.js";
 
@@ -18,6 +18,22 @@ export const GROUPING_PARAMS = [
 ] as const;
 
 const MAX_CONDITION_DEPTH = 32;
+const MAX_VALUE_DEPTH = 32;
+
+/** How deep a JSON value nests (capped just past `limit`), without recursion. */
+function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop() as [unknown, number];
+    if (depth > limit) return depth;
+    deepest = Math.max(deepest, depth);
+    if (typeof current === "object" && current !== null) {
+      for (const child of Object.values(current)) stack.push([child, depth + 1]);
+    }
+  }
+  return deepest;
+}
 const MAX_CONDITIONS = 1000;
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -74,7 +90,7 @@ function checkCondition(node: unknown, path: (string | number)[], context: Condi
   const booleanKey = booleans[0];
   if (booleanKey !== undefined) {
     const extra = Object.keys(node).filter((key) => key !== booleanKey && key !== "name" && key !== "priority");
-    if (extra.length > 0) report([...path, extra[0] as string], `unexpected key beside "${booleanKey}"`);
+    for (const key of extra) report([...path, key], `unexpected key beside "${booleanKey}"`);
     const inner = node[booleanKey];
     if (booleanKey === "not") {
       checkCondition(inner, [...path, "not"], context, depth + 1);
@@ -98,6 +114,9 @@ function checkCondition(node: unknown, path: (string | number)[], context: Condi
   }
   const leaf = parsed.data;
   if (!Object.hasOwn(node, "value")) report([...path, "value"], "is missing; expected the value to compare the fact with");
+  else if (nestingDepth(node.value, MAX_VALUE_DEPTH) > MAX_VALUE_DEPTH) {
+    report([...path, "value"], `nests deeper than ${MAX_VALUE_DEPTH} levels`);
+  }
   if (!context.facts.has(leaf.fact)) {
     report([...path, "fact"], `unknown fact "${leaf.fact}" for kind ${context.kind}; expected one of ${[...context.facts].sort().join(", ")}`);
   }
@@ -132,11 +151,10 @@ export function validateRule(input: unknown, file: string): RuleCheck {
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       if (issue.code === "unrecognized_keys") {
+        // The issue's path says which object had the key: the rule itself, or one of its test cases.
+        const allowed = issue.path[0] === "tests" ? Object.keys(ruleTestSchema.shape) : Object.keys(ruleSchema.shape);
         for (const key of issue.keys) {
-          problems.push({
-            path: formatPath([...issue.path, key]),
-            message: `unknown key; expected one of ${Object.keys(ruleSchema.shape).join(", ")}`,
-          });
+          problems.push({ path: formatPath([...issue.path, key]), message: `unknown key; expected one of ${allowed.join(", ")}` });
         }
       } else {
         problems.push({ path: formatPath(issue.path), message: formatIssues([issue]).replace(/^[^:]*: /, "") });
@@ -152,6 +170,11 @@ export function validateRule(input: unknown, file: string): RuleCheck {
     problems.push({ path: "conditions", message: "is missing; expected json-rules-engine conditions (all, any or not)" });
   }
   let params: Record<string, number> = {};
+  if (kind && isObject(input) && isObject(input.params) && Object.hasOwn(input.params, "__proto__")) {
+    // zod drops an own `__proto__` key while parsing a record: name it here, like any unknown parameter.
+    const docs = [...DETECTORS[kind].params, ...GROUPING_PARAMS];
+    problems.push({ path: "params.__proto__", message: `unknown parameter for kind ${kind}; expected one of ${docs.map((d) => d.name).join(", ")}` });
+  }
   if (kind && parsed.success) {
     const docs = [...DETECTORS[kind].params, ...GROUPING_PARAMS];
     for (const name of Object.keys(parsed.data.params)) {

@@ -86,6 +86,8 @@ export async function* scanStream(
   const scanner = new Scanner(opened.reference, opened.present, rules.rules, parsed);
   const validator = new EventValidator(opened.reference, opened.present.has("products"), utcDaysInMs(parsed.duplicateWindowDays));
   const counts = opened.counts.events;
+  // Rejected reference records are reported like rejected events: nothing read goes unlisted.
+  for (const rejection of opened.rejected) options.onRejected?.(rejection);
   const emitted = new FindingTally();
   for (const finding of await scanner.start()) {
     emitted.add(finding);

@@ -21,7 +21,8 @@ function describeIssue(issue: z.core.$ZodIssue): string {
     }
   }
   if (issue.code === "invalid_value" && "values" in issue) {
-    return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${describeInput(issue.input)}`;
+    const got = issue.input === undefined ? "nothing (the field is missing)" : describeInput(issue.input);
+    return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, got ${got}`;
   }
   if (issue.code === "invalid_type" && typeof issue.input === "number" && !Number.isFinite(issue.input)) {
     return `must be a finite number, got ${String(issue.input)}`;

@@ -11,7 +11,7 @@ import { OptionsError } from "../errors.js";
 import { EventValidator, ReferenceCollector } from "./validateRecords.js";
 import { validateBatches, type EventBatch } from "./eventBatches.js";
 import { eventWorkerPath, readEventsInWorker } from "./readEventsInWorker.js";
-import { rejectionOf, type Dataset, type RecordCounts, type ReferenceRecords, type Rejection } from "./types.js";
+import type { Dataset, RecordCounts, ReferenceRecords, Rejection } from "./types.js";
 
 /** A dataset folder's path, or its collections as in-memory arrays of plain objects. */
 export type DatasetSource = string | CollectionsInput;
@@ -31,15 +31,14 @@ export interface OpenedDataset {
    * when the dataset is a folder and the built worker is available (`worker` not false), else here.
    */
   readonly eventBatches: (options?: { worker?: boolean }) => AsyncIterable<EventBatch>;
-  readonly validator: EventValidator;
 }
 
 function* arrayRecords(name: string, items: readonly unknown[]): Generator<RawRecord> {
   for (let index = 0; index < items.length; index++) yield { origin: { file: name, index }, value: items[index] };
 }
 
-async function* fileRecords(files: readonly CollectionFile[], limits: ReadLimits): AsyncGenerator<RawRecord> {
-  for (const file of files) yield* readCollectionFile(file, limits);
+async function* flatten<T>(batches: AsyncIterable<readonly T[]>): AsyncGenerator<T> {
+  for await (const batch of batches) yield* batch;
 }
 
 async function* fileRecordBatches(files: readonly CollectionFile[], limits: ReadLimits): AsyncGenerator<RawRecord[]> {
@@ -57,7 +56,6 @@ function* arrayRecordBatches(name: string, items: readonly unknown[]): Generator
 /** Opens a dataset: reads and validates every reference collection, and prepares its events for reading. */
 export async function openDataset(source: DatasetSource, limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<OpenedDataset> {
   const collector = new ReferenceCollector();
-  let rawEvents: () => AsyncIterable<RawRecord>;
   let rawEventBatches: () => AsyncIterable<RawRecord[]>;
   let eventFiles: CollectionFile[] | undefined;
   if (typeof source === "string") {
@@ -65,11 +63,10 @@ export async function openDataset(source: DatasetSource, limits: ReadLimits = DE
     for (const name of COLLECTION_NAMES) {
       if (name === "events" || !files.has(name)) continue;
       collector.markPresent(name);
-      for await (const raw of fileRecords(files.get(name) ?? [], limits)) collector.add(name, raw);
+      for (const file of files.get(name) ?? []) for await (const raw of readCollectionFile(file, limits)) collector.add(name, raw);
     }
     const eventFileList = files.get("events") ?? [];
     eventFiles = eventFileList;
-    rawEvents = () => fileRecords(eventFileList, limits);
     rawEventBatches = () => fileRecordBatches(eventFileList, limits);
   } else {
     if (typeof source !== "object" || source === null || Array.isArray(source)) {
@@ -84,15 +81,11 @@ export async function openDataset(source: DatasetSource, limits: ReadLimits = DE
       for (const raw of arrayRecords(name, items)) collector.add(name as ReferenceName, raw);
     }
     const events = Object.hasOwn(source, "events") ? (source.events ?? []) : [];
-    rawEvents = async function* () {
-      yield* arrayRecords("events", events);
-    };
     rawEventBatches = async function* () {
       yield* arrayRecordBatches("events", events);
     };
   }
   const reference = collector.finish();
-  const validator = new EventValidator(reference, collector.present.has("products"));
   const eventBatches = (options?: { worker?: boolean }): AsyncIterable<EventBatch> => {
     const workerPath = options?.worker === false ? undefined : eventWorkerPath();
     if (eventFiles && eventFiles.length > 0 && workerPath) {
@@ -103,16 +96,15 @@ export async function openDataset(source: DatasetSource, limits: ReadLimits = DE
         skus: collector.present.has("products") ? reference.products.map((p) => p.sku) : null,
       });
     }
-    return validateBatches(rawEventBatches(), validator);
+    return validateBatches(rawEventBatches(), new EventValidator(reference, collector.present.has("products")));
   };
   return {
     reference,
     rejected: collector.rejected,
     counts: collector.counts,
     present: collector.present,
-    rawEvents,
+    rawEvents: () => flatten(rawEventBatches()),
     rawEventBatches,
-    validator,
     eventBatches,
   };
 }
@@ -126,19 +118,7 @@ export async function openDataset(source: DatasetSource, limits: ReadLimits = DE
  */
 export async function loadDataset(source: DatasetSource, limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<Dataset> {
   const opened = await openDataset(source, limits);
-  const events: ChannelEvent[] = [];
-  const counts = opened.counts.events;
-  for await (const raw of opened.rawEvents()) {
-    counts.read++;
-    const result = opened.validator.validate(raw);
-    if (result.ok) {
-      counts.accepted++;
-      events.push(result.event);
-    } else {
-      counts.rejected++;
-      opened.rejected.push(rejectionOf(raw.origin, result.reason));
-    }
-  }
+  const events = await collectEvents(opened);
   return {
     reference: opened.reference,
     events,
@@ -146,4 +126,20 @@ export async function loadDataset(source: DatasetSource, limits: ReadLimits = DE
     counts: opened.counts,
     present: opened.present,
   };
+}
+
+/** Reads every event of an opened dataset into memory, counting and listing what is rejected. */
+export async function collectEvents(opened: OpenedDataset, onBatch?: (read: number, previous: number) => void): Promise<ChannelEvent[]> {
+  const events: ChannelEvent[] = [];
+  const counts = opened.counts.events;
+  for await (const batch of opened.eventBatches()) {
+    const previous = counts.read;
+    counts.read += batch.read;
+    counts.accepted += batch.events.length;
+    counts.rejected += batch.rejected.length;
+    for (const event of batch.events) events.push(event);
+    for (const rejection of batch.rejected) opened.rejected.push(rejection);
+    onBatch?.(counts.read, previous);
+  }
+  return events;
 }

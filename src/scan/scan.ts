@@ -1,4 +1,4 @@
-import { openDataset, type DatasetSource, type OpenedDataset } from "../dataset/loadDataset.js";
+import { collectEvents, openDataset, type DatasetSource, type OpenedDataset } from "../dataset/loadDataset.js";
 import type { Rejection } from "../dataset/types.js";
 import { OptionsError } from "../errors.js";
 import { rankFindings } from "../findings/rankFindings.js";
@@ -6,7 +6,6 @@ import { FindingTally } from "../findings/FindingTally.js";
 import type { Finding } from "../findings/types.js";
 import { loadRules } from "../rules/loadRules.js";
 import type { RuleSet } from "../rules/types.js";
-import type { ChannelEvent } from "../schema/dataset.js";
 import { formatIssues } from "../schema/formatIssues.js";
 import { scanOptionsSchema } from "../schema/options.js";
 import type { ScanReport, ScanSummary } from "./report.js";
@@ -152,18 +151,12 @@ async function scanSorted(
   progress: ScanOptions["onProgress"],
 ): Promise<ScanPass> {
   const opened = await openDataset(dataset, parsed);
-  const events: ChannelEvent[] = [];
   const counts = opened.counts.events;
-  for await (const batch of opened.eventBatches()) {
-    counts.read += batch.read;
-    counts.accepted += batch.events.length;
-    counts.rejected += batch.rejected.length;
-    for (const event of batch.events) events.push(event);
-    for (const rejection of batch.rejected) opened.rejected.push(rejection);
-    if (progress && Math.floor(counts.read / PROGRESS_EVERY) > Math.floor((counts.read - batch.read) / PROGRESS_EVERY)) {
-      progress({ phase: "reading", read: counts.read, scanned: 0, findings: 0 });
+  const events = await collectEvents(opened, (read, previous) => {
+    if (progress && Math.floor(read / PROGRESS_EVERY) > Math.floor(previous / PROGRESS_EVERY)) {
+      progress({ phase: "reading", read, scanned: 0, findings: 0 });
     }
-  }
+  });
   events.sort(compareEvents);
   const scanner = new Scanner(opened.reference, opened.present, rules.rules, parsed);
   const findings: Finding[] = await scanner.start();

@@ -170,13 +170,12 @@ export function validateRule(input: unknown, file: string): RuleCheck {
     problems.push({ path: "conditions", message: "is missing; expected json-rules-engine conditions (all, any or not)" });
   }
   let params: Record<string, number> = {};
+  const docs = kind ? [...DETECTORS[kind].params, ...GROUPING_PARAMS] : [];
   if (kind && isObject(input) && isObject(input.params) && Object.hasOwn(input.params, "__proto__")) {
     // zod drops an own `__proto__` key while parsing a record: name it here, like any unknown parameter.
-    const docs = [...DETECTORS[kind].params, ...GROUPING_PARAMS];
     problems.push({ path: "params.__proto__", message: `unknown parameter for kind ${kind}; expected one of ${docs.map((d) => d.name).join(", ")}` });
   }
   if (kind && parsed.success) {
-    const docs = [...DETECTORS[kind].params, ...GROUPING_PARAMS];
     for (const name of Object.keys(parsed.data.params)) {
       const doc = docs.find((d) => d.name === name);
       const value = parsed.data.params[name] as number;

@@ -22,8 +22,8 @@ export interface ScanStreamOptions extends ScanOptions {
   /** Name used for rejections' `file` (default `stream`). */
   readonly sourceName?: string;
   /**
-   * Duplicate event ids are caught among events less than this many days apart (default 30): a
-   * stream cannot remember every id it ever saw and stay bounded.
+   * Duplicate event ids are caught among events less than this many days apart (default 1: resent
+   * events come soon after the original): a stream cannot remember every id it ever saw and stay bounded.
    */
   readonly duplicateWindowDays?: number;
 }

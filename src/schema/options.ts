@@ -16,7 +16,7 @@ export const scanOptionsSchema = z.strictObject({
   onRejected: z.custom<(rejection: unknown) => void>((v) => typeof v === "function", "must be a function").optional(),
   onProgress: z.custom<(progress: unknown) => void>((v) => typeof v === "function", "must be a function").optional(),
   evaluator: z.enum(["compiled", "json-rules-engine"]).default("compiled"),
-  duplicateWindowDays: z.number().positive().default(30),
+  duplicateWindowDays: z.number().positive().default(1),
   /** Name rejections of a stream carry as their `file`. */
   sourceName: z.string().min(1).optional(),
 });

@@ -442,7 +442,8 @@ function csvRow(header: readonly string[], cells: Map<string, string>, breaking:
   let quoted = false;
   for (let i = 0; i < line.length; i++) {
     if (line[i] === '"') quoted = !quoted;
-    else if (line[i] === "," && !quoted) separators.push(i);
+    // A cut at 0 would leave a blank line, which is skipped, not a broken record.
+    else if (line[i] === "," && !quoted && i > 0) separators.push(i);
   }
   return line.slice(0, separators[patch.at % separators.length]);
 }

@@ -12,7 +12,6 @@ interface WindowEntry {
   readonly price: number;
   readonly online: boolean;
   readonly partnerId: string;
-  readonly eventId: string;
 }
 
 interface SkuWindow {
@@ -144,7 +143,7 @@ function createRun(context: DetectorContext): DetectorRun {
     }
     const online = ONLINE_CHANNELS.has(partner.channel);
     const price = toMinor(event.unitPrice);
-    window.entries.push({ at: event.occurredAt, price, online, partnerId: partner.id, eventId: event.id });
+    window.entries.push({ at: event.occurredAt, price, online, partnerId: partner.id });
     (online ? window.online : window.offline).add(price);
     // The window is (t − windowDays, t]: entries at or before the start leave it.
     const start = event.occurredAt - windowMs;

@@ -1,5 +1,6 @@
 import { listCollectionFiles, type CollectionFile } from "../io/sources.js";
 import {
+  batchesOf,
   DEFAULT_READ_LIMITS,
   readCollectionBatches,
   readCollectionFile,
@@ -45,13 +46,6 @@ async function* fileRecordBatches(files: readonly CollectionFile[], limits: Read
   for (const file of files) yield* readCollectionBatches(file, limits);
 }
 
-function* arrayRecordBatches(name: string, items: readonly unknown[]): Generator<RawRecord[]> {
-  for (let start = 0; start < items.length; start += 512) {
-    const batch: RawRecord[] = [];
-    for (let index = start; index < Math.min(items.length, start + 512); index++) batch.push({ origin: { file: name, index }, value: items[index] });
-    yield batch;
-  }
-}
 
 /** Opens a dataset: reads and validates every reference collection, and prepares its events for reading. */
 export async function openDataset(source: DatasetSource, limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<OpenedDataset> {
@@ -82,7 +76,7 @@ export async function openDataset(source: DatasetSource, limits: ReadLimits = DE
     }
     const events = Object.hasOwn(source, "events") ? (source.events ?? []) : [];
     rawEventBatches = async function* () {
-      yield* arrayRecordBatches("events", events);
+      yield* batchesOf(arrayRecords("events", events));
     };
   }
   const reference = collector.finish();

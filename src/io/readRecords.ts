@@ -140,14 +140,28 @@ async function* readCsv(source: CollectionFile, collection: CollectionName, limi
   }
 }
 
-const BATCH = 512;
+/** How many records a batch holds when records are grouped (NDJSON batches follow the chunks read). */
+export const BATCH_SIZE = 512;
 
-/** Groups a record stream into arrays, so consumers cross an async boundary once per batch. */
+/** Groups items into arrays of `BATCH_SIZE`, so consumers cross an async boundary once per batch. */
+export function* batchesOf<T>(items: Iterable<T>): Generator<T[]> {
+  let batch: T[] = [];
+  for (const item of items) {
+    batch.push(item);
+    if (batch.length >= BATCH_SIZE) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+/** `batchesOf` for an async stream of records. */
 async function* batched(records: AsyncIterable<RawRecord>): AsyncGenerator<RawRecord[]> {
   let batch: RawRecord[] = [];
   for await (const record of records) {
     batch.push(record);
-    if (batch.length >= BATCH) {
+    if (batch.length >= BATCH_SIZE) {
       yield batch;
       batch = [];
     }

@@ -6,6 +6,14 @@ import type { ChannelEvent } from "../schema/dataset.js";
 import { formatIsoTime } from "../time.js";
 import { compareEvents, type Scanner } from "./Scanner.js";
 
+/** Progress is reported each time the records read pass a multiple of this. */
+export const PROGRESS_EVERY = 10_000;
+
+/** True when going from `previous` to `now` records read passes a multiple of `PROGRESS_EVERY`. */
+export function passesProgressStep(previous: number, now: number): boolean {
+  return Math.floor(now / PROGRESS_EVERY) > Math.floor(previous / PROGRESS_EVERY);
+}
+
 /** What feeding events in time order needs, and what it does with an event earlier than the last. */
 export interface OrderedRun {
   readonly scanner: Scanner;
@@ -47,7 +55,7 @@ export async function* runOrdered(batches: AsyncIterable<EventBatch>, run: Order
   for await (const batch of batches) {
     const before = counts.read;
     counts.read += batch.read;
-    if (run.onProgress && Math.floor(counts.read / 10_000) > Math.floor(before / 10_000)) run.onProgress(counts.read);
+    if (run.onProgress && passesProgressStep(before, counts.read)) run.onProgress(counts.read);
     for (const rejection of batch.rejected) {
       counts.rejected++;
       run.onRejected(rejection);

@@ -9,7 +9,7 @@ import type { RuleSet } from "../rules/types.js";
 import { formatIssues } from "../schema/formatIssues.js";
 import { scanOptionsSchema } from "../schema/options.js";
 import type { ScanReport, ScanSummary } from "./report.js";
-import { runOrdered } from "./runOrdered.js";
+import { PROGRESS_EVERY, passesProgressStep, runOrdered } from "./runOrdered.js";
 import { compareEvents, Scanner } from "./Scanner.js";
 
 /** Options of `scan`. */
@@ -43,8 +43,6 @@ export interface ScanProgress {
   /** Findings final so far. */
   readonly findings: number;
 }
-
-const PROGRESS_EVERY = 10_000;
 
 export function parseOptions<T extends object>(options: T | undefined) {
   const parsed = scanOptionsSchema.safeParse(options ?? {}, { reportInput: true });
@@ -153,7 +151,7 @@ async function scanSorted(
   const opened = await openDataset(dataset, parsed);
   const counts = opened.counts.events;
   const events = await collectEvents(opened, (read, previous) => {
-    if (progress && Math.floor(read / PROGRESS_EVERY) > Math.floor(previous / PROGRESS_EVERY)) {
+    if (progress && passesProgressStep(previous, read)) {
       progress({ phase: "reading", read, scanned: 0, findings: 0 });
     }
   });

@@ -3,7 +3,7 @@ import type { Rejection } from "../dataset/types.js";
 import { OptionsError } from "../errors.js";
 import { FindingTally } from "../findings/FindingTally.js";
 import type { Finding } from "../findings/types.js";
-import type { RawRecord } from "../io/readRecords.js";
+import { batchesOf, type RawRecord } from "../io/readRecords.js";
 import { loadRules } from "../rules/loadRules.js";
 import { utcDaysInMs } from "../time.js";
 import { EventValidator } from "../dataset/validateRecords.js";
@@ -30,7 +30,7 @@ export interface ScanStreamOptions extends ScanOptions {
 
 /**
  * Wraps plain event objects as raw records numbered by their position (1-based line), in batches:
- * a synchronous iterable is cut into batches of 512, an async one gives each record as it comes.
+ * a synchronous iterable is cut into batches of `BATCH_SIZE`, an async one gives each record as it comes.
  */
 async function* numbered(events: AsyncIterable<unknown> | Iterable<unknown>, file: string): AsyncGenerator<RawRecord[]> {
   let line = 0;
@@ -39,15 +39,9 @@ async function* numbered(events: AsyncIterable<unknown> | Iterable<unknown>, fil
     return isRawRecord(value) ? value : { origin: { file, line }, value };
   };
   if (Symbol.iterator in events) {
-    let batch: RawRecord[] = [];
-    for (const value of events as Iterable<unknown>) {
-      batch.push(wrap(value));
-      if (batch.length >= 512) {
-        yield batch;
-        batch = [];
-      }
-    }
-    if (batch.length > 0) yield batch;
+    yield* batchesOf((function* () {
+      for (const value of events as Iterable<unknown>) yield wrap(value);
+    })());
     return;
   }
   for await (const value of events) yield [wrap(value)];

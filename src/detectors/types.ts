@@ -2,21 +2,22 @@ import type { ChannelEvent } from "../schema/dataset.js";
 import type { ReferenceIndex } from "../reference/referenceIndex.js";
 import type { ConflictKind, FactValue, FindingRef } from "../findings/types.js";
 
+/** What a candidate shows when a rule fires: how it groups, who is involved, the evidence. */
+export interface Evidence {
+  /** Repeated candidates of one rule with the same key group into one finding. */
+  readonly groupKey: string;
+  /** The offender first, then affected partners. */
+  readonly partners: readonly string[];
+  readonly eventIds: readonly string[];
+  readonly refs: readonly FindingRef[];
+}
+
 /** One observation a rule may turn into a finding: the facts its conditions see, and its evidence. */
 export interface Candidate {
   /** Which check of the kind produced it; also the `check` fact. */
   readonly check: string;
   /** The facts rule conditions are evaluated over (always including `check`). */
   readonly facts: Readonly<Record<string, FactValue>>;
-  /** Repeated candidates of one rule with the same key group into one finding. */
-  readonly groupKey: string;
-  /**
-   * The offender first, then affected partners. It may be a getter over detector state, computed only
-   * when a rule fires: it is read before the detector sees the next event.
-   */
-  readonly partners: readonly string[];
-  readonly eventIds: readonly string[];
-  readonly refs: readonly FindingRef[];
   /** When it happened (epoch ms). */
   readonly at: number;
   /** How far from what is allowed, 0–100 (e.g. percent below the floor); drives the score. */
@@ -24,6 +25,11 @@ export interface Candidate {
   /** Money at stake in major units of `currency` (0 when none). */
   readonly amount: number;
   readonly currency?: string;
+  /**
+   * The evidence, built only when a rule fires (most candidates fire none). It may read detector state:
+   * it is called before the detector sees the next event.
+   */
+  evidence(): Evidence;
 }
 
 /** A group of candidates that fired one rule with one key: what a finding's message describes. */
@@ -31,6 +37,8 @@ export interface CandidateGroup {
   readonly check: string;
   /** The candidate with the largest magnitude (earliest on ties). */
   readonly worst: Candidate;
+  /** The worst candidate's evidence, as built when it fired. */
+  readonly worstEvidence: Evidence;
   readonly count: number;
   readonly firstAt: number;
   readonly lastAt: number;
@@ -52,7 +60,8 @@ export interface DetectorContext {
 /** One running detector: candidates from reference data at the start, then from each event in time order. */
 export interface DetectorRun {
   start(): Iterable<Candidate>;
-  onEvent(event: ChannelEvent): Iterable<Candidate>;
+  /** Appends the event's candidates to `out`. */
+  onEvent(event: ChannelEvent, out: Candidate[]): void;
 }
 
 /** Documentation of a fact rule conditions may use. */

@@ -1,4 +1,4 @@
-import type { Candidate, Detector, DetectorContext } from "../detectors/types.js";
+import type { Candidate, Detector, DetectorContext, Evidence } from "../detectors/types.js";
 import type { Rule } from "../rules/types.js";
 import { formatIsoTime, utcDaysInMs } from "../time.js";
 import { round } from "../reference/money.js";
@@ -17,6 +17,7 @@ interface OpenGroup {
   lastAt: number;
   count: number;
   worst: Candidate;
+  worstEvidence: Evidence;
   amount: number;
   readonly offenders: string[];
   readonly affected: Set<string>;
@@ -50,10 +51,12 @@ export class FindingAssembler {
 
   constructor(private readonly maxEvidence: number) {}
 
-  /** Adds a candidate that fired `rule`; returns the finding it closed, if it starts a new group. */
-  add(rule: Rule, detector: Detector, context: DetectorContext, candidate: Candidate): Finding[] {
-    const slot = `${rule.id}\u0000${candidate.groupKey}`;
-    const closed: Finding[] = [];
+  /**
+   * Adds a candidate that fired `rule`, with its evidence; appends to `closed` the finding it closed,
+   * if it starts a new group.
+   */
+  add(rule: Rule, detector: Detector, context: DetectorContext, candidate: Candidate, evidence: Evidence, closed: Finding[]): void {
+    const slot = `${rule.id}\u0000${evidence.groupKey}`;
     let group = this.open.get(slot);
     if (group && candidate.at >= group.closesAt) {
       closed.push(this.finish(group));
@@ -65,12 +68,13 @@ export class FindingAssembler {
         rule,
         detector,
         context,
-        key: candidate.groupKey,
+        key: evidence.groupKey,
         firstAt: candidate.at,
         closesAt: candidate.at,
         lastAt: candidate.at,
         count: 0,
         worst: candidate,
+        worstEvidence: evidence,
         amount: 0,
         offenders: [],
         affected: new Set(),
@@ -84,12 +88,15 @@ export class FindingAssembler {
     group.count++;
     group.lastAt = Math.max(group.lastAt, candidate.at);
     group.closesAt = group.lastAt + this.gapMs(rule);
-    if (candidate.magnitude > group.worst.magnitude) group.worst = candidate;
+    if (candidate.magnitude > group.worst.magnitude) {
+      group.worst = candidate;
+      group.worstEvidence = evidence;
+    }
     group.amount += candidate.amount;
-    const [offender, ...affected] = candidate.partners;
+    const [offender, ...affected] = evidence.partners;
     if (offender !== undefined && !group.offenders.includes(offender)) group.offenders.push(offender);
     for (const id of affected) group.affected.add(id);
-    for (const id of candidate.eventIds) {
+    for (const id of evidence.eventIds) {
       if (group.eventSet.has(id)) continue;
       group.eventTotal++;
       if (group.eventIds.length < this.maxEvidence) {
@@ -97,8 +104,7 @@ export class FindingAssembler {
         group.eventSet.add(id);
       }
     }
-    for (const ref of candidate.refs) group.refs.set(`${ref.type}\u0000${ref.id}`, ref);
-    return closed;
+    for (const ref of evidence.refs) group.refs.set(`${ref.type}\u0000${ref.id}`, ref);
   }
 
   /** Closes every group that no candidate at or after `watermark` could join. */
@@ -133,6 +139,7 @@ export class FindingAssembler {
       {
         check: group.worst.check,
         worst: group.worst,
+        worstEvidence: group.worstEvidence,
         count: group.count,
         firstAt: group.firstAt,
         lastAt: group.lastAt,

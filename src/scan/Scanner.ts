@@ -37,6 +37,7 @@ export class Scanner {
   private readonly assembler: FindingAssembler;
   readonly skipped = new Map<string, number>();
   private lastSweepDay = -Infinity;
+  private readonly candidates: Candidate[] = [];
 
   constructor(
     reference: ReferenceRecords,
@@ -89,11 +90,13 @@ export class Scanner {
     return this.instances.every((instance) => instance.evaluator.sync);
   }
 
+  /** Hands a candidate that fired rules to the assembler, building its evidence once. */
   private collect(instance: DetectorInstance, candidate: Candidate, fired: readonly string[], out: Finding[]): void {
+    if (fired.length === 0) return;
+    const evidence = candidate.evidence();
     for (const ruleId of fired) {
       const rule = instance.rules.get(ruleId) as Rule;
-      const closed = this.assembler.add(rule, instance.detector, instance.context, candidate);
-      if (closed.length > 0) out.push(...closed);
+      this.assembler.add(rule, instance.detector, instance.context, candidate, evidence, out);
     }
   }
 
@@ -126,17 +129,21 @@ export class Scanner {
     return out;
   }
 
-  /** Feeds one event (in time order) through synchronous evaluators; returns the findings that became final. */
-  pushSync(event: ChannelEvent): Finding[] {
-    const out: Finding[] = [];
+  /** Feeds one event (in time order) through synchronous evaluators; appends the findings that became final to `out`. */
+  pushSync(event: ChannelEvent, out: Finding[]): void {
     this.before(event, out);
+    // One array reused for every event's candidates: most events make a few and fire none.
+    const candidates = this.candidates;
     for (const instance of this.instances) {
-      for (const candidate of instance.run.onEvent(event)) {
+      candidates.length = 0;
+      instance.run.onEvent(event, candidates);
+      for (let i = 0; i < candidates.length; i++) {
+        const candidate = candidates[i] as Candidate;
         this.collect(instance, candidate, instance.evaluator.evaluate(candidate.facts) as readonly string[], out);
       }
     }
+    candidates.length = 0;
     this.after();
-    return out;
   }
 
   /** `startSync` for any evaluator. */
@@ -150,15 +157,18 @@ export class Scanner {
     return out;
   }
 
-  /** `pushSync` for any evaluator. */
+  /** `pushSync` for any evaluator; returns the findings that became final. */
   async push(event: ChannelEvent): Promise<Finding[]> {
-    if (this.sync) return this.pushSync(event);
     const out: Finding[] = [];
+    if (this.sync) {
+      this.pushSync(event, out);
+      return out;
+    }
     this.before(event, out);
     for (const instance of this.instances) {
-      for (const candidate of instance.run.onEvent(event)) {
-        this.collect(instance, candidate, await instance.evaluator.evaluate(candidate.facts), out);
-      }
+      const candidates: Candidate[] = [];
+      instance.run.onEvent(event, candidates);
+      for (const candidate of candidates) this.collect(instance, candidate, await instance.evaluator.evaluate(candidate.facts), out);
     }
     this.after();
     return out;

@@ -37,10 +37,7 @@ export async function* runOrdered(batches: AsyncIterable<EventBatch>, run: Order
   const flushSync = (): Finding[] => {
     if (pending.length > 1) pending.sort(compareEvents);
     const out: Finding[] = [];
-    for (const event of pending) {
-      const closed = scanner.pushSync(event);
-      if (closed.length > 0) out.push(...closed);
-    }
+    for (const event of pending) scanner.pushSync(event, out);
     pending = [];
     return out;
   };

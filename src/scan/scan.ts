@@ -161,8 +161,8 @@ async function scanSorted(
   let scanned = 0;
   const sync = scanner.sync;
   for (const event of events) {
-    const closed = sync ? scanner.pushSync(event) : await scanner.push(event);
-    if (closed.length > 0) findings.push(...closed);
+    if (sync) scanner.pushSync(event, findings);
+    else findings.push(...(await scanner.push(event)));
     if (progress && ++scanned % PROGRESS_EVERY === 0) progress({ phase: "scanning", read: counts.read, scanned, findings: findings.length });
   }
   findings.push(...scanner.finish());

@@ -38,7 +38,6 @@ function createRun(context: DetectorContext): DetectorRun {
     const holders = index.exclusiveHolders(destination, event.occurredAt, product).filter((t) => t.partnerId !== event.partnerId);
     const holderIds = [...new Set(holders.map((t) => t.partnerId))].sort();
     const amount = event.unitPrice * event.quantity;
-    const refs: FindingRef[] = [...covering, ...holders].map((t) => ({ type: "territory", id: t.id }));
     return {
       check: "out-of-territory",
       facts: {
@@ -55,20 +54,23 @@ function createRun(context: DetectorContext): DetectorRun {
         amount: round(amount, 4),
         currency: event.currency,
       },
-      groupKey: groupKey(event.partnerId, event.sku, event.currency),
-      partners: [event.partnerId, ...holderIds],
-      eventIds: [event.id],
-      refs,
       at: event.occurredAt,
       magnitude: holderIds.length > 0 ? 60 : 30,
       amount,
       currency: event.currency,
+      evidence: () => ({
+        groupKey: groupKey(event.partnerId, event.sku, event.currency),
+        partners: [event.partnerId, ...holderIds],
+        eventIds: [event.id],
+        refs: [...covering, ...holders].map((t) => ({ type: "territory", id: t.id })),
+      }),
     };
   }
 
   function lotDiversion(event: SaleEvent, destination: string): Candidate | undefined {
-    if (event.lot === undefined) return undefined;
-    const allocations = lots.get(event.lot);
+    const lot = event.lot;
+    if (lot === undefined) return undefined;
+    const allocations = lots.get(lot);
     let source: Allocation | undefined;
     for (const allocation of allocations ?? []) if (allocation.at <= event.occurredAt) source = allocation;
     if (!source) {
@@ -81,9 +83,6 @@ function createRun(context: DetectorContext): DetectorRun {
     const holders = index
       .exclusiveHolders(destination, event.occurredAt, product)
       .filter((t) => t.partnerId !== source.partnerId);
-    const affected = [...new Set([event.partnerId, ...holders.map((t) => t.partnerId)])]
-      .filter((id) => id !== source.partnerId)
-      .sort();
     const amount = event.unitPrice * event.quantity;
     return {
       check: "lot-diversion",
@@ -91,7 +90,7 @@ function createRun(context: DetectorContext): DetectorRun {
         check: "lot-diversion",
         sku: event.sku,
         category: index.categoryOf(event.sku) ?? null,
-        lot: event.lot,
+        lot,
         sourcePartnerId: source.partnerId,
         sellerPartnerId: event.partnerId,
         sellerIsSource: event.partnerId === source.partnerId,
@@ -102,14 +101,19 @@ function createRun(context: DetectorContext): DetectorRun {
         amount: round(amount, 4),
         currency: event.currency,
       },
-      groupKey: groupKey(source.partnerId, event.sku, event.currency),
-      partners: [source.partnerId, ...affected],
-      eventIds: [source.eventId, event.id],
-      refs: [{ type: "lot", id: event.lot }, ...holders.map((t): FindingRef => ({ type: "territory", id: t.id }))],
       at: event.occurredAt,
       magnitude: holders.length > 0 ? 70 : 40,
       amount,
       currency: event.currency,
+      evidence: () => ({
+        groupKey: groupKey(source.partnerId, event.sku, event.currency),
+        partners: [
+          source.partnerId,
+          ...[...new Set([event.partnerId, ...holders.map((t) => t.partnerId)])].filter((id) => id !== source.partnerId).sort(),
+        ],
+        eventIds: [source.eventId, event.id],
+        refs: [{ type: "lot", id: lot }, ...holders.map((t): FindingRef => ({ type: "territory", id: t.id }))],
+      }),
     };
   }
 
@@ -122,25 +126,23 @@ function createRun(context: DetectorContext): DetectorRun {
 
   return {
     start: () => [],
-    onEvent(event: ChannelEvent): Candidate[] {
+    onEvent(event: ChannelEvent, out: Candidate[]): void {
       if (event.type === "allocation") {
         allocate(event);
-        return [];
+        return;
       }
-      if (!isSale(event)) return [];
+      if (!isSale(event)) return;
       const needsOwn = restricted(event.partnerId);
       const needsLot = event.lot !== undefined && lots.has(event.lot);
       if (!needsOwn && !needsLot) {
         if (event.lot !== undefined) context.skip("cross-region-shipping: lot sold before any allocation of it");
-        return [];
+        return;
       }
       const destination = resolveDestination(event);
-      if (destination === undefined) return [];
-      const out: Candidate[] = [];
+      if (destination === undefined) return;
       if (needsOwn) out.push(outOfTerritory(event, destination));
       const lot = lotDiversion(event, destination);
       if (lot) out.push(lot);
-      return out;
     },
   };
 }

@@ -45,16 +45,18 @@ function createRun(context: DetectorContext): DetectorRun {
                 overlapEnd === Infinity ? null : differenceInCalendarDays(overlapEnd, later.registeredAt, { in: utc }),
               laterIsDirect: index.partners.get(later.partnerId)?.channel === "direct",
             },
-            groupKey: groupKey(earlier.id, later.id),
-            partners: [later.partnerId, earlier.partnerId],
-            eventIds: [],
-            refs: [
-              { type: "registration", id: later.id },
-              { type: "registration", id: earlier.id },
-            ],
             at: later.registeredAt,
             magnitude: earlier.status === "approved" && later.status === "approved" ? 60 : 30,
             amount: 0,
+            evidence: () => ({
+              groupKey: groupKey(earlier.id, later.id),
+              partners: [later.partnerId, earlier.partnerId],
+              eventIds: [],
+              refs: [
+                { type: "registration", id: later.id },
+                { type: "registration", id: earlier.id },
+              ],
+            }),
           });
         }
       }
@@ -63,9 +65,10 @@ function createRun(context: DetectorContext): DetectorRun {
   }
 
   function protectedCustomer(event: SaleEvent): Candidate | undefined {
-    if (event.customerId === undefined) return undefined;
+    const customerId = event.customerId;
+    if (customerId === undefined) return undefined;
     const owner = index
-      .registrationsOf(event.customerId)
+      .registrationsOf(customerId)
       .filter((r) => r.status === "approved" && spanContains(registrationSpan(r), event.occurredAt))
       .sort(byRegistration)[0];
     if (!owner) return undefined;
@@ -76,7 +79,7 @@ function createRun(context: DetectorContext): DetectorRun {
       check: "protected-customer",
       facts: {
         check: "protected-customer",
-        customerId: event.customerId,
+        customerId,
         sku: event.sku,
         partnerId: event.partnerId,
         channel: sellerChannel,
@@ -88,23 +91,25 @@ function createRun(context: DetectorContext): DetectorRun {
         amount: round(amount, 4),
         currency: event.currency,
       },
-      groupKey: groupKey(event.partnerId, event.customerId, event.currency),
-      partners: [event.partnerId, owner.partnerId],
-      eventIds: [event.id],
-      refs: [{ type: "registration", id: owner.id }],
       at: event.occurredAt,
       magnitude: 50,
       amount,
       currency: event.currency,
+      evidence: () => ({
+        groupKey: groupKey(event.partnerId, customerId, event.currency),
+        partners: [event.partnerId, owner.partnerId],
+        eventIds: [event.id],
+        refs: [{ type: "registration", id: owner.id }],
+      }),
     };
   }
 
   return {
     start: duplicates,
-    onEvent(event: ChannelEvent): Candidate[] {
-      if (!isSale(event)) return [];
+    onEvent(event: ChannelEvent, out: Candidate[]): void {
+      if (!isSale(event)) return;
       const candidate = protectedCustomer(event);
-      return candidate ? [candidate] : [];
+      if (candidate) out.push(candidate);
     },
   };
 }

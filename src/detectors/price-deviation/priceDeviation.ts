@@ -1,36 +1,69 @@
-import type { ChannelEvent, ListingEvent, SaleEvent } from "../../schema/dataset.js";
+import type { ChannelEvent, ListingEvent, Partner, Promotion, SaleEvent } from "../../schema/dataset.js";
 import { ONLINE_CHANNELS } from "../../schema/primitives.js";
 import { allowedByDiscount, formatMoney, fromMinor, percentBelow, round, toMinor } from "../../reference/money.js";
-import type { FindingRef } from "../../findings/types.js";
 import { describeOccurrences, groupKey, isSale, listLabels } from "../shared.js";
 import { utcDaysInMs } from "../../time.js";
 import type { Candidate, Detector, DetectorContext, DetectorRun } from "../types.js";
 import { SortedPrices } from "./medianWindow.js";
 
-interface WindowEntry {
-  readonly at: number;
-  readonly price: number;
-  readonly online: boolean;
-  readonly partnerId: string;
-}
+/**
+ * The orders and sales of one sku in one currency inside the rolling window, oldest first, as
+ * parallel arrays (a window can hold hundreds of thousands), with the sorted prices of each side.
+ */
+class SkuWindow {
+  readonly at: number[] = [];
+  readonly price: number[] = [];
+  readonly online: boolean[] = [];
+  readonly partnerId: string[] = [];
+  head = 0;
+  readonly onlinePrices = new SortedPrices();
+  readonly offlinePrices = new SortedPrices();
 
-interface SkuWindow {
-  readonly entries: WindowEntry[];
-  head: number;
-  readonly online: SortedPrices;
-  readonly offline: SortedPrices;
+  add(at: number, price: number, online: boolean, partnerId: string): void {
+    this.at.push(at);
+    this.price.push(price);
+    this.online.push(online);
+    this.partnerId.push(partnerId);
+    (online ? this.onlinePrices : this.offlinePrices).add(price);
+  }
+
+  /** Drops the entries at or before `start`. */
+  expire(start: number): void {
+    while (this.head < this.at.length && (this.at[this.head] as number) <= start) {
+      const price = this.price[this.head] as number;
+      (this.online[this.head] ? this.onlinePrices : this.offlinePrices).remove(price);
+      this.head++;
+    }
+    if (this.head > 1024 && this.head * 2 > this.at.length) {
+      for (const column of [this.at, this.price, this.online, this.partnerId]) column.splice(0, this.head);
+      this.head = 0;
+    }
+  }
+
+  /** The cheaper side's sellers, cheapest first, then the other side's (by id). */
+  partners(onlineCheaper: boolean): string[] {
+    const lowest = new Map<string, number>();
+    const others = new Set<string>();
+    for (let i = this.head; i < this.at.length; i++) {
+      const id = this.partnerId[i] as string;
+      const price = this.price[i] as number;
+      if (this.online[i] === onlineCheaper) lowest.set(id, Math.min(lowest.get(id) ?? Infinity, price));
+      else others.add(id);
+    }
+    const offenders = [...lowest.entries()].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).map(([id]) => id);
+    return [...offenders, ...[...others].filter((id) => !lowest.has(id)).sort()];
+  }
 }
 
 function createRun(context: DetectorContext): DetectorRun {
   const { index } = context;
   const windowDays = context.params.windowDays as number;
   const minSamples = context.params.minSamples as number;
-  const windows = new Map<string, SkuWindow>();
+  // sku → currency → window.
+  const windows = new Map<string, Map<string, SkuWindow>>();
   const windowMs = utcDaysInMs(windowDays);
 
-  function belowFloor(event: SaleEvent): Candidate | undefined {
-    const partner = index.partners.get(event.partnerId);
-    if (!partner) return undefined;
+  function belowFloor(event: SaleEvent, partner: Partner): Candidate | undefined {
     const { policy, mismatch } = index.applicablePolicy(event.sku, partner.channel, event.occurredAt, "floorPrice", event.currency);
     if (!policy) {
       if (mismatch) context.skip("price-deviation: sale currency differs from its price policy");
@@ -40,7 +73,7 @@ function createRun(context: DetectorContext): DetectorRun {
     const floor = toMinor(policy.floorPrice as number);
     const isBelow = price < floor;
     let promotionAllowed = false;
-    const refs: FindingRef[] = [{ type: "pricePolicy", id: policy.id }];
+    let shown: Promotion | undefined;
     if (isBelow) {
       const promotions = index.activePromotions(event.sku, partner.channel, partner.id, event.occurredAt);
       if (promotions.length > 0) {
@@ -59,8 +92,7 @@ function createRun(context: DetectorContext): DetectorRun {
         }
         const allowing = promotions.find((promotion) => allowedByDiscount(price, toMinor(list), promotion.maxDiscount));
         promotionAllowed = allowing !== undefined;
-        const shown = allowing ?? promotions[0];
-        if (shown) refs.push({ type: "promotion", id: shown.id });
+        shown = allowing ?? promotions[0];
       }
     }
     const pct = percentBelow(price, floor);
@@ -83,20 +115,20 @@ function createRun(context: DetectorContext): DetectorRun {
         quantity: event.quantity,
         amountBelowFloor: round(shortfall, 4),
       },
-      groupKey: groupKey(partner.id, event.sku, event.currency),
-      partners: [partner.id],
-      eventIds: [event.id],
-      refs,
       at: event.occurredAt,
       magnitude: Math.max(0, pct),
       amount: shortfall,
       currency: event.currency,
+      evidence: () => ({
+        groupKey: groupKey(partner.id, event.sku, event.currency),
+        partners: [partner.id],
+        eventIds: [event.id],
+        refs: [{ type: "pricePolicy", id: policy.id }, ...(shown ? [{ type: "promotion" as const, id: shown.id }] : [])],
+      }),
     };
   }
 
-  function belowMap(event: ListingEvent): Candidate | undefined {
-    const partner = index.partners.get(event.partnerId);
-    if (!partner) return undefined;
+  function belowMap(event: ListingEvent, partner: Partner): Candidate | undefined {
     const { policy, mismatch } = index.applicablePolicy(event.sku, partner.channel, event.occurredAt, "map", event.currency);
     if (!policy) {
       if (mismatch) context.skip("price-deviation: listing currency differs from its price policy");
@@ -121,59 +153,38 @@ function createRun(context: DetectorContext): DetectorRun {
         belowMapPct: round(pct, 4),
         url: event.url ?? null,
       },
-      groupKey: groupKey(partner.id, event.sku, event.currency),
-      partners: [partner.id],
-      eventIds: [event.id],
-      refs: [{ type: "pricePolicy", id: policy.id }],
       at: event.occurredAt,
       magnitude: Math.max(0, pct),
       amount: 0,
       currency: event.currency,
+      evidence: () => ({
+        groupKey: groupKey(partner.id, event.sku, event.currency),
+        partners: [partner.id],
+        eventIds: [event.id],
+        refs: [{ type: "pricePolicy", id: policy.id }],
+      }),
     };
   }
 
-  function onlineOfflineGap(event: SaleEvent): Candidate | undefined {
-    const partner = index.partners.get(event.partnerId);
-    if (!partner) return undefined;
-    const key = groupKey(event.sku, event.currency);
-    let window = windows.get(key);
-    if (!window) {
-      window = { entries: [], head: 0, online: new SortedPrices(), offline: new SortedPrices() };
-      windows.set(key, window);
-    }
-    const online = ONLINE_CHANNELS.has(partner.channel);
-    const price = toMinor(event.unitPrice);
-    window.entries.push({ at: event.occurredAt, price, online, partnerId: partner.id });
-    (online ? window.online : window.offline).add(price);
+  function windowOf(sku: string, currency: string): SkuWindow {
+    let byCurrency = windows.get(sku);
+    if (!byCurrency) windows.set(sku, (byCurrency = new Map()));
+    let window = byCurrency.get(currency);
+    if (!window) byCurrency.set(currency, (window = new SkuWindow()));
+    return window;
+  }
+
+  function onlineOfflineGap(event: SaleEvent, partner: Partner): Candidate | undefined {
+    const window = windowOf(event.sku, event.currency);
+    window.add(event.occurredAt, toMinor(event.unitPrice), ONLINE_CHANNELS.has(partner.channel), partner.id);
     // The window is (t − windowDays, t]: entries at or before the start leave it.
-    const start = event.occurredAt - windowMs;
-    while (window.head < window.entries.length && (window.entries[window.head] as WindowEntry).at <= start) {
-      const old = window.entries[window.head] as WindowEntry;
-      (old.online ? window.online : window.offline).remove(old.price);
-      window.head++;
-    }
-    if (window.head > 1024 && window.head * 2 > window.entries.length) {
-      window.entries.splice(0, window.head);
-      window.head = 0;
-    }
-    if (window.online.size < minSamples || window.offline.size < minSamples) return undefined;
-    const onlineMedian = window.online.median();
-    const offlineMedian = window.offline.median();
+    window.expire(event.occurredAt - windowMs);
+    const { onlinePrices, offlinePrices } = window;
+    if (onlinePrices.size < minSamples || offlinePrices.size < minSamples) return undefined;
+    const onlineMedian = onlinePrices.median();
+    const offlineMedian = offlinePrices.median();
     const gapPct = offlineMedian === 0 ? 0 : (Math.abs(onlineMedian - offlineMedian) * 100) / offlineMedian;
     const onlineCheaper = onlineMedian < offlineMedian;
-    // The cheaper side's sellers are the offenders, cheapest first; the other side is affected.
-    // Computed only when a rule fires (the assembler reads `partners` before the next event moves the window).
-    const partnersInWindow = (): string[] => {
-      const lowest = new Map<string, number>();
-      const others = new Set<string>();
-      for (let i = window.head; i < window.entries.length; i++) {
-        const entry = window.entries[i] as WindowEntry;
-        if (entry.online === onlineCheaper) lowest.set(entry.partnerId, Math.min(lowest.get(entry.partnerId) ?? Infinity, entry.price));
-        else others.add(entry.partnerId);
-      }
-      const offenders = [...lowest.entries()].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).map(([id]) => id);
-      return [...offenders, ...[...others].filter((id) => !lowest.has(id)).sort()];
-    };
     return {
       check: "online-offline-gap",
       facts: {
@@ -185,37 +196,40 @@ function createRun(context: DetectorContext): DetectorRun {
         offlineMedian: round(fromMinor(offlineMedian), 4),
         gapPct: round(gapPct, 4),
         onlineCheaper,
-        onlineSamples: window.online.size,
-        offlineSamples: window.offline.size,
+        onlineSamples: onlinePrices.size,
+        offlineSamples: offlinePrices.size,
         windowDays,
       },
-      groupKey: key,
-      get partners() {
-        return partnersInWindow();
-      },
-      eventIds: [event.id],
-      refs: [],
       at: event.occurredAt,
       magnitude: gapPct,
       amount: fromMinor(Math.abs(offlineMedian - onlineMedian) * event.quantity),
       currency: event.currency,
+      // The cheaper side's sellers are the offenders; read from the window before it moves on.
+      evidence: () => ({
+        groupKey: groupKey(event.sku, event.currency),
+        partners: window.partners(onlineCheaper),
+        eventIds: [event.id],
+        refs: [],
+      }),
     };
   }
 
   return {
     start: () => [],
-    onEvent(event: ChannelEvent): Candidate[] {
-      const out: Candidate[] = [];
+    onEvent(event: ChannelEvent, out: Candidate[]): void {
       if (isSale(event)) {
-        const floor = belowFloor(event);
+        const partner = index.partners.get(event.partnerId);
+        if (!partner) return;
+        const floor = belowFloor(event, partner);
         if (floor) out.push(floor);
-        const gap = onlineOfflineGap(event);
+        const gap = onlineOfflineGap(event, partner);
         if (gap) out.push(gap);
       } else if (event.type === "listing") {
-        const map = belowMap(event);
+        const partner = index.partners.get(event.partnerId);
+        if (!partner) return;
+        const map = belowMap(event, partner);
         if (map) out.push(map);
       }
-      return out;
     },
   };
 }

@@ -48,22 +48,24 @@ function createRun(context: DetectorContext): DetectorRun {
             overlapTo: overlapTo === Infinity ? null : new Date(overlapTo).toISOString(),
             openEnded: overlapTo === Infinity,
           },
-          groupKey: groupKey(a.id, b.id),
-          partners: [later.partnerId, earlier.partnerId],
-          eventIds: [],
-          refs: [
-            { type: "territory", id: later.id },
-            { type: "territory", id: earlier.id },
-          ],
           at: overlapFrom === -Infinity ? 0 : overlapFrom,
           magnitude: sameRegion ? 80 : 50,
           amount: 0,
+          evidence: () => ({
+            groupKey: groupKey(a.id, b.id),
+            partners: [later.partnerId, earlier.partnerId],
+            eventIds: [],
+            refs: [
+              { type: "territory", id: later.id },
+              { type: "territory", id: earlier.id },
+            ],
+          }),
         });
       }
     }
     return out;
   }
-  return { start: overlaps, onEvent: () => [] };
+  return { start: overlaps, onEvent: () => undefined };
 }
 
 /** Territory overlap: exclusive grants of different partners over the same ground, products and time. */
@@ -86,7 +88,7 @@ export const territoryOverlap: Detector = {
   create: createRun,
   describe(group, context) {
     const facts = group.worst.facts;
-    const [laterRef, earlierRef] = group.worst.refs;
+    const [laterRef, earlierRef] = group.worstEvidence.refs;
     const later = context.index.territories.find((t) => t.id === laterRef?.id);
     const earlier = context.index.territories.find((t) => t.id === earlierRef?.id);
     const since = facts.overlapFrom === null ? "with no start date" : `from ${day(group.firstAt)}`;

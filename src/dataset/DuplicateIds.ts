@@ -5,7 +5,7 @@
  */
 export class DuplicateIds {
   private readonly seen = new Map<string, number>();
-  private readonly all = new Set<string>();
+  private readonly all = new StringSet();
   // Ids and times in arrival order, as two arrays: a window can hold hundreds of thousands.
   private readonly ids: string[] = [];
   private readonly times: number[] = [];
@@ -16,10 +16,8 @@ export class DuplicateIds {
   /** Records the id; returns false when it was already seen (within the window). */
   add(id: string, at: number): boolean {
     if (this.windowMs === Infinity) {
-      // Without a window a plain set will do, and is cheaper.
-      if (this.all.has(id)) return false;
-      this.all.add(id);
-      return true;
+      // Without a window a set will do, and is cheaper.
+      return this.all.add(id);
     }
     this.expire(at - this.windowMs);
     if (this.seen.has(id)) return false;
@@ -40,5 +38,58 @@ export class DuplicateIds {
       this.times.splice(0, this.head);
       this.head = 0;
     }
+  }
+}
+
+/**
+ * A set of strings for millions of fresh ids: open addressing over one Int32Array of (hash, index + 1)
+ * pairs, so an insert touches one slot where a `Set` touches buckets, entries and the key strings.
+ */
+export class StringSet {
+  private slots = new Int32Array(1 << 11);
+  private readonly keys: string[] = [];
+  private mask = (1 << 10) - 1;
+
+  get size(): number {
+    return this.keys.length;
+  }
+
+  /** Adds `key`; returns false when it was already in the set. */
+  add(key: string): boolean {
+    // FNV-1a over the UTF-16 code units.
+    let hash = 0x811c9dc5 | 0;
+    for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+    const slots = this.slots;
+    let at = hash & this.mask;
+    for (;;) {
+      const stored = slots[2 * at + 1] as number;
+      if (stored === 0) break;
+      if (slots[2 * at] === hash && this.keys[stored - 1] === key) return false;
+      at = (at + 1) & this.mask;
+    }
+    this.keys.push(key);
+    slots[2 * at] = hash;
+    slots[2 * at + 1] = this.keys.length;
+    if (this.keys.length * 2 > this.mask) this.grow();
+    return true;
+  }
+
+  /** Doubles the table (kept at most half full), placing each stored hash again. */
+  private grow(): void {
+    const old = this.slots;
+    const capacity = (this.mask + 1) * 2;
+    const slots = new Int32Array(capacity * 2);
+    const mask = capacity - 1;
+    for (let s = 0; s < old.length; s += 2) {
+      const stored = old[s + 1] as number;
+      if (stored === 0) continue;
+      const hash = old[s] as number;
+      let at = hash & mask;
+      while (slots[2 * at + 1] !== 0) at = (at + 1) & mask;
+      slots[2 * at] = hash;
+      slots[2 * at + 1] = stored;
+    }
+    this.slots = slots;
+    this.mask = mask;
   }
 }

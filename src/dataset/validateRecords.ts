@@ -8,6 +8,7 @@ import {
   type CollectionRecords,
   type ReferenceName,
 } from "../schema/dataset.js";
+import { FastEventReader } from "../schema/fastEvents.js";
 import { DuplicateIds } from "./DuplicateIds.js";
 import { emptyCounts, rejectionOf, type RecordCounts, type ReferenceRecords, type Rejection } from "./types.js";
 
@@ -190,6 +191,7 @@ export class EventValidator {
   private readonly partners: ReadonlySet<string>;
   private readonly skus: ReadonlySet<string> | undefined;
   private readonly seen: DuplicateIds;
+  private readonly fast = new FastEventReader();
 
   /** `duplicateWindowMs`: how far back (in event time) duplicates are caught; every id when absent. */
   constructor(reference: ReferenceRecords, productsPresent: boolean, duplicateWindowMs?: number) {
@@ -200,9 +202,13 @@ export class EventValidator {
 
   /** Returns the event, or the reason it is rejected. */
   validate(raw: RawRecord): { ok: true; event: ChannelEvent } | { ok: false; reason: string } {
-    const parsed = parseRecord("events", raw);
-    if (!parsed.ok) return parsed;
-    const event = parsed.record;
+    // Most records take the fast reader; zod decides (and explains) the rest.
+    let event = "error" in raw ? undefined : this.fast.read(raw.value);
+    if (event === undefined) {
+      const parsed = parseRecord("events", raw);
+      if (!parsed.ok) return parsed;
+      event = parsed.record;
+    }
     if (!this.partners.has(event.partnerId)) {
       return { ok: false, reason: `partnerId: unknown partner "${event.partnerId}"; expected an id listed in partners` };
     }

@@ -1,0 +1,39 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { DuplicateIds, StringSet } from "./DuplicateIds.js";
+
+describe("StringSet", () => {
+  it("answers as a Set does, through growth and probing", () => {
+    // Few distinct characters make many repeats; thousands of keys make the table grow many times.
+    const key = fc.oneof(fc.string({ unit: fc.constantFrom("a", "b", "\u00e9", "\ud83d\ude00"), maxLength: 6 }), fc.string());
+    fc.assert(
+      fc.property(fc.array(key, { maxLength: 3_000 }), (keys) => {
+        const set = new StringSet();
+        const model = new Set<string>();
+        for (const k of keys) {
+          expect(set.add(k)).toBe(!model.has(k));
+          model.add(k);
+        }
+        expect(set.size).toBe(model.size);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("keeps 200,000 distinct ids apart and catches each repeat", () => {
+    const set = new StringSet();
+    for (let i = 0; i < 200_000; i++) expect(set.add(`O-${i}`)).toBe(true);
+    for (let i = 0; i < 200_000; i += 997) expect(set.add(`O-${i}`)).toBe(false);
+    expect(set.size).toBe(200_000);
+  });
+});
+
+describe("DuplicateIds", () => {
+  it("forgets ids older than its window, and only those", () => {
+    const ids = new DuplicateIds(10);
+    expect(ids.add("a", 0)).toBe(true);
+    expect(ids.add("a", 10)).toBe(false);
+    expect(ids.add("b", 11)).toBe(true);
+    expect(ids.add("a", 11)).toBe(true);
+  });
+});

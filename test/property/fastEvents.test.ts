@@ -1,0 +1,92 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { eventSchema } from "../../src/schema/dataset.js";
+import { FastEventReader } from "../../src/schema/fastEvents.js";
+import { isoLike } from "./isoLike.js";
+
+// Values a field may take: right and wrong types, edge numbers, ids with whitespace, dates of every shape.
+const oddValue = fc.oneof(
+  fc.constantFrom(undefined, null, true, 0, -0, -1, 1e11, 1e11 + 1, 1e12, Number.NaN, Infinity, -Infinity, 0.5, "", " ", "x", " A-1", "A-1 ", "\u00a0A", "A\u2028", "usd", "USD", "CNY", "US", "USDX", [], {}, { region: "R" }),
+  fc.string(),
+  fc.double(),
+  isoLike,
+);
+const idValue = fc.oneof({ arbitrary: fc.stringMatching(/^[A-Z][A-Z0-9-]{0,8}$/), weight: 6 }, { arbitrary: oddValue, weight: 1 });
+const timeValue = fc.oneof(
+  { arbitrary: fc.date({ min: new Date("0050-01-01"), max: new Date("2100-01-01"), noInvalidDate: true }).map((d) => d.toISOString()), weight: 4 },
+  { arbitrary: fc.date({ min: new Date("2024-01-01"), max: new Date("2026-01-01"), noInvalidDate: true }).map((d) => d.toISOString().replace(".000Z", "Z").replace(/\.\d{3}Z$/, "Z")), weight: 2 },
+  { arbitrary: isoLike, weight: 3 },
+  { arbitrary: fc.constantFrom("2025-02-29T10:00:00Z", "2024-02-29T10:00:00.000Z", "2025-01-01T24:00:00Z", "2025-01-01T23:59:60Z", "0099-01-01T00:00:00Z"), weight: 1 },
+);
+const numberValue = fc.oneof({ arbitrary: fc.double({ min: 0, max: 2e5, noNaN: true }), weight: 5 }, { arbitrary: oddValue, weight: 1 });
+const shipTo = fc.oneof(
+  { arbitrary: fc.record({ region: idValue, country: fc.oneof(fc.string(), oddValue), postalCode: fc.oneof(fc.string(), oddValue), extra: oddValue }, { requiredKeys: [] }), weight: 5 },
+  { arbitrary: oddValue, weight: 1 },
+);
+
+/** Records shaped like events, each field sometimes missing, sometimes wrong, sometimes with extra keys. */
+const recordLike = fc.record(
+  {
+    id: idValue,
+    type: fc.oneof({ arbitrary: fc.constantFrom("order", "sale", "listing", "allocation"), weight: 8 }, { arbitrary: oddValue, weight: 1 }),
+    occurredAt: timeValue,
+    partnerId: idValue,
+    sku: idValue,
+    customerId: idValue,
+    quantity: numberValue,
+    unitPrice: numberValue,
+    price: numberValue,
+    currency: fc.oneof({ arbitrary: fc.constantFrom("USD", "CNY", "EUR"), weight: 6 }, { arbitrary: oddValue, weight: 1 }),
+    shipTo,
+    lot: idValue,
+    promotionId: idValue,
+    url: fc.oneof(fc.webUrl(), oddValue),
+    note: oddValue,
+  },
+  { requiredKeys: ["id", "type", "occurredAt", "partnerId", "sku"] },
+);
+
+describe("FastEventReader", () => {
+  it("returns exactly what eventSchema returns, or leaves the record to zod", () => {
+    let decided = 0;
+    let valid = 0;
+    fc.assert(
+      fc.property(fc.array(recordLike, { minLength: 1, maxLength: 20 }), (records) => {
+        // One reader for the whole array: its remembered date must never change a result.
+        const reader = new FastEventReader();
+        for (const record of records) {
+          const fast = reader.read(record);
+          const zod = eventSchema.safeParse(record);
+          if (zod.success) valid++;
+          if (fast === undefined) continue;
+          decided++;
+          expect(zod.success).toBe(true);
+          expect(fast).toStrictEqual(zod.data);
+          // Same keys in the same order, nested included.
+          expect(JSON.stringify(fast)).toBe(JSON.stringify(zod.data));
+        }
+      }),
+      { numRuns: 3_000 },
+    );
+    // The fast path must actually take most valid records, or this test proves nothing.
+    expect(valid).toBeGreaterThan(1_000);
+    expect(decided).toBeGreaterThan(valid * 0.6);
+  });
+
+  it("reads times as parseIsoTime does, across dates in any order", () => {
+    fc.assert(
+      fc.property(fc.array(timeValue, { minLength: 1, maxLength: 30 }), (texts) => {
+        const reader = new FastEventReader();
+        for (const text of texts) {
+          if (typeof text !== "string") continue;
+          const expected = (() => {
+            const parsed = eventSchema.safeParse({ id: "E", type: "allocation", occurredAt: text, partnerId: "P", sku: "S", lot: "L", quantity: 1 });
+            return parsed.success ? parsed.data.occurredAt : undefined;
+          })();
+          expect(reader.time(text)).toBe(expected);
+        }
+      }),
+      { numRuns: 3_000 },
+    );
+  });
+});

@@ -4,6 +4,8 @@ import { parentPort, workerData } from "node:worker_threads";
 import { readCollectionBatches, type ReadLimits } from "../io/readRecords.js";
 import type { CollectionFile } from "../io/sources.js";
 import { validateBatch } from "./eventBatches.js";
+import { EventPacker, type PackedEvents } from "./eventCodec.js";
+import type { Rejection } from "./types.js";
 import { EventValidator } from "./validateRecords.js";
 import type { ReferenceRecords } from "./types.js";
 
@@ -16,6 +18,14 @@ export interface EventWorkerData {
   readonly skus: readonly string[] | null;
   /** Batches posted and not yet taken before the worker waits. */
   readonly window: number;
+}
+
+/** A batch as the worker posts it: events packed, rejections as they are. */
+export interface BatchMessage {
+  readonly type: "batch";
+  readonly packed: PackedEvents;
+  readonly rejected: Rejection[];
+  readonly read: number;
 }
 
 async function main(port: NonNullable<typeof parentPort>, data: EventWorkerData): Promise<void> {
@@ -33,9 +43,13 @@ async function main(port: NonNullable<typeof parentPort>, data: EventWorkerData)
       wake = undefined;
     }
   });
+  const packer = new EventPacker();
   for (const file of data.files) {
     for await (const raws of readCollectionBatches(file, data.limits)) {
-      port.postMessage({ type: "batch", batch: validateBatch(raws, validator, false) });
+      const batch = validateBatch(raws, validator, false);
+      const packed = packer.pack(batch.events);
+      const message: BatchMessage = { type: "batch", packed, rejected: batch.rejected, read: batch.read };
+      port.postMessage(message, [packed.ints.buffer, packed.nums.buffer, packed.lengths.buffer]);
       inFlight++;
       // Back-pressure: never more than `window` batches ahead of the scan.
       while (inFlight >= data.window) await new Promise<void>((resolve) => (wake = resolve));

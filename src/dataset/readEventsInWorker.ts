@@ -4,7 +4,8 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { ChannelConflictError, DatasetError, LimitError } from "../errors.js";
 import type { EventBatch } from "./eventBatches.js";
-import type { EventWorkerData } from "./eventWorker.js";
+import { EventUnpacker } from "./eventCodec.js";
+import type { BatchMessage, EventWorkerData } from "./eventWorker.js";
 
 /** The built worker beside this module, or undefined when running from sources (tests). */
 export function eventWorkerPath(): string | undefined {
@@ -29,7 +30,8 @@ function rebuildError(error: { name?: string; message?: string; code?: string; f
  */
 export async function* readEventsInWorker(path: string, data: Omit<EventWorkerData, "window">): AsyncGenerator<EventBatch> {
   const worker = new Worker(path, { workerData: { ...data, window: 8 } satisfies EventWorkerData });
-  const queue: Array<{ type: string; batch?: EventBatch; error?: Parameters<typeof rebuildError>[0] }> = [];
+  const queue: Array<{ type: "done" } | { type: "error"; error?: Parameters<typeof rebuildError>[0] } | BatchMessage> = [];
+  const unpacker = new EventUnpacker();
   let wake: (() => void) | undefined;
   let failure: Error | undefined;
   worker.on("message", (message) => {
@@ -52,7 +54,7 @@ export async function* readEventsInWorker(path: string, data: Omit<EventWorkerDa
       if (message.type === "done") return;
       if (message.type === "error") throw rebuildError(message.error ?? {});
       worker.postMessage({ type: "ack" });
-      if (message.batch) yield message.batch;
+      yield { events: unpacker.unpack(message.packed), rejected: message.rejected, read: message.read };
     }
   } finally {
     await worker.terminate();

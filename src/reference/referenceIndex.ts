@@ -12,10 +12,16 @@ import type { ReferenceRecords } from "../dataset/types.js";
 import type { CollectionName } from "../schema/dataset.js";
 import { spanContains } from "../time.js";
 import { RegionTree } from "./regionTree.js";
+import { SpanEpochs } from "./spanEpochs.js";
 import { scopeIncludes, type ProductKey } from "./productScope.js";
 
 function byId(a: { id: string }, b: { id: string }): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/** Earlier registration first; equal times by id. */
+export function byRegistration(a: Registration, b: Registration): number {
+  return a.registeredAt - b.registeredAt || byId(a, b);
 }
 
 function territorySpan(t: Territory) {
@@ -41,6 +47,11 @@ export class ReferenceIndex {
   private readonly promotions: readonly Promotion[];
   private readonly registrationsByCustomer = new Map<string, Registration[]>();
   readonly registrations: readonly Registration[];
+  /** Epochs in which the set of valid territories stays the same. */
+  readonly territoryEpochs: SpanEpochs;
+  /** Epochs in which the set of valid price policies stays the same. */
+  readonly policyEpochs: SpanEpochs;
+  private readonly approvedByCustomer = new Map<string, Registration[]>();
 
   constructor(reference: ReferenceRecords, present: ReadonlySet<CollectionName>) {
     this.regions = new RegionTree(reference.regions, present.has("regions"));
@@ -57,6 +68,20 @@ export class ReferenceIndex {
     this.promotions = [...reference.promotions].sort(byId);
     this.registrations = [...reference.registrations].sort(byId);
     for (const registration of this.registrations) push(this.registrationsByCustomer, registration.customerId, registration);
+    for (const [customerId, registrations] of this.registrationsByCustomer) {
+      const approved = registrations.filter((r) => r.status === "approved").sort(byRegistration);
+      if (approved.length > 0) this.approvedByCustomer.set(customerId, approved);
+    }
+    this.territoryEpochs = new SpanEpochs(this.territories.map(territorySpan));
+    this.policyEpochs = new SpanEpochs(reference.pricePolicies.map((p) => ({ from: p.validFrom, to: p.validTo })));
+  }
+
+  /** The approved registration protecting the customer at `t`: the earliest registered, then the smallest id. */
+  protectingRegistration(customerId: string, t: number): Registration | undefined {
+    for (const registration of this.approvedByCustomer.get(customerId) ?? []) {
+      if (spanContains({ from: registration.registeredAt, to: registration.expiresAt }, t)) return registration;
+    }
+    return undefined;
   }
 
   /** The product as scopes see it (its category when the catalogue knows it). */

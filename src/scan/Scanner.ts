@@ -132,17 +132,18 @@ export class Scanner {
   /** Feeds one event (in time order) through synchronous evaluators; appends the findings that became final to `out`. */
   pushSync(event: ChannelEvent, out: Finding[]): void {
     this.before(event, out);
-    // One array reused for every event's candidates: most events make a few and fire none.
+    // One array collects every event's candidates (most events make a few and fire none); it is
+    // emptied now and then rather than per event.
     const candidates = this.candidates;
+    if (candidates.length > 1024) candidates.length = 0;
     for (const instance of this.instances) {
-      candidates.length = 0;
+      const from = candidates.length;
       instance.run.onEvent(event, candidates);
-      for (let i = 0; i < candidates.length; i++) {
+      for (let i = from; i < candidates.length; i++) {
         const candidate = candidates[i] as Candidate;
         this.collect(instance, candidate, instance.evaluator.evaluate(candidate.facts) as readonly string[], out);
       }
     }
-    candidates.length = 0;
     this.after();
   }
 

@@ -1,4 +1,5 @@
-import type { AllocationEvent, ChannelEvent, SaleEvent } from "../../schema/dataset.js";
+import type { AllocationEvent, ChannelEvent, SaleEvent, Territory } from "../../schema/dataset.js";
+import { EpochCache } from "../../reference/spanEpochs.js";
 import { formatMoney, round } from "../../reference/money.js";
 import type { FindingRef } from "../../findings/types.js";
 import { describeOccurrences, destinationOf, groupKey, isSale, listLabels } from "../shared.js";
@@ -10,14 +11,41 @@ interface Allocation {
   readonly eventId: string;
 }
 
+/** What the territories say about a partner selling a sku into a region, at some instant. */
+interface TerritoryView {
+  /** The partner's own territories covering the region. */
+  readonly covering: readonly Territory[];
+  /** Other partners' exclusive territories covering the region, in id order. */
+  readonly holders: readonly Territory[];
+  /** Their partners, sorted, once each (frozen: it is shared by every candidate of the epoch). */
+  readonly holderIds: readonly string[];
+}
+
 function createRun(context: DetectorContext): DetectorRun {
   const { index } = context;
+  // The view only changes when some territory starts or ends: compute it once per epoch and key.
+  const views = new EpochCache<TerritoryView>(index.territoryEpochs);
+  const viewOf = (partnerId: string, destination: string, sku: string, t: number): TerritoryView =>
+    views.get(t, partnerId, destination, sku, () => {
+      const product = index.productKey(sku);
+      const covering = index.coveringTerritories(partnerId, destination, t, product);
+      const holders = index.exclusiveHolders(destination, t, product).filter((h) => h.partnerId !== partnerId);
+      return { covering, holders, holderIds: Object.freeze([...new Set(holders.map((h) => h.partnerId))].sort()) };
+    });
+  // Partner → restricted by territories (holds some, and is not the direct channel).
+  const restrictedPartners = new Map<string, boolean>();
   // Lot → its allocations in time order; a sale is traced to the latest allocation at or before it.
   const lots = new Map<string, Allocation[]>();
 
   /** A partner restricted by territories: it holds some, and is not the direct channel. */
-  const restricted = (partnerId: string) =>
-    index.partners.get(partnerId)?.channel !== "direct" && index.hasTerritories(partnerId);
+  const restricted = (partnerId: string): boolean => {
+    let known = restrictedPartners.get(partnerId);
+    if (known === undefined) {
+      known = index.partners.get(partnerId)?.channel !== "direct" && index.hasTerritories(partnerId);
+      restrictedPartners.set(partnerId, known);
+    }
+    return known;
+  };
 
   function resolveDestination(event: SaleEvent): string | undefined {
     const destination = destinationOf(event, context);
@@ -33,10 +61,7 @@ function createRun(context: DetectorContext): DetectorRun {
   }
 
   function outOfTerritory(event: SaleEvent, destination: string): Candidate {
-    const product = index.productKey(event.sku);
-    const covering = index.coveringTerritories(event.partnerId, destination, event.occurredAt, product);
-    const holders = index.exclusiveHolders(destination, event.occurredAt, product).filter((t) => t.partnerId !== event.partnerId);
-    const holderIds = [...new Set(holders.map((t) => t.partnerId))].sort();
+    const { covering, holders, holderIds } = viewOf(event.partnerId, destination, event.sku, event.occurredAt);
     const amount = event.unitPrice * event.quantity;
     return {
       check: "out-of-territory",
@@ -78,11 +103,7 @@ function createRun(context: DetectorContext): DetectorRun {
       return undefined;
     }
     if (!restricted(source.partnerId)) return undefined;
-    const product = index.productKey(event.sku);
-    const covering = index.coveringTerritories(source.partnerId, destination, event.occurredAt, product);
-    const holders = index
-      .exclusiveHolders(destination, event.occurredAt, product)
-      .filter((t) => t.partnerId !== source.partnerId);
+    const { covering, holders, holderIds } = viewOf(source.partnerId, destination, event.sku, event.occurredAt);
     const amount = event.unitPrice * event.quantity;
     return {
       check: "lot-diversion",
@@ -96,7 +117,7 @@ function createRun(context: DetectorContext): DetectorRun {
         sellerIsSource: event.partnerId === source.partnerId,
         destination,
         covered: covering.length > 0,
-        exclusiveHolders: [...new Set(holders.map((t) => t.partnerId))].sort(),
+        exclusiveHolders: holderIds,
         quantity: event.quantity,
         amount: round(amount, 4),
         currency: event.currency,

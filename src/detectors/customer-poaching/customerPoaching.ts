@@ -2,9 +2,10 @@ import { differenceInCalendarDays } from "date-fns";
 import { utc } from "@date-fns/utc";
 import type { ChannelEvent, Registration, SaleEvent } from "../../schema/dataset.js";
 import { formatMoney, round } from "../../reference/money.js";
-import { spanContains, spansIntersect, utcDayIndex } from "../../time.js";
+import { spansIntersect, utcDayIndex } from "../../time.js";
 import { day, describeOccurrences, groupKey, isSale } from "../shared.js";
 import type { Candidate, Detector, DetectorContext, DetectorRun } from "../types.js";
+import { byRegistration } from "../../reference/referenceIndex.js";
 
 const LIVE_STATUSES: ReadonlySet<Registration["status"]> = new Set(["approved", "pending"]);
 
@@ -12,10 +13,6 @@ function registrationSpan(registration: Registration) {
   return { from: registration.registeredAt, to: registration.expiresAt };
 }
 
-/** Earlier registration first; equal times by id. */
-function byRegistration(a: Registration, b: Registration): number {
-  return a.registeredAt - b.registeredAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
 
 function createRun(context: DetectorContext): DetectorRun {
   const { index } = context;
@@ -67,10 +64,7 @@ function createRun(context: DetectorContext): DetectorRun {
   function protectedCustomer(event: SaleEvent): Candidate | undefined {
     const customerId = event.customerId;
     if (customerId === undefined) return undefined;
-    const owner = index
-      .registrationsOf(customerId)
-      .filter((r) => r.status === "approved" && spanContains(registrationSpan(r), event.occurredAt))
-      .sort(byRegistration)[0];
+    const owner = index.protectingRegistration(customerId, event.occurredAt);
     if (!owner) return undefined;
     const amount = event.unitPrice * event.quantity;
     const sellerChannel = index.partners.get(event.partnerId)?.channel ?? null;

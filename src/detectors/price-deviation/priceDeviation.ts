@@ -5,6 +5,7 @@ import { describeOccurrences, groupKey, isSale, listLabels } from "../shared.js"
 import { utcDaysInMs } from "../../time.js";
 import type { Candidate, Detector, DetectorContext, DetectorRun } from "../types.js";
 import { SortedPrices } from "./medianWindow.js";
+import { EpochCache } from "../../reference/spanEpochs.js";
 
 /**
  * The orders and sales of one sku in one currency inside the rolling window, oldest first, as
@@ -62,9 +63,15 @@ function createRun(context: DetectorContext): DetectorRun {
   // sku → currency → window.
   const windows = new Map<string, Map<string, SkuWindow>>();
   const windowMs = utcDaysInMs(windowDays);
+  // The applicable policy only changes when some policy starts or ends: look it up once per epoch and key.
+  type Lookup = ReturnType<typeof index.applicablePolicy>;
+  const floors = new EpochCache<Lookup>(index.policyEpochs);
+  const maps = new EpochCache<Lookup>(index.policyEpochs);
 
   function belowFloor(event: SaleEvent, partner: Partner): Candidate | undefined {
-    const { policy, mismatch } = index.applicablePolicy(event.sku, partner.channel, event.occurredAt, "floorPrice", event.currency);
+    const { policy, mismatch } = floors.get(event.occurredAt, event.sku, partner.channel, event.currency, () =>
+      index.applicablePolicy(event.sku, partner.channel, event.occurredAt, "floorPrice", event.currency),
+    );
     if (!policy) {
       if (mismatch) context.skip("price-deviation: sale currency differs from its price policy");
       return undefined;
@@ -129,7 +136,9 @@ function createRun(context: DetectorContext): DetectorRun {
   }
 
   function belowMap(event: ListingEvent, partner: Partner): Candidate | undefined {
-    const { policy, mismatch } = index.applicablePolicy(event.sku, partner.channel, event.occurredAt, "map", event.currency);
+    const { policy, mismatch } = maps.get(event.occurredAt, event.sku, partner.channel, event.currency, () =>
+      index.applicablePolicy(event.sku, partner.channel, event.occurredAt, "map", event.currency),
+    );
     if (!policy) {
       if (mismatch) context.skip("price-deviation: listing currency differs from its price policy");
       return undefined;

@@ -3,7 +3,9 @@ import type { AllocationEvent, ChannelEvent, ListingEvent, SaleEvent } from "../
 /**
  * Validated events packed for the trip from the reader thread to the scan: numbers in a Float64Array,
  * strings as references into a table both sides grow (partners, skus, currencies and regions repeat on
- * almost every event) or into one text of the batch's one-off strings (event ids, postal codes, urls).
+ * almost every event) or into the batch's list of one-off strings (event ids, postal codes, urls). The
+ * one-off strings travel as their own strings, not cut from one long text: a string cut from another
+ * keeps all of it alive, and a scan keeps some ids for long (evidence, lots).
  * Packing and unpacking cost a fraction of a structured clone of the objects, and the scan then sees
  * one string object per partner or sku, whose hash the engine computes once.
  */
@@ -15,9 +17,8 @@ export interface PackedEvents {
   readonly nums: Float64Array<ArrayBuffer>;
   /** Strings added to the shared table by this batch, in order. */
   readonly added: string[];
-  /** The batch's one-off strings, concatenated; their lengths are in `lengths`. */
-  readonly text: string;
-  readonly lengths: Int32Array<ArrayBuffer>;
+  /** The batch's one-off strings. */
+  readonly oneOff: string[];
 }
 
 const enum Slot {
@@ -140,9 +141,7 @@ export class EventPacker {
       }
       ints[o + Slot.Present] = present;
     }
-    const lengths = new Int32Array(this.oneOff.length);
-    for (let k = 0; k < this.oneOff.length; k++) lengths[k] = (this.oneOff[k] as string).length;
-    const packed = { count: events.length, ints, nums, added: this.added, text: this.oneOff.join(""), lengths };
+    const packed = { count: events.length, ints, nums, added: this.added, oneOff: this.oneOff };
     this.added = [];
     this.oneOff = [];
     return packed;
@@ -156,13 +155,7 @@ export class EventUnpacker {
   unpack(packed: PackedEvents): ChannelEvent[] {
     const table = this.table;
     for (const value of packed.added) table.push(value);
-    const oneOff: string[] = new Array(packed.lengths.length);
-    let offset = 0;
-    for (let k = 0; k < packed.lengths.length; k++) {
-      const end = offset + (packed.lengths[k] as number);
-      oneOff[k] = packed.text.slice(offset, end);
-      offset = end;
-    }
+    const { oneOff } = packed;
     const string = (ref: number): string => (ref >= 0 ? table[ref] : oneOff[-ref - 1]) as string;
     const { ints, nums } = packed;
     const events: ChannelEvent[] = new Array(packed.count);

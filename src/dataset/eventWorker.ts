@@ -49,7 +49,7 @@ async function main(port: NonNullable<typeof parentPort>, data: EventWorkerData)
       const batch = validateBatch(raws, validator, false);
       const packed = packer.pack(batch.events);
       const message: BatchMessage = { type: "batch", packed, rejected: batch.rejected, read: batch.read };
-      port.postMessage(message, [packed.ints.buffer, packed.nums.buffer, packed.lengths.buffer]);
+      port.postMessage(message, [packed.ints.buffer, packed.nums.buffer]);
       inFlight++;
       // Back-pressure: never more than `window` batches ahead of the scan.
       while (inFlight >= data.window) await new Promise<void>((resolve) => (wake = resolve));

@@ -1,4 +1,4 @@
-import type { AllocationEvent, ChannelEvent, SaleEvent, Territory } from "../../schema/dataset.js";
+import type { ChannelEvent, SaleEvent, Territory } from "../../schema/dataset.js";
 import { EpochCache } from "../../reference/spanEpochs.js";
 import { formatMoney, round } from "../../reference/money.js";
 import type { FindingRef } from "../../findings/types.js";
@@ -7,8 +7,39 @@ import type { Candidate, Detector, DetectorContext, DetectorRun } from "../types
 
 interface Allocation {
   readonly partnerId: string;
-  readonly at: number;
   readonly eventId: string;
+}
+
+/**
+ * The latest allocation of each lot. Events come in time order (allocations first within an instant),
+ * so when a sale comes every allocation seen is at or before it, and the latest one is the source.
+ * Held as a map to slots of two arrays: a long stream allocates hundreds of thousands of lots.
+ */
+class LotBook {
+  private readonly slots = new Map<string, number>();
+  private readonly partnerIds: string[] = [];
+  private readonly eventIds: string[] = [];
+
+  allocate(lot: string, partnerId: string, eventId: string): void {
+    const slot = this.slots.get(lot);
+    if (slot === undefined) {
+      this.slots.set(lot, this.partnerIds.length);
+      this.partnerIds.push(partnerId);
+      this.eventIds.push(eventId);
+    } else {
+      this.partnerIds[slot] = partnerId;
+      this.eventIds[slot] = eventId;
+    }
+  }
+
+  has(lot: string): boolean {
+    return this.slots.has(lot);
+  }
+
+  latest(lot: string): Allocation | undefined {
+    const slot = this.slots.get(lot);
+    return slot === undefined ? undefined : { partnerId: this.partnerIds[slot] as string, eventId: this.eventIds[slot] as string };
+  }
 }
 
 /** What the territories say about a partner selling a sku into a region, at some instant. */
@@ -35,7 +66,7 @@ function createRun(context: DetectorContext): DetectorRun {
   // Partner → restricted by territories (holds some, and is not the direct channel).
   const restrictedPartners = new Map<string, boolean>();
   // Lot → its allocations in time order; a sale is traced to the latest allocation at or before it.
-  const lots = new Map<string, Allocation[]>();
+  const lots = new LotBook();
 
   /** A partner restricted by territories: it holds some, and is not the direct channel. */
   const restricted = (partnerId: string): boolean => {
@@ -95,9 +126,7 @@ function createRun(context: DetectorContext): DetectorRun {
   function lotDiversion(event: SaleEvent, destination: string): Candidate | undefined {
     const lot = event.lot;
     if (lot === undefined) return undefined;
-    const allocations = lots.get(lot);
-    let source: Allocation | undefined;
-    for (const allocation of allocations ?? []) if (allocation.at <= event.occurredAt) source = allocation;
+    const source = lots.latest(lot);
     if (!source) {
       context.skip("cross-region-shipping: lot sold before any allocation of it");
       return undefined;
@@ -138,18 +167,11 @@ function createRun(context: DetectorContext): DetectorRun {
     };
   }
 
-  function allocate(event: AllocationEvent): void {
-    const list = lots.get(event.lot);
-    const allocation = { partnerId: event.partnerId, at: event.occurredAt, eventId: event.id };
-    if (list) list.push(allocation);
-    else lots.set(event.lot, [allocation]);
-  }
-
   return {
     start: () => [],
     onEvent(event: ChannelEvent, out: Candidate[]): void {
       if (event.type === "allocation") {
-        allocate(event);
+        lots.allocate(event.lot, event.partnerId, event.id);
         return;
       }
       if (!isSale(event)) return;

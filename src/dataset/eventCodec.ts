@@ -3,7 +3,8 @@ import type { AllocationEvent, ChannelEvent, ListingEvent, SaleEvent } from "../
 /**
  * Validated events packed for the trip from the reader thread to the scan: numbers in a Float64Array,
  * strings as references into a table both sides grow (partners, skus, currencies and regions repeat on
- * almost every event) or into the batch's list of one-off strings (event ids, postal codes, urls). The
+ * almost every event) or into the batch's list of one-off strings (ids of events, customers and lots,
+ * postal codes, urls: fields of many values, where a table would cost more than it saves). The
  * one-off strings travel as their own strings, not cut from one long text: a string cut from another
  * keeps all of it alive, and a scan keeps some ids for long (evidence, lots).
  * Packing and unpacking cost a fraction of a structured clone of the objects, and the scan then sees
@@ -53,7 +54,7 @@ const enum Has {
 }
 
 /** Most distinct strings the shared table holds; later new strings travel as one-off strings. */
-const TABLE_LIMIT = 1 << 16;
+const TABLE_LIMIT = 1 << 14;
 
 /** The fields the codec carries, by event schema (a test holds them to the schemas). */
 export const PACKED_FIELDS = {
@@ -101,7 +102,7 @@ export class EventPacker {
       ints[o + Slot.Sku] = this.shared(event.sku);
       nums[n] = event.occurredAt;
       if (event.type === "allocation") {
-        ints[o + Slot.Lot] = this.shared(event.lot);
+        ints[o + Slot.Lot] = this.single(event.lot);
         nums[n + 1] = event.quantity;
       } else if (event.type === "listing") {
         ints[o + Slot.Currency] = this.shared(event.currency);
@@ -116,7 +117,7 @@ export class EventPacker {
         nums[n + 2] = event.unitPrice;
         if (event.customerId !== undefined) {
           present |= Has.CustomerId;
-          ints[o + Slot.CustomerId] = this.shared(event.customerId);
+          ints[o + Slot.CustomerId] = this.single(event.customerId);
         }
         if (event.shipTo !== undefined) {
           present |= Has.ShipTo;
@@ -132,7 +133,7 @@ export class EventPacker {
         }
         if (event.lot !== undefined) {
           present |= Has.Lot;
-          ints[o + Slot.Lot] = this.shared(event.lot);
+          ints[o + Slot.Lot] = this.single(event.lot);
         }
         if (event.promotionId !== undefined) {
           present |= Has.PromotionId;

@@ -29,7 +29,7 @@ function rebuildError(error: { name?: string; message?: string; code?: string; f
  * the loop early (an out-of-order dataset) stops the worker.
  */
 export async function* readEventsInWorker(path: string, data: Omit<EventWorkerData, "window">): AsyncGenerator<EventBatch> {
-  const worker = new Worker(path, { workerData: { ...data, window: 8 } satisfies EventWorkerData });
+  const worker = new Worker(path, { workerData: { ...data, window: 8 } satisfies EventWorkerData, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
   const queue: Array<{ type: "done" } | { type: "error"; error?: Parameters<typeof rebuildError>[0] } | BatchMessage> = [];
   const unpacker = new EventUnpacker();
   let wake: (() => void) | undefined;

@@ -78,8 +78,10 @@ export class ReferenceIndex {
 
   /** The approved registration protecting the customer at `t`: the earliest registered, then the smallest id. */
   protectingRegistration(customerId: string, t: number): Registration | undefined {
-    for (const registration of this.approvedByCustomer.get(customerId) ?? []) {
-      if (spanContains({ from: registration.registeredAt, to: registration.expiresAt }, t)) return registration;
+    const approved = this.approvedByCustomer.get(customerId);
+    if (approved === undefined) return undefined;
+    for (const registration of approved) {
+      if (registration.registeredAt <= t && (registration.expiresAt === undefined || t < registration.expiresAt)) return registration;
     }
     return undefined;
   }

@@ -22,9 +22,9 @@ describe("SpanEpochs", () => {
 
 describe("EpochCache", () => {
   it("computes again in a new epoch and after its limit, and reuses within one", () => {
-    const cache = new EpochCache<number>(new SpanEpochs([{ from: 10 }]), 2);
     let computed = 0;
-    const get = (t: number, key: string) => cache.get(t, key, "", "", () => ++computed);
+    const cache = new EpochCache<number>(new SpanEpochs([{ from: 10 }]), () => ++computed, 2);
+    const get = (t: number, key: string) => cache.get(t, key, "", "");
     expect(get(0, "a")).toBe(1);
     expect(get(5, "a")).toBe(1);
     expect(get(10, "a")).toBe(2);
@@ -32,5 +32,7 @@ describe("EpochCache", () => {
     // Full: the next new key starts the cache over.
     expect(get(12, "c")).toBe(4);
     expect(get(12, "a")).toBe(5);
+    // Back in an earlier epoch (out of time order): computed again, not served from the later one.
+    expect(get(3, "a")).toBe(6);
   });
 });

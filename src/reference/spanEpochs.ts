@@ -18,6 +18,16 @@ export class SpanEpochs {
     this.cuts = [...cuts].sort((a, b) => a - b);
   }
 
+  /** The first instant of `epoch` (−Infinity for the first). */
+  start(epoch: number): number {
+    return epoch === 0 ? -Infinity : (this.cuts[epoch - 1] as number);
+  }
+
+  /** The first instant after `epoch` (Infinity for the last). */
+  end(epoch: number): number {
+    return epoch < this.cuts.length ? (this.cuts[epoch] as number) : Infinity;
+  }
+
   /** The epoch of `t`: how many cuts are at or before it. */
   of(t: number): number {
     const { cuts } = this;
@@ -38,31 +48,43 @@ export class SpanEpochs {
  */
 export class EpochCache<T> {
   private epoch = -1;
+  /** The current epoch's instants: [from, to). */
+  private from = Infinity;
+  private to = -Infinity;
   private size = 0;
   private readonly entries = new Map<string, Map<string, Map<string, T>>>();
 
   /** `limit`: most values held; past it the cache starts over (memory stays bounded on any data). */
+  /** `compute(a, b, c, t)` makes a value for a key; `limit`: most values held, past it the cache starts over. */
   constructor(
     private readonly epochs: SpanEpochs,
+    private readonly compute: (a: string, b: string, c: string, t: number) => T,
     private readonly limit = 100_000,
   ) {}
 
-  get(t: number, a: string, b: string, c: string, compute: () => T): T {
-    const epoch = this.epochs.of(t);
-    if (epoch !== this.epoch || this.size >= this.limit) {
-      this.entries.clear();
-      this.size = 0;
-      this.epoch = epoch;
+  get(t: number, a: string, b: string, c: string): T {
+    if (!(t >= this.from && t < this.to)) {
+      const epoch = this.epochs.of(t);
+      this.from = this.epochs.start(epoch);
+      this.to = this.epochs.end(epoch);
+      if (epoch !== this.epoch) this.clear(epoch);
     }
+    if (this.size >= this.limit) this.clear(this.epoch);
     let level1 = this.entries.get(a);
     if (!level1) this.entries.set(a, (level1 = new Map()));
     let level2 = level1.get(b);
     if (!level2) level1.set(b, (level2 = new Map()));
     let value = level2.get(c);
     if (value === undefined) {
-      level2.set(c, (value = compute()));
+      level2.set(c, (value = this.compute(a, b, c, t)));
       this.size++;
     }
     return value;
+  }
+
+  private clear(epoch: number): void {
+    this.entries.clear();
+    this.size = 0;
+    this.epoch = epoch;
   }
 }

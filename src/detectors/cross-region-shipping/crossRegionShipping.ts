@@ -55,14 +55,14 @@ interface TerritoryView {
 function createRun(context: DetectorContext): DetectorRun {
   const { index } = context;
   // The view only changes when some territory starts or ends: compute it once per epoch and key.
-  const views = new EpochCache<TerritoryView>(index.territoryEpochs);
+  const views = new EpochCache<TerritoryView>(index.territoryEpochs, (partnerId, destination, sku, t) => {
+    const product = index.productKey(sku);
+    const covering = index.coveringTerritories(partnerId, destination, t, product);
+    const holders = index.exclusiveHolders(destination, t, product).filter((h) => h.partnerId !== partnerId);
+    return { covering, holders, holderIds: Object.freeze([...new Set(holders.map((h) => h.partnerId))].sort()) };
+  });
   const viewOf = (partnerId: string, destination: string, sku: string, t: number): TerritoryView =>
-    views.get(t, partnerId, destination, sku, () => {
-      const product = index.productKey(sku);
-      const covering = index.coveringTerritories(partnerId, destination, t, product);
-      const holders = index.exclusiveHolders(destination, t, product).filter((h) => h.partnerId !== partnerId);
-      return { covering, holders, holderIds: Object.freeze([...new Set(holders.map((h) => h.partnerId))].sort()) };
-    });
+    views.get(t, partnerId, destination, sku);
   // Partner → restricted by territories (holds some, and is not the direct channel).
   const restrictedPartners = new Map<string, boolean>();
   // Lot → its allocations in time order; a sale is traced to the latest allocation at or before it.

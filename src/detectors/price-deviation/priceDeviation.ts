@@ -1,5 +1,6 @@
 import type { ChannelEvent, ListingEvent, Partner, Promotion, SaleEvent } from "../../schema/dataset.js";
-import { ONLINE_CHANNELS } from "../../schema/primitives.js";
+import { ONLINE_CHANNELS, type Channel } from "../../schema/primitives.js";
+import type { PolicyField } from "../../reference/referenceIndex.js";
 import { allowedByDiscount, formatMoney, fromMinor, percentBelow, round, toMinor } from "../../reference/money.js";
 import { describeOccurrences, groupKey, isSale, listLabels } from "../shared.js";
 import { utcDaysInMs } from "../../time.js";
@@ -64,14 +65,13 @@ function createRun(context: DetectorContext): DetectorRun {
   const windows = new Map<string, Map<string, SkuWindow>>();
   const windowMs = utcDaysInMs(windowDays);
   // The applicable policy only changes when some policy starts or ends: look it up once per epoch and key.
-  type Lookup = ReturnType<typeof index.applicablePolicy>;
-  const floors = new EpochCache<Lookup>(index.policyEpochs);
-  const maps = new EpochCache<Lookup>(index.policyEpochs);
+  const policyCache = (field: PolicyField) =>
+    new EpochCache(index.policyEpochs, (sku, channel, currency, t) => index.applicablePolicy(sku, channel as Channel, t, field, currency));
+  const floors = policyCache("floorPrice");
+  const maps = policyCache("map");
 
   function belowFloor(event: SaleEvent, partner: Partner): Candidate | undefined {
-    const { policy, mismatch } = floors.get(event.occurredAt, event.sku, partner.channel, event.currency, () =>
-      index.applicablePolicy(event.sku, partner.channel, event.occurredAt, "floorPrice", event.currency),
-    );
+    const { policy, mismatch } = floors.get(event.occurredAt, event.sku, partner.channel, event.currency);
     if (!policy) {
       if (mismatch) context.skip("price-deviation: sale currency differs from its price policy");
       return undefined;
@@ -136,9 +136,7 @@ function createRun(context: DetectorContext): DetectorRun {
   }
 
   function belowMap(event: ListingEvent, partner: Partner): Candidate | undefined {
-    const { policy, mismatch } = maps.get(event.occurredAt, event.sku, partner.channel, event.currency, () =>
-      index.applicablePolicy(event.sku, partner.channel, event.occurredAt, "map", event.currency),
-    );
+    const { policy, mismatch } = maps.get(event.occurredAt, event.sku, partner.channel, event.currency);
     if (!policy) {
       if (mismatch) context.skip("price-deviation: listing currency differs from its price policy");
       return undefined;

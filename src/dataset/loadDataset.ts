@@ -80,6 +80,8 @@ export async function openDataset(source: DatasetSource, limits: ReadLimits = DE
     };
   }
   const reference = collector.finish();
+  // The closures below keep only what they need, not the collector and its bookkeeping (a stream keeps them for hours).
+  const productsPresent = collector.present.has("products");
   const eventBatches = (options?: { worker?: boolean }): AsyncIterable<EventBatch> => {
     const workerPath = options?.worker === false ? undefined : eventWorkerPath();
     if (eventFiles && eventFiles.length > 0 && workerPath) {
@@ -87,10 +89,10 @@ export async function openDataset(source: DatasetSource, limits: ReadLimits = DE
         files: eventFiles,
         limits,
         partnerIds: reference.partners.map((p) => p.id),
-        skus: collector.present.has("products") ? reference.products.map((p) => p.sku) : null,
+        skus: productsPresent ? reference.products.map((p) => p.sku) : null,
       });
     }
-    return validateBatches(rawEventBatches(), new EventValidator(reference, collector.present.has("products")));
+    return validateBatches(rawEventBatches(), new EventValidator(reference, productsPresent));
   };
   return {
     reference,

@@ -30,9 +30,11 @@ export function percentBelow(valueMinor: number, referenceMinor: number): number
 
 /** Rounds a number for output so findings stay short and byte-identical across runs. */
 export function round(value: number, digits = 2): number {
-  const factor = 10 ** digits;
+  const factor = FACTORS[digits] ?? 10 ** digits;
   return Math.round(value * factor) / factor;
 }
+
+const FACTORS = [1, 10, 100, 1_000, 10_000];
 
 /** Formats an amount with two decimals and its currency, e.g. `780.00 CNY`. */
 export function formatMoney(amount: number, currency: string): string {

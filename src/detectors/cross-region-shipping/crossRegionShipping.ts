@@ -32,10 +32,6 @@ class LotBook {
     }
   }
 
-  has(lot: string): boolean {
-    return this.slots.has(lot);
-  }
-
   latest(lot: string): Allocation | undefined {
     const slot = this.slots.get(lot);
     return slot === undefined ? undefined : { partnerId: this.partnerIds[slot] as string, eventId: this.eventIds[slot] as string };
@@ -123,14 +119,8 @@ function createRun(context: DetectorContext): DetectorRun {
     };
   }
 
-  function lotDiversion(event: SaleEvent, destination: string): Candidate | undefined {
-    const lot = event.lot;
-    if (lot === undefined) return undefined;
-    const source = lots.latest(lot);
-    if (!source) {
-      context.skip("cross-region-shipping: lot sold before any allocation of it");
-      return undefined;
-    }
+  /** `source`: the lot's latest allocation; `lot`: the sale's lot. */
+  function lotDiversion(event: SaleEvent, lot: string, source: Allocation, destination: string): Candidate | undefined {
     if (!restricted(source.partnerId)) return undefined;
     const { covering, holders, holderIds } = viewOf(source.partnerId, destination, event.sku, event.occurredAt);
     const amount = event.unitPrice * event.quantity;
@@ -176,16 +166,22 @@ function createRun(context: DetectorContext): DetectorRun {
       }
       if (!isSale(event)) return;
       const needsOwn = restricted(event.partnerId);
-      const needsLot = event.lot !== undefined && lots.has(event.lot);
-      if (!needsOwn && !needsLot) {
-        if (event.lot !== undefined) context.skip("cross-region-shipping: lot sold before any allocation of it");
+      const lot = event.lot;
+      const source = lot === undefined ? undefined : lots.latest(lot);
+      if (!needsOwn && source === undefined) {
+        if (lot !== undefined) context.skip("cross-region-shipping: lot sold before any allocation of it");
         return;
       }
       const destination = resolveDestination(event);
       if (destination === undefined) return;
       if (needsOwn) out.push(outOfTerritory(event, destination));
-      const lot = lotDiversion(event, destination);
-      if (lot) out.push(lot);
+      if (lot === undefined) return;
+      if (source === undefined) {
+        context.skip("cross-region-shipping: lot sold before any allocation of it");
+        return;
+      }
+      const diversion = lotDiversion(event, lot, source, destination);
+      if (diversion) out.push(diversion);
     },
   };
 }

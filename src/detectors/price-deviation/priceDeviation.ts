@@ -9,47 +9,75 @@ import { SortedPrices } from "./medianWindow.js";
 import { EpochCache } from "../../reference/spanEpochs.js";
 
 /**
- * The orders and sales of one sku in one currency inside the rolling window, oldest first, as
- * parallel arrays (a window can hold hundreds of thousands), with the sorted prices of each side.
+ * The orders and sales of one sku in one currency inside the rolling window, oldest first, in a ring
+ * of typed arrays (about 21 bytes an entry: a window can hold hundreds of thousands), with the sorted
+ * prices of each side. Partners are kept as indexes into the detector's partner table.
  */
 class SkuWindow {
-  readonly at: number[] = [];
-  readonly price: number[] = [];
-  readonly online: boolean[] = [];
-  readonly partnerId: string[] = [];
-  head = 0;
+  private at = new Float64Array(16);
+  private price = new Float64Array(16);
+  private online = new Uint8Array(16);
+  private partner = new Int32Array(16);
+  /** Where the oldest entry is, and how many there are. */
+  private head = 0;
+  private count = 0;
   readonly onlinePrices = new SortedPrices();
   readonly offlinePrices = new SortedPrices();
 
-  add(at: number, price: number, online: boolean, partnerId: string): void {
-    this.at.push(at);
-    this.price.push(price);
-    this.online.push(online);
-    this.partnerId.push(partnerId);
+  add(at: number, price: number, online: boolean, partner: number): void {
+    if (this.count === this.at.length) this.resize(this.at.length * 2);
+    const i = (this.head + this.count) & (this.at.length - 1);
+    this.at[i] = at;
+    this.price[i] = price;
+    this.online[i] = online ? 1 : 0;
+    this.partner[i] = partner;
+    this.count++;
     (online ? this.onlinePrices : this.offlinePrices).add(price);
   }
 
   /** Drops the entries at or before `start`. */
   expire(start: number): void {
-    while (this.head < this.at.length && (this.at[this.head] as number) <= start) {
+    const mask = this.at.length - 1;
+    while (this.count > 0 && (this.at[this.head] as number) <= start) {
       const price = this.price[this.head] as number;
-      (this.online[this.head] ? this.onlinePrices : this.offlinePrices).remove(price);
-      this.head++;
+      (this.online[this.head] === 1 ? this.onlinePrices : this.offlinePrices).remove(price);
+      this.head = (this.head + 1) & mask;
+      this.count--;
     }
-    if (this.head > 1024 && this.head * 2 > this.at.length) {
-      for (const column of [this.at, this.price, this.online, this.partnerId]) column.splice(0, this.head);
-      this.head = 0;
-    }
+    if (this.at.length > 16 && this.count * 4 < this.at.length) this.resize(this.at.length / 2);
   }
 
-  /** The cheaper side's sellers, cheapest first, then the other side's (by id). */
-  partners(onlineCheaper: boolean): string[] {
+  /** Moves the entries, oldest first, to rings of `capacity` (a power of two ≥ count). */
+  private resize(capacity: number): void {
+    const at = new Float64Array(capacity);
+    const price = new Float64Array(capacity);
+    const online = new Uint8Array(capacity);
+    const partner = new Int32Array(capacity);
+    const mask = this.at.length - 1;
+    for (let k = 0; k < this.count; k++) {
+      const i = (this.head + k) & mask;
+      at[k] = this.at[i] as number;
+      price[k] = this.price[i] as number;
+      online[k] = this.online[i] as number;
+      partner[k] = this.partner[i] as number;
+    }
+    this.at = at;
+    this.price = price;
+    this.online = online;
+    this.partner = partner;
+    this.head = 0;
+  }
+
+  /** The cheaper side's sellers, cheapest first, then the other side's (by id); `names` maps partner indexes to ids. */
+  partners(onlineCheaper: boolean, names: readonly string[]): string[] {
     const lowest = new Map<string, number>();
     const others = new Set<string>();
-    for (let i = this.head; i < this.at.length; i++) {
-      const id = this.partnerId[i] as string;
+    const mask = this.at.length - 1;
+    for (let k = 0; k < this.count; k++) {
+      const i = (this.head + k) & mask;
+      const id = names[this.partner[i] as number] as string;
       const price = this.price[i] as number;
-      if (this.online[i] === onlineCheaper) lowest.set(id, Math.min(lowest.get(id) ?? Infinity, price));
+      if ((this.online[i] === 1) === onlineCheaper) lowest.set(id, Math.min(lowest.get(id) ?? Infinity, price));
       else others.add(id);
     }
     const offenders = [...lowest.entries()].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).map(([id]) => id);
@@ -63,6 +91,17 @@ function createRun(context: DetectorContext): DetectorRun {
   const minSamples = context.params.minSamples as number;
   // sku → currency → window.
   const windows = new Map<string, Map<string, SkuWindow>>();
+  // Partners seen in windows, by index (windows store indexes, not ids).
+  const partnerIndex = new Map<string, number>();
+  const partnerNames: string[] = [];
+  const indexOf = (partnerId: string): number => {
+    let i = partnerIndex.get(partnerId);
+    if (i === undefined) {
+      i = partnerNames.push(partnerId) - 1;
+      partnerIndex.set(partnerId, i);
+    }
+    return i;
+  };
   const windowMs = utcDaysInMs(windowDays);
   // The applicable policy only changes when some policy starts or ends: look it up once per epoch and key.
   const policyCache = (field: PolicyField) =>
@@ -183,7 +222,7 @@ function createRun(context: DetectorContext): DetectorRun {
 
   function onlineOfflineGap(event: SaleEvent, partner: Partner): Candidate | undefined {
     const window = windowOf(event.sku, event.currency);
-    window.add(event.occurredAt, toMinor(event.unitPrice), ONLINE_CHANNELS.has(partner.channel), partner.id);
+    window.add(event.occurredAt, toMinor(event.unitPrice), ONLINE_CHANNELS.has(partner.channel), indexOf(partner.id));
     // The window is (t − windowDays, t]: entries at or before the start leave it.
     window.expire(event.occurredAt - windowMs);
     const { onlinePrices, offlinePrices } = window;
@@ -214,7 +253,7 @@ function createRun(context: DetectorContext): DetectorRun {
       // The cheaper side's sellers are the offenders; read from the window before it moves on.
       evidence: () => ({
         groupKey: groupKey(event.sku, event.currency),
-        partners: window.partners(onlineCheaper),
+        partners: window.partners(onlineCheaper, partnerNames),
         eventIds: [event.id],
         refs: [],
       }),

@@ -6,7 +6,7 @@ import { applyBaseline } from "../findings/applyBaseline.js";
 import { rankFindings } from "../findings/rankFindings.js";
 import { compareSeverity, SEVERITIES, type Finding, type Severity } from "../findings/types.js";
 import { readBaseline } from "../io/readBaseline.js";
-import { readNdjsonStream } from "../io/readRecords.js";
+import { readNdjsonStreamBatches } from "../io/readRecords.js";
 import { readRuleFiles } from "../io/readRuleFiles.js";
 import { packageVersion } from "../packageRoot.js";
 import { formatJson } from "../report/formatJson.js";
@@ -21,7 +21,7 @@ import type { RuleSet } from "../rules/types.js";
 import { validateRuleDocuments } from "../rules/validateRules.js";
 import type { ScanReport } from "../scan/report.js";
 import { scan, summarize, type ScanProgress } from "../scan/scan.js";
-import { markRaw, scanStream } from "../scan/scanStream.js";
+import { markRawBatch, scanStream } from "../scan/scanStream.js";
 import { runRuleTests } from "../testing/runRuleTests.js";
 
 /** Where the CLI reads and writes: the process's streams, or test doubles. */
@@ -85,7 +85,7 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
     const rejected: Rejection[] = [];
     const direct = format === "ndjson" && out === undefined && baseline === undefined;
     const records = (async function* () {
-      for await (const raw of readNdjsonStream(io.stdin, "stdin")) yield markRaw(raw);
+      for await (const batch of readNdjsonStreamBatches(io.stdin, "stdin")) yield markRawBatch(batch);
     })();
     const generator = scanStream(records, {
       reference: dataset,

@@ -4,7 +4,7 @@ import { DatasetError, LimitError } from "../errors.js";
 import { csvRowToRecord } from "../schema/csvShape.js";
 import type { CollectionName } from "../schema/dataset.js";
 import type { CollectionFile } from "./sources.js";
-import { readFileLineBatches, readFileLines, splitLines, type TextLine } from "./lines.js";
+import { readFileLineBatches, readFileLines, splitLineBatches, splitLines, type TextLine } from "./lines.js";
 import { readCsvRecords } from "./readCsvRecords.js";
 
 /** Where a record came from: a file and its line (NDJSON, CSV) or its index in a JSON array. */
@@ -75,6 +75,15 @@ export function readNdjsonStream(
   limits: ReadLimits = DEFAULT_READ_LIMITS,
 ): AsyncGenerator<RawRecord> {
   return parseNdjsonLines(splitLines(chunks, limits.maxRecordBytes), file, limits);
+}
+
+/** `readNdjsonStream` in batches of lines as they arrive (one async step per chunk, not per record). */
+export function readNdjsonStreamBatches(
+  chunks: AsyncIterable<Buffer | string>,
+  file: string,
+  limits: ReadLimits = DEFAULT_READ_LIMITS,
+): AsyncGenerator<RawRecord[]> {
+  return parseNdjsonBatches(splitLineBatches(chunks, limits.maxRecordBytes), file, limits);
 }
 
 async function* readJsonArray(source: CollectionFile, limits: ReadLimits): AsyncGenerator<RawRecord> {

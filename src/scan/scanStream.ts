@@ -30,13 +30,14 @@ export interface ScanStreamOptions extends ScanOptions {
 
 /**
  * Wraps plain event objects as raw records numbered by their position (1-based line), in batches:
- * a synchronous iterable is cut into batches of `BATCH_SIZE`, an async one gives each record as it comes.
+ * a synchronous iterable is cut into batches of `BATCH_SIZE`, an async one gives each record as it comes
+ * (or a whole batch the CLI marked with `markRawBatch`).
  */
 async function* numbered(events: AsyncIterable<unknown> | Iterable<unknown>, file: string): AsyncGenerator<RawRecord[]> {
   let line = 0;
   const wrap = (value: unknown): RawRecord => {
     line++;
-    return isRawRecord(value) ? value : { origin: { file, line }, value };
+    return { origin: { file, line }, value };
   };
   if (Symbol.iterator in events) {
     yield* batchesOf((function* () {
@@ -44,18 +45,21 @@ async function* numbered(events: AsyncIterable<unknown> | Iterable<unknown>, fil
     })());
     return;
   }
-  for await (const value of events) yield [wrap(value)];
+  for await (const value of events) {
+    if (isRawBatch(value)) yield value;
+    else yield [wrap(value)];
+  }
 }
 
-const RAW = Symbol.for("channel-conflict.raw-record");
+const RAW_BATCH = Symbol("channel-conflict.raw-batch");
 
-/** Marks records that carry their own origin (the CLI's NDJSON reader), so line numbers are kept. */
-export function markRaw(record: RawRecord): RawRecord {
-  return Object.defineProperty(record, RAW, { value: true, enumerable: false });
+/** Marks a batch of records that carry their own origins (the CLI's stdin reader): it is scanned as one step. */
+export function markRawBatch(records: RawRecord[]): RawRecord[] {
+  return Object.defineProperty(records, RAW_BATCH, { value: true, enumerable: false });
 }
 
-function isRawRecord(value: unknown): value is RawRecord {
-  return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[RAW] === true;
+function isRawBatch(value: unknown): value is RawRecord[] {
+  return Array.isArray(value) && (value as unknown as Record<symbol, unknown>)[RAW_BATCH] === true;
 }
 
 /**

@@ -55,6 +55,11 @@ export interface DetectorContext {
   skip(reason: string): void;
   /** A partner's display name: `Name (id)` or the id. */
   partnerLabel(partnerId: string): string;
+  /**
+   * False when no rule of this detector can fire for a candidate of `check` with these facts (a few
+   * cheap ones, with the values the candidate's facts would have): skip building the candidate.
+   */
+  mayFire(check: string, some: Readonly<Record<string, FactValue>>): boolean;
 }
 
 /** One running detector: candidates from reference data at the start, then from each event in time order. */

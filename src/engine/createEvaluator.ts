@@ -12,6 +12,12 @@ export type EvaluatorKind = "compiled" | "json-rules-engine";
 export interface RuleEvaluator {
   readonly sync: boolean;
   evaluate(facts: Facts): readonly string[] | Promise<readonly string[]>;
+  /**
+   * False when no rule can hold for a candidate of `check` whose facts include `some` (a few facts the
+   * detector has computed, with the values the full facts will have): the detector then skips building
+   * the candidate. True means "maybe": the full facts decide.
+   */
+  mayFire(check: string, some: Facts): boolean;
 }
 
 /**
@@ -24,10 +30,26 @@ export function createCompiledEvaluator(rules: readonly Rule[], env: OperatorEnv
     id: rule.id,
     check: requiredCheck(rule.conditions),
     test: compileConditions(rule.conditions, operators),
+    necessary: necessaryLeaves(rule.conditions, operators),
   }));
   const none: readonly string[] = [];
   return {
     sync: true,
+    mayFire(check: string, some: Facts): boolean {
+      for (const rule of compiled) {
+        if (rule.check !== undefined && rule.check !== check) continue;
+        // A necessary condition on a fact already known and false rules this rule out.
+        let ruledOut = false;
+        for (const leaf of rule.necessary) {
+          if (isEnumerable.call(some, leaf.fact) && !leaf.test(some as Readonly<Record<string, unknown>>)) {
+            ruledOut = true;
+            break;
+          }
+        }
+        if (!ruledOut) return true;
+      }
+      return false;
+    },
     evaluate(facts: Facts): readonly string[] {
       let fired: string[] | undefined;
       const check = facts.check;
@@ -39,6 +61,29 @@ export function createCompiledEvaluator(rules: readonly Rule[], env: OperatorEnv
       return fired ?? none;
     },
   };
+}
+
+const isEnumerable = Object.prototype.propertyIsEnumerable;
+
+/**
+ * The leaves of a rule's root `all` that read one fact and compare it with a literal, each compiled
+ * alone: the rule holds only if every child of its root `all` holds, so one of them false on a fact
+ * already known is enough to know the rule cannot fire. (Validated rules cannot throw — rule
+ * validation refuses what could — so not evaluating the other children changes no result.)
+ */
+export function necessaryLeaves(
+  conditions: Rule["conditions"],
+  operators: ReturnType<typeof customOperators>,
+): Array<{ fact: string; test: (facts: Readonly<Record<string, unknown>>) => boolean }> {
+  if (!("all" in conditions) || !Array.isArray(conditions.all)) return [];
+  const leaves: Array<{ fact: string; test: (facts: Readonly<Record<string, unknown>>) => boolean }> = [];
+  for (const child of conditions.all) {
+    if (!("fact" in child) || typeof child.fact !== "string") continue;
+    // A value naming another fact would read a fact the detector may not have computed yet.
+    if (typeof child.value === "object" && child.value !== null) continue;
+    leaves.push({ fact: child.fact, test: compileConditions({ all: [child] }, operators) });
+  }
+  return leaves;
 }
 
 /**
@@ -71,6 +116,8 @@ export function createEngineEvaluator(rules: readonly Rule[], env: OperatorEnvir
   let queue: Promise<unknown> = Promise.resolve();
   return {
     sync: false,
+    // The reference path builds every candidate: it is what the fast path is held to.
+    mayFire: () => true,
     evaluate(facts: Facts): Promise<readonly string[]> {
       const run = queue.then(async () => {
         // A fresh object of own properties: facts never reach the engine through a prototype.

@@ -69,18 +69,20 @@ export class Scanner {
       // Only one instance per kind counts skipped checks, so a skip is counted once.
       const counts = !countingKinds.has(first.kind);
       countingKinds.add(first.kind);
+      const evaluator = createEvaluator(options.evaluator, groupRules, { regions: index.regions });
       const context: DetectorContext = {
         index,
         params: Object.fromEntries(detector.params.map((p) => [p.name, first.params[p.name] ?? p.default])),
         skip: counts ? (reason) => this.skipped.set(reason, (this.skipped.get(reason) ?? 0) + 1) : () => undefined,
         partnerLabel,
+        mayFire: (check, some) => evaluator.mayFire(check, some),
       };
       this.instances.push({
         detector,
         run: detector.create(context),
         context,
         rules: new Map(groupRules.map((rule) => [rule.id, rule])),
-        evaluator: createEvaluator(options.evaluator, groupRules, { regions: index.regions }),
+        evaluator,
       });
     }
   }

@@ -87,8 +87,10 @@ function createRun(context: DetectorContext): DetectorRun {
     return destination;
   }
 
-  function outOfTerritory(event: SaleEvent, destination: string): Candidate {
+  function outOfTerritory(event: SaleEvent, destination: string): Candidate | undefined {
     const { covering, holders, holderIds } = viewOf(event.partnerId, destination, event.sku, event.occurredAt);
+    const some = { check: "out-of-territory", covered: covering.length > 0, intoExclusiveTerritory: holderIds.length > 0 };
+    if (!context.mayFire("out-of-territory", some)) return undefined;
     const amount = event.unitPrice * event.quantity;
     return {
       check: "out-of-territory",
@@ -123,6 +125,8 @@ function createRun(context: DetectorContext): DetectorRun {
   function lotDiversion(event: SaleEvent, lot: string, source: Allocation, destination: string): Candidate | undefined {
     if (!restricted(source.partnerId)) return undefined;
     const { covering, holders, holderIds } = viewOf(source.partnerId, destination, event.sku, event.occurredAt);
+    const some = { check: "lot-diversion", sellerIsSource: event.partnerId === source.partnerId, covered: covering.length > 0 };
+    if (!context.mayFire("lot-diversion", some)) return undefined;
     const amount = event.unitPrice * event.quantity;
     return {
       check: "lot-diversion",
@@ -174,7 +178,10 @@ function createRun(context: DetectorContext): DetectorRun {
       }
       const destination = resolveDestination(event);
       if (destination === undefined) return;
-      if (needsOwn) out.push(outOfTerritory(event, destination));
+      if (needsOwn) {
+        const own = outOfTerritory(event, destination);
+        if (own) out.push(own);
+      }
       if (lot === undefined) return;
       if (source === undefined) {
         context.skip("cross-region-shipping: lot sold before any allocation of it");

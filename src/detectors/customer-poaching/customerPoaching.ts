@@ -66,6 +66,7 @@ function createRun(context: DetectorContext): DetectorRun {
     if (customerId === undefined) return undefined;
     const owner = index.protectingRegistration(customerId, event.occurredAt);
     if (!owner) return undefined;
+    if (!context.mayFire("protected-customer", { check: "protected-customer", protectedByOther: owner.partnerId !== event.partnerId })) return undefined;
     const amount = event.unitPrice * event.quantity;
     const sellerChannel = index.partners.get(event.partnerId)?.channel ?? null;
     const ownerChannel = index.partners.get(owner.partnerId)?.channel ?? null;

@@ -141,6 +141,8 @@ function createRun(context: DetectorContext): DetectorRun {
         shown = allowing ?? promotions[0];
       }
     }
+    // Most sales are above the floor: when no rule can fire on these facts, build nothing.
+    if (!context.mayFire("below-floor", { check: "below-floor", belowFloor: isBelow, promotionAllowed })) return undefined;
     const pct = percentBelow(price, floor);
     const shortfall = isBelow ? fromMinor((floor - price) * event.quantity) : 0;
     return {
@@ -182,6 +184,7 @@ function createRun(context: DetectorContext): DetectorRun {
     }
     const price = toMinor(event.price);
     const map = toMinor(policy.map as number);
+    if (!context.mayFire("below-map", { check: "below-map", belowMap: price < map })) return undefined;
     const pct = percentBelow(price, map);
     return {
       check: "below-map",
@@ -231,6 +234,9 @@ function createRun(context: DetectorContext): DetectorRun {
     const offlineMedian = offlinePrices.median();
     const gapPct = offlineMedian === 0 ? 0 : (Math.abs(onlineMedian - offlineMedian) * 100) / offlineMedian;
     const onlineCheaper = onlineMedian < offlineMedian;
+    const roundedGap = round(gapPct, 4);
+    const some = { check: "online-offline-gap", gapPct: roundedGap, onlineCheaper, onlineSamples: onlinePrices.size, offlineSamples: offlinePrices.size };
+    if (!context.mayFire("online-offline-gap", some)) return undefined;
     return {
       check: "online-offline-gap",
       facts: {
@@ -240,7 +246,7 @@ function createRun(context: DetectorContext): DetectorRun {
         currency: event.currency,
         onlineMedian: round(fromMinor(onlineMedian), 4),
         offlineMedian: round(fromMinor(offlineMedian), 4),
-        gapPct: round(gapPct, 4),
+        gapPct: roundedGap,
         onlineCheaper,
         onlineSamples: onlinePrices.size,
         offlineSamples: offlinePrices.size,

@@ -33,14 +33,23 @@ export function createCompiledEvaluator(rules: readonly Rule[], env: OperatorEnv
     necessary: necessaryLeaves(rule.conditions, operators),
   }));
   const none: readonly string[] = [];
+  const byCheck = new Map<string, Array<ReturnType<typeof necessaryLeaves>>>();
   return {
     sync: true,
     mayFire(check: string, some: Facts): boolean {
-      for (const rule of compiled) {
-        if (rule.check !== undefined && rule.check !== check) continue;
+      let rules = byCheck.get(check);
+      if (rules === undefined) {
+        // The rules a candidate of this check could fire, each with its necessary leaves (the check
+        // leaf itself, true by construction, left out).
+        rules = compiled
+          .filter((rule) => rule.check === undefined || rule.check === check)
+          .map((rule) => (rule.check === undefined ? rule.necessary : rule.necessary.filter((leaf) => leaf.fact !== "check")));
+        byCheck.set(check, rules);
+      }
+      for (const necessary of rules) {
         // A necessary condition on a fact already known and false rules this rule out.
         let ruledOut = false;
-        for (const leaf of rule.necessary) {
+        for (const leaf of necessary) {
           if (isEnumerable.call(some, leaf.fact) && !leaf.test(some as Readonly<Record<string, unknown>>)) {
             ruledOut = true;
             break;

@@ -160,7 +160,8 @@ function isWritable(object: object, key: string): boolean {
   return descriptor.set !== undefined;
 }
 
-function booleanOperatorOf(condition: unknown): "any" | "all" | "not" | undefined {
+/** The boolean operator the engine reads a node as: `any` before `all` before `not`, as it checks them. */
+export function booleanOperatorOf(condition: unknown): "any" | "all" | "not" | undefined {
   if (hasOwn(condition, "any")) return "any";
   if (hasOwn(condition, "all")) return "all";
   if (hasOwn(condition, "not")) return "not";

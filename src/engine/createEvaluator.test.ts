@@ -76,4 +76,14 @@ describe("mayFire", () => {
     // It must actually rule candidates out, or it proves nothing (and saves nothing).
     expect(ruledOut).toBeGreaterThan(100);
   });
+
+  it("reads a root holding both any and all as the engine does (any), for rule sets that were never validated", () => {
+    const conditions = {
+      any: [{ fact: "covered", operator: "equal", value: false }],
+      all: [{ fact: "check", operator: "equal", value: "b" }, { fact: "covered", operator: "equal", value: true }],
+    } as unknown as Condition;
+    const evaluator = createCompiledEvaluator([rule(conditions, 0)], { regions });
+    expect(evaluator.mayFire("a", { check: "a", covered: false })).toBe(true);
+    expect(evaluator.evaluate({ check: "a", covered: false })).toEqual(["r0"]);
+  });
 });

@@ -1,7 +1,7 @@
 import { Engine } from "json-rules-engine";
 import type { Facts } from "../findings/types.js";
-import type { Rule } from "../rules/types.js";
-import { compileConditions } from "./compileConditions.js";
+import type { Condition, Rule } from "../rules/types.js";
+import { booleanOperatorOf, compileConditions } from "./compileConditions.js";
 import { customOperators, type OperatorEnvironment } from "./operators/index.js";
 import { resolveSafePath } from "./pathResolver.js";
 
@@ -74,6 +74,12 @@ export function createCompiledEvaluator(rules: readonly Rule[], env: OperatorEnv
 
 const isEnumerable = Object.prototype.propertyIsEnumerable;
 
+/** The children of the root when the engine reads it as an `all` (it reads `any` first), else undefined. */
+function rootAll(conditions: Rule["conditions"]): readonly Condition[] | undefined {
+  if (booleanOperatorOf(conditions) !== "all" || !("all" in conditions) || !Array.isArray(conditions.all)) return undefined;
+  return conditions.all;
+}
+
 /**
  * The leaves of a rule's root `all` that read one fact and compare it with a literal, each compiled
  * alone: the rule holds only if every child of its root `all` holds, so one of them false on a fact
@@ -84,10 +90,11 @@ export function necessaryLeaves(
   conditions: Rule["conditions"],
   operators: ReturnType<typeof customOperators>,
 ): Array<{ fact: string; test: (facts: Readonly<Record<string, unknown>>) => boolean }> {
-  if (!("all" in conditions) || !Array.isArray(conditions.all)) return [];
+  const all = rootAll(conditions);
+  if (all === undefined) return [];
   const leaves: Array<{ fact: string; test: (facts: Readonly<Record<string, unknown>>) => boolean }> = [];
-  for (const child of conditions.all) {
-    if (!("fact" in child) || typeof child.fact !== "string") continue;
+  for (const child of all) {
+    if (!Object.hasOwn(child, "fact") || !("fact" in child) || typeof child.fact !== "string") continue;
     // A value naming another fact would read a fact the detector may not have computed yet.
     if (typeof child.value === "object" && child.value !== null) continue;
     leaves.push({ fact: child.fact, test: compileConditions({ all: [child] }, operators) });
@@ -101,9 +108,10 @@ export function necessaryLeaves(
  * validation refuses the operators that could throw instead, so skipping changes no result).
  */
 export function requiredCheck(conditions: Rule["conditions"]): string | undefined {
-  if (!("all" in conditions)) return undefined;
-  for (const child of conditions.all) {
-    if ("fact" in child && child.fact === "check" && child.operator === "equal" && child.path === undefined && typeof child.value === "string") {
+  const all = rootAll(conditions);
+  if (all === undefined) return undefined;
+  for (const child of all) {
+    if (Object.hasOwn(child, "fact") && "fact" in child && child.fact === "check" && child.operator === "equal" && child.path === undefined && typeof child.value === "string") {
       return child.value;
     }
   }

@@ -141,6 +141,16 @@ function checkCondition(node: unknown, path: (string | number)[], context: Condi
   }
 }
 
+/**
+ * Problems with a rule's conditions (json-rules-engine syntax, its kind's facts, operators that could
+ * throw), each as [path, message]: empty for every rule `loadRules` returns.
+ */
+export function conditionProblems(kind: ConflictKind, conditions: unknown): Array<[string, string]> {
+  const context: ConditionContext = { facts: factsOf(kind), kind, problems: [], count: 0 };
+  checkCondition(conditions, ["conditions"], context, 0);
+  return context.problems.map(([path, message]) => [path as string, message as string]);
+}
+
 /** A rule that validated, or the problems that stop it, each with a path inside the rule. */
 export type RuleCheck = { ok: true; rule: Rule } | { ok: false; problems: Array<{ path: string; message: string }> };
 
@@ -163,9 +173,7 @@ export function validateRule(input: unknown, file: string): RuleCheck {
   }
   const kind = isObject(input) && CONFLICT_KINDS.includes(input.kind as ConflictKind) ? (input.kind as ConflictKind) : undefined;
   if (kind && isObject(input) && Object.hasOwn(input, "conditions")) {
-    const context: ConditionContext = { facts: factsOf(kind), kind, problems: [], count: 0 };
-    checkCondition(input.conditions, ["conditions"], context, 0);
-    for (const [path, message] of context.problems) problems.push({ path: path as string, message: message as string });
+    for (const [path, message] of conditionProblems(kind, input.conditions)) problems.push({ path, message });
   } else if (isObject(input) && !Object.hasOwn(input, "conditions")) {
     problems.push({ path: "conditions", message: "is missing; expected json-rules-engine conditions (all, any or not)" });
   }

@@ -5,6 +5,9 @@ import { rankFindings } from "../findings/rankFindings.js";
 import { FindingTally } from "../findings/FindingTally.js";
 import type { Finding } from "../findings/types.js";
 import { loadRules } from "../rules/loadRules.js";
+import { conditionProblems } from "../rules/validateRules.js";
+import { DETECTORS } from "../detectors/registry.js";
+import type { ConflictKind } from "../findings/types.js";
 import type { RuleSet } from "../rules/types.js";
 import { formatIssues } from "../schema/formatIssues.js";
 import { scanOptionsSchema } from "../schema/options.js";
@@ -50,6 +53,19 @@ export function parseOptions<T extends object>(options: T | undefined) {
   const rules = (options as { rules?: unknown } | undefined)?.rules;
   if (rules !== undefined && !(typeof rules === "object" && rules !== null && Array.isArray((rules as RuleSet).rules))) {
     throw new OptionsError("options.rules: expected a rule set from loadRules()");
+  }
+  // A rule set built by hand gets the checks loadRules makes on conditions: the fast evaluator relies
+  // on them (a validated condition cannot throw, so it may skip what cannot fire).
+  for (const [i, rule] of ((rules as RuleSet | undefined)?.rules ?? []).entries()) {
+    const kind = typeof rule === "object" && rule !== null ? rule.kind : undefined;
+    if (typeof kind !== "string" || !Object.hasOwn(DETECTORS, kind)) {
+      throw new OptionsError(`options.rules.rules[${i}].kind: expected one of ${Object.keys(DETECTORS).join(", ")}; load rules with loadRules()`);
+    }
+    const problems = conditionProblems(kind as ConflictKind, rule.conditions);
+    if (problems.length > 0) {
+      const listed = problems.slice(0, 3).map(([path, message]) => `${path}: ${message}`).join("; ");
+      throw new OptionsError(`options.rules: rule "${String(rule.id)}" ${listed}; load rules with loadRules()`);
+    }
   }
   return parsed.data;
 }

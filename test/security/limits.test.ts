@@ -136,6 +136,26 @@ describe("maxRecordBytes", () => {
     }
   });
 
+  it("a rule set built by hand gets loadRules' condition checks: a bad one is refused before scanning", async () => {
+    const shipped = await loadRules();
+    const base = shipped.rules[0] as RuleSet["rules"][number];
+    const bad = [
+      // An operator that would throw at evaluation (`in` needs an array value).
+      { all: [{ fact: "check", operator: "equal", value: "below-floor" }, { fact: "belowFloor", operator: "in", value: 3 }] },
+      // A root the engine reads as `any` while it also has an `all`.
+      { any: [{ fact: "belowFloor", operator: "equal", value: false }], all: [{ fact: "check", operator: "equal", value: "below-floor" }] },
+      // A fact the kind does not have.
+      { all: [{ fact: "nope", operator: "equal", value: 1 }] },
+    ];
+    for (const conditions of bad) {
+      const rules = { ...shipped, rules: [{ ...base, conditions }] } as unknown as RuleSet;
+      await expect(scan(DEMO, { rules }), JSON.stringify(conditions)).rejects.toThrow(/options\.rules: rule ".*" conditions/);
+    }
+    await expect(scan(DEMO, { rules: { ...shipped, rules: [{ ...base, kind: "nope" }] } as unknown as RuleSet })).rejects.toThrow(/kind/);
+    // The same rules as loadRules gives them pass.
+    await expect(scan(DEMO, { rules: { ...shipped, rules: [base] } })).resolves.toBeDefined();
+  });
+
   it("limits that are not positive integers are refused as options", async () => {
     for (const options of [{ maxRecordBytes: 0 }, { maxRecordBytes: -1 }, { maxRecordBytes: Number.NaN }, { maxJsonFileBytes: 1.5 }, { maxOpenFindings: 0 }, { maxRecordBytes: "1" }]) {
       await expect(scan(DEMO, options as never), JSON.stringify(options)).rejects.toBeInstanceOf(OptionsError);

@@ -1,6 +1,6 @@
 import { formatIsoTime } from "../time.js";
 import type { ChannelEvent, SaleEvent } from "../schema/dataset.js";
-import type { DetectorContext } from "./types.js";
+import type { DetectorContext, Evidence } from "./types.js";
 
 /** Orders and sales: the events with a customer, a quantity and a unit price. */
 export function isSale(event: ChannelEvent): event is SaleEvent {
@@ -37,4 +37,22 @@ export function groupKey(...parts: readonly string[]): string {
   // NUL separates parts; the rare id that holds a NUL itself falls back to an unambiguous encoding.
   for (const part of parts) if (part.includes("\u0000")) return JSON.stringify(parts);
   return parts.join("\u0000");
+}
+
+/** The evidence of two reference records in conflict (no events): the later record's partner offends. */
+export function pairEvidence(
+  type: "territory" | "registration",
+  key: string,
+  later: { readonly id: string; readonly partnerId: string },
+  earlier: { readonly id: string; readonly partnerId: string },
+): Evidence {
+  return {
+    groupKey: key,
+    partners: [later.partnerId, earlier.partnerId],
+    eventIds: [],
+    refs: [
+      { type, id: later.id },
+      { type, id: earlier.id },
+    ],
+  };
 }

@@ -57,11 +57,9 @@ function createRun(context: DetectorContext): DetectorRun {
     const holders = index.exclusiveHolders(destination, t, product).filter((h) => h.partnerId !== partnerId);
     return { covering, holders, holderIds: Object.freeze([...new Set(holders.map((h) => h.partnerId))].sort()) };
   });
-  const viewOf = (partnerId: string, destination: string, sku: string, t: number): TerritoryView =>
-    views.get(t, partnerId, destination, sku);
   // Partner → restricted by territories (holds some, and is not the direct channel).
   const restrictedPartners = new Map<string, boolean>();
-  // Lot → its allocations in time order; a sale is traced to the latest allocation at or before it.
+  // A sale of a lot is traced to the lot's latest allocation.
   const lots = new LotBook();
 
   /** A partner restricted by territories: it holds some, and is not the direct channel. */
@@ -88,7 +86,7 @@ function createRun(context: DetectorContext): DetectorRun {
   }
 
   function outOfTerritory(event: SaleEvent, destination: string): Candidate | undefined {
-    const { covering, holders, holderIds } = viewOf(event.partnerId, destination, event.sku, event.occurredAt);
+    const { covering, holders, holderIds } = views.get(event.occurredAt, event.partnerId, destination, event.sku);
     const some = { check: "out-of-territory", covered: covering.length > 0, intoExclusiveTerritory: holderIds.length > 0 };
     if (!context.mayFire("out-of-territory", some)) return undefined;
     const amount = event.unitPrice * event.quantity;
@@ -124,7 +122,7 @@ function createRun(context: DetectorContext): DetectorRun {
   /** `source`: the lot's latest allocation; `lot`: the sale's lot. */
   function lotDiversion(event: SaleEvent, lot: string, source: Allocation, destination: string): Candidate | undefined {
     if (!restricted(source.partnerId)) return undefined;
-    const { covering, holders, holderIds } = viewOf(source.partnerId, destination, event.sku, event.occurredAt);
+    const { covering, holders, holderIds } = views.get(event.occurredAt, source.partnerId, destination, event.sku);
     const some = { check: "lot-diversion", sellerIsSource: event.partnerId === source.partnerId, covered: covering.length > 0 };
     if (!context.mayFire("lot-diversion", some)) return undefined;
     const amount = event.unitPrice * event.quantity;

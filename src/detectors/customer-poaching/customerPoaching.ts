@@ -3,7 +3,7 @@ import { utc } from "@date-fns/utc";
 import type { ChannelEvent, Registration, SaleEvent } from "../../schema/dataset.js";
 import { formatMoney, round } from "../../reference/money.js";
 import { spansIntersect, utcDayIndex } from "../../time.js";
-import { day, describeOccurrences, groupKey, isSale } from "../shared.js";
+import { day, describeOccurrences, groupKey, isSale, pairEvidence } from "../shared.js";
 import type { Candidate, Detector, DetectorContext, DetectorRun } from "../types.js";
 import { byRegistration } from "../../reference/referenceIndex.js";
 
@@ -45,15 +45,7 @@ function createRun(context: DetectorContext): DetectorRun {
             at: later.registeredAt,
             magnitude: earlier.status === "approved" && later.status === "approved" ? 60 : 30,
             amount: 0,
-            evidence: () => ({
-              groupKey: groupKey(earlier.id, later.id),
-              partners: [later.partnerId, earlier.partnerId],
-              eventIds: [],
-              refs: [
-                { type: "registration", id: later.id },
-                { type: "registration", id: earlier.id },
-              ],
-            }),
+            evidence: () => pairEvidence("registration", groupKey(earlier.id, later.id), later, earlier),
           });
         }
       }

@@ -1,7 +1,7 @@
 import type { Territory } from "../../schema/dataset.js";
 import { scopesIntersect } from "../../reference/productScope.js";
 import { spansIntersect } from "../../time.js";
-import { day, groupKey } from "../shared.js";
+import { day, groupKey, pairEvidence } from "../shared.js";
 import type { Candidate, Detector, DetectorContext, DetectorRun } from "../types.js";
 
 function describeScope(territory: Territory): string {
@@ -51,15 +51,7 @@ function createRun(context: DetectorContext): DetectorRun {
           at: overlapFrom === -Infinity ? 0 : overlapFrom,
           magnitude: sameRegion ? 80 : 50,
           amount: 0,
-          evidence: () => ({
-            groupKey: groupKey(a.id, b.id),
-            partners: [later.partnerId, earlier.partnerId],
-            eventIds: [],
-            refs: [
-              { type: "territory", id: later.id },
-              { type: "territory", id: earlier.id },
-            ],
-          }),
+          evidence: () => pairEvidence("territory", groupKey(a.id, b.id), later, earlier),
         });
       }
     }

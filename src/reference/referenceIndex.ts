@@ -98,22 +98,28 @@ export class ReferenceIndex {
     return this.territoriesByPartner.has(partnerId);
   }
 
-  /** The partner's territories valid at `t` whose scope includes the product and whose region covers `region`. */
-  coveringTerritories(partnerId: string, region: string, t: number, product: ProductKey): Territory[] {
+  /**
+   * The partner's territories valid at `t` whose region covers `region` and whose scope includes the
+   * product (any scope when `product` is undefined), in id order.
+   */
+  coveringTerritories(partnerId: string, region: string, t: number, product?: ProductKey): Territory[] {
     return (this.territoriesByPartner.get(partnerId) ?? []).filter(
       (territory) =>
         spanContains(territorySpan(territory), t) &&
-        scopeIncludes(territory, product) &&
+        (product === undefined || scopeIncludes(territory, product)) &&
         this.regions.covers(territory.region, region),
     );
   }
 
-  /** Exclusive territories of any partner valid at `t` for the product whose region covers `region`. */
-  exclusiveHolders(region: string, t: number, product: ProductKey): Territory[] {
+  /**
+   * Exclusive territories of any partner valid at `t` whose region covers `region` and whose scope
+   * includes the product (any scope when `product` is undefined), in id order.
+   */
+  exclusiveHolders(region: string, t: number, product?: ProductKey): Territory[] {
     const result: Territory[] = [];
     for (const code of this.regions.ancestors(region)) {
       for (const territory of this.exclusiveByRegion.get(code) ?? []) {
-        if (spanContains(territorySpan(territory), t) && scopeIncludes(territory, product)) result.push(territory);
+        if (spanContains(territorySpan(territory), t) && (product === undefined || scopeIncludes(territory, product))) result.push(territory);
       }
     }
     return result.sort(byId);

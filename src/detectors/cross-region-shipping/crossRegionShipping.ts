@@ -1,5 +1,6 @@
 import type { ChannelEvent, SaleEvent, Territory } from "../../schema/dataset.js";
 import { EpochCache } from "../../reference/spanEpochs.js";
+import { scopeIncludes, type ProductKey } from "../../reference/productScope.js";
 import { formatMoney, round } from "../../reference/money.js";
 import type { FindingRef } from "../../findings/types.js";
 import { describeOccurrences, destinationOf, groupKey, isSale, listLabels } from "../shared.js";
@@ -38,25 +39,41 @@ class LotBook {
   }
 }
 
-/** What the territories say about a partner selling a sku into a region, at some instant. */
+/** What the territories say about a partner selling into a region at some instant, for any product. */
 interface TerritoryView {
-  /** The partner's own territories covering the region. */
+  /** The partner's own territories covering the region, in id order. */
   readonly covering: readonly Territory[];
   /** Other partners' exclusive territories covering the region, in id order. */
   readonly holders: readonly Territory[];
-  /** Their partners, sorted, once each (frozen: it is shared by every candidate of the epoch). */
+}
+
+/** A view narrowed to one product: what a candidate shows. */
+interface ProductView {
+  readonly covering: readonly Territory[];
+  readonly holders: readonly Territory[];
+  /** The holders' partners, sorted, once each. */
   readonly holderIds: readonly string[];
 }
 
 function createRun(context: DetectorContext): DetectorRun {
   const { index } = context;
-  // The view only changes when some territory starts or ends: compute it once per epoch and key.
-  const views = new EpochCache<TerritoryView>(index.territoryEpochs, (partnerId, destination, sku, t) => {
-    const product = index.productKey(sku);
-    const covering = index.coveringTerritories(partnerId, destination, t, product);
-    const holders = index.exclusiveHolders(destination, t, product).filter((h) => h.partnerId !== partnerId);
-    return { covering, holders, holderIds: Object.freeze([...new Set(holders.map((h) => h.partnerId))].sort()) };
-  });
+  // The view only changes when some territory starts or ends: compute it once per epoch, partner and
+  // region (for any product: few territories are product-scoped, and a key per sku would be too many).
+  const views = new EpochCache<TerritoryView>(index.territoryEpochs, (partnerId, destination, _unused, t) => ({
+    covering: index.coveringTerritories(partnerId, destination, t),
+    holders: index.exclusiveHolders(destination, t).filter((h) => h.partnerId !== partnerId),
+  }));
+  const viewOf = (partnerId: string, destination: string, t: number) => views.get(t, partnerId, destination, "");
+  /** Narrows a view to the sku's product scope, keeping id order. */
+  const narrow = (view: TerritoryView, product: ProductKey): ProductView => {
+    const holders = view.holders.filter((h) => scopeIncludes(h, product));
+    return {
+      covering: view.covering.filter((c) => scopeIncludes(c, product)),
+      holders,
+      holderIds: [...new Set(holders.map((h) => h.partnerId))].sort(),
+    };
+  };
+  const covers = (territories: readonly Territory[], product: ProductKey) => territories.some((t) => scopeIncludes(t, product));
   // Partner → restricted by territories (holds some, and is not the direct channel).
   const restrictedPartners = new Map<string, boolean>();
   // A sale of a lot is traced to the lot's latest allocation.
@@ -86,9 +103,11 @@ function createRun(context: DetectorContext): DetectorRun {
   }
 
   function outOfTerritory(event: SaleEvent, destination: string): Candidate | undefined {
-    const { covering, holders, holderIds } = views.get(event.occurredAt, event.partnerId, destination, event.sku);
-    const some = { check: "out-of-territory", covered: covering.length > 0, intoExclusiveTerritory: holderIds.length > 0 };
+    const view = viewOf(event.partnerId, destination, event.occurredAt);
+    const product = index.productKey(event.sku);
+    const some = { check: "out-of-territory", covered: covers(view.covering, product), intoExclusiveTerritory: covers(view.holders, product) };
     if (!context.mayFire("out-of-territory", some)) return undefined;
+    const { covering, holders, holderIds } = narrow(view, product);
     const amount = event.unitPrice * event.quantity;
     return {
       check: "out-of-territory",
@@ -122,9 +141,11 @@ function createRun(context: DetectorContext): DetectorRun {
   /** `source`: the lot's latest allocation; `lot`: the sale's lot. */
   function lotDiversion(event: SaleEvent, lot: string, source: Allocation, destination: string): Candidate | undefined {
     if (!restricted(source.partnerId)) return undefined;
-    const { covering, holders, holderIds } = views.get(event.occurredAt, source.partnerId, destination, event.sku);
-    const some = { check: "lot-diversion", sellerIsSource: event.partnerId === source.partnerId, covered: covering.length > 0 };
+    const view = viewOf(source.partnerId, destination, event.occurredAt);
+    const product = index.productKey(event.sku);
+    const some = { check: "lot-diversion", sellerIsSource: event.partnerId === source.partnerId, covered: covers(view.covering, product) };
     if (!context.mayFire("lot-diversion", some)) return undefined;
+    const { covering, holders, holderIds } = narrow(view, product);
     const amount = event.unitPrice * event.quantity;
     return {
       check: "lot-diversion",

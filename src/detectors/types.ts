@@ -58,6 +58,7 @@ export interface DetectorContext {
   /**
    * False when no rule of this detector can fire for a candidate of `check` with these facts (a few
    * cheap ones, with the values the candidate's facts would have): skip building the candidate.
+   * `some` is read during the call and not kept, so one object may serve every event.
    */
   mayFire(check: string, some: Readonly<Record<string, FactValue>>): boolean;
 }

@@ -74,6 +74,9 @@ function createRun(context: DetectorContext): DetectorRun {
     };
   };
   const covers = (territories: readonly Territory[], product: ProductKey) => territories.some((t) => scopeIncludes(t, product));
+  // The facts mayFire is asked about, one object per check reused for every event (it is not kept).
+  const ownProbe = { check: "out-of-territory", covered: false, intoExclusiveTerritory: false };
+  const lotProbe = { check: "lot-diversion", sellerIsSource: false, covered: false };
   // Partner → restricted by territories (holds some, and is not the direct channel).
   const restrictedPartners = new Map<string, boolean>();
   // A sale of a lot is traced to the lot's latest allocation.
@@ -105,8 +108,9 @@ function createRun(context: DetectorContext): DetectorRun {
   function outOfTerritory(event: SaleEvent, destination: string): Candidate | undefined {
     const view = viewOf(event.partnerId, destination, event.occurredAt);
     const product = index.productKey(event.sku);
-    const some = { check: "out-of-territory", covered: covers(view.covering, product), intoExclusiveTerritory: covers(view.holders, product) };
-    if (!context.mayFire("out-of-territory", some)) return undefined;
+    ownProbe.covered = covers(view.covering, product);
+    ownProbe.intoExclusiveTerritory = covers(view.holders, product);
+    if (!context.mayFire("out-of-territory", ownProbe)) return undefined;
     const { covering, holders, holderIds } = narrow(view, product);
     const amount = event.unitPrice * event.quantity;
     return {
@@ -143,8 +147,9 @@ function createRun(context: DetectorContext): DetectorRun {
     if (!restricted(source.partnerId)) return undefined;
     const view = viewOf(source.partnerId, destination, event.occurredAt);
     const product = index.productKey(event.sku);
-    const some = { check: "lot-diversion", sellerIsSource: event.partnerId === source.partnerId, covered: covers(view.covering, product) };
-    if (!context.mayFire("lot-diversion", some)) return undefined;
+    lotProbe.sellerIsSource = event.partnerId === source.partnerId;
+    lotProbe.covered = covers(view.covering, product);
+    if (!context.mayFire("lot-diversion", lotProbe)) return undefined;
     const { covering, holders, holderIds } = narrow(view, product);
     const amount = event.unitPrice * event.quantity;
     return {

@@ -16,6 +16,8 @@ function registrationSpan(registration: Registration) {
 
 function createRun(context: DetectorContext): DetectorRun {
   const { index } = context;
+  // The facts mayFire is asked about, reused for every sale (it is not kept).
+  const probe = { check: "protected-customer", protectedByOther: false };
 
   function duplicates(): Candidate[] {
     const out: Candidate[] = [];
@@ -58,7 +60,8 @@ function createRun(context: DetectorContext): DetectorRun {
     if (customerId === undefined) return undefined;
     const owner = index.protectingRegistration(customerId, event.occurredAt);
     if (!owner) return undefined;
-    if (!context.mayFire("protected-customer", { check: "protected-customer", protectedByOther: owner.partnerId !== event.partnerId })) return undefined;
+    probe.protectedByOther = owner.partnerId !== event.partnerId;
+    if (!context.mayFire("protected-customer", probe)) return undefined;
     const amount = event.unitPrice * event.quantity;
     const sellerChannel = index.partners.get(event.partnerId)?.channel ?? null;
     const ownerChannel = index.partners.get(owner.partnerId)?.channel ?? null;

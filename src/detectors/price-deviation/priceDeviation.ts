@@ -106,6 +106,10 @@ function createRun(context: DetectorContext): DetectorRun {
   // The applicable policy only changes when some policy starts or ends: look it up once per epoch and key.
   const policyCache = (field: PolicyField) =>
     new EpochCache(index.policyEpochs, (sku, channel, currency, t) => index.applicablePolicy(sku, channel as Channel, t, field, currency));
+  // The facts mayFire is asked about, one object per check reused for every event (it is not kept).
+  const floorProbe = { check: "below-floor", belowFloor: false, promotionAllowed: false };
+  const mapProbe = { check: "below-map", belowMap: false };
+  const gapProbe = { check: "online-offline-gap", gapPct: 0, onlineCheaper: false, onlineSamples: 0, offlineSamples: 0 };
   const floors = policyCache("floorPrice");
   const maps = policyCache("map");
 
@@ -142,7 +146,9 @@ function createRun(context: DetectorContext): DetectorRun {
       }
     }
     // Most sales are above the floor: when no rule can fire on these facts, build nothing.
-    if (!context.mayFire("below-floor", { check: "below-floor", belowFloor: isBelow, promotionAllowed })) return undefined;
+    floorProbe.belowFloor = isBelow;
+    floorProbe.promotionAllowed = promotionAllowed;
+    if (!context.mayFire("below-floor", floorProbe)) return undefined;
     const pct = percentBelow(price, floor);
     const shortfall = isBelow ? fromMinor((floor - price) * event.quantity) : 0;
     return {
@@ -184,7 +190,8 @@ function createRun(context: DetectorContext): DetectorRun {
     }
     const price = toMinor(event.price);
     const map = toMinor(policy.map as number);
-    if (!context.mayFire("below-map", { check: "below-map", belowMap: price < map })) return undefined;
+    mapProbe.belowMap = price < map;
+    if (!context.mayFire("below-map", mapProbe)) return undefined;
     const pct = percentBelow(price, map);
     return {
       check: "below-map",
@@ -235,8 +242,11 @@ function createRun(context: DetectorContext): DetectorRun {
     const gapPct = offlineMedian === 0 ? 0 : (Math.abs(onlineMedian - offlineMedian) * 100) / offlineMedian;
     const onlineCheaper = onlineMedian < offlineMedian;
     const roundedGap = round(gapPct, 4);
-    const some = { check: "online-offline-gap", gapPct: roundedGap, onlineCheaper, onlineSamples: onlinePrices.size, offlineSamples: offlinePrices.size };
-    if (!context.mayFire("online-offline-gap", some)) return undefined;
+    gapProbe.gapPct = roundedGap;
+    gapProbe.onlineCheaper = onlineCheaper;
+    gapProbe.onlineSamples = onlinePrices.size;
+    gapProbe.offlineSamples = offlinePrices.size;
+    if (!context.mayFire("online-offline-gap", gapProbe)) return undefined;
     return {
       check: "online-offline-gap",
       facts: {

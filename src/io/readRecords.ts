@@ -4,7 +4,7 @@ import { DatasetError, LimitError } from "../errors.js";
 import { csvRowToRecord } from "../schema/csvShape.js";
 import type { CollectionName } from "../schema/dataset.js";
 import type { CollectionFile } from "./sources.js";
-import { readFileLineBatches, readFileLines, splitLineBatches, splitLines, type TextLine } from "./lines.js";
+import { readFileLineBatches, readFileLines, splitLineBatches, type TextLine } from "./lines.js";
 import { readCsvRecords } from "./readCsvRecords.js";
 
 /** Where a record came from: a file and its line (NDJSON, CSV) or its index in a JSON array. */
@@ -68,16 +68,7 @@ async function* parseNdjsonBatches(batches: AsyncIterable<TextLine[]>, file: str
   }
 }
 
-/** NDJSON records of any byte or string stream, e.g. stdin. */
-export function readNdjsonStream(
-  chunks: AsyncIterable<Buffer | string>,
-  file: string,
-  limits: ReadLimits = DEFAULT_READ_LIMITS,
-): AsyncGenerator<RawRecord> {
-  return parseNdjsonLines(splitLines(chunks, limits.maxRecordBytes), file, limits);
-}
-
-/** `readNdjsonStream` in batches of lines as they arrive (one async step per chunk, not per record). */
+/** NDJSON records of any byte or string stream, e.g. stdin, in batches as chunks arrive (one async step per chunk, not per record). */
 export function readNdjsonStreamBatches(
   chunks: AsyncIterable<Buffer | string>,
   file: string,

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { splitLines, type TextLine } from "../../src/io/lines.js";
-import { readNdjsonStream } from "../../src/io/readRecords.js";
+import { readNdjsonStreamBatches } from "../../src/io/readRecords.js";
 import { collect, cutOffsets, splitAt, streamOf } from "./chunking.js";
 
 /** What splitLines must return for a whole text: the specification, written the obvious way. */
@@ -66,10 +66,10 @@ describe("splitLines", () => {
   });
 });
 
-describe("readNdjsonStream (events on stdin)", () => {
+describe("readNdjsonStreamBatches (events on stdin)", () => {
   it("reads records split across chunks, skips blank lines and rejects bad lines by number", async () => {
     const text = '{"id":"a"}\n\n{"id":\n  \n{"id":"b"}';
-    const records = await collect(readNdjsonStream(streamOf(splitAt(Buffer.from(text), [3, 12, 15])), "<stdin>"));
+    const records = (await collect(readNdjsonStreamBatches(streamOf(splitAt(Buffer.from(text), [3, 12, 15])), "<stdin>"))).flat();
     expect(records).toEqual([
       { origin: { file: "<stdin>", line: 1 }, value: { id: "a" } },
       { origin: { file: "<stdin>", line: 3 }, error: expect.stringMatching(/^not valid JSON \(.+\)$/) },
@@ -79,7 +79,7 @@ describe("readNdjsonStream (events on stdin)", () => {
 
   it("rejects an over-long line by number and reads on", async () => {
     const text = `{"id":"a"}\n{"id":"${"x".repeat(100)}"}\n{"id":"c"}\n`;
-    const records = await collect(readNdjsonStream(streamOf([text]), "<stdin>", { maxRecordBytes: 50, maxJsonFileBytes: 1 }));
+    const records = (await collect(readNdjsonStreamBatches(streamOf([text]), "<stdin>", { maxRecordBytes: 50, maxJsonFileBytes: 1 }))).flat();
     expect(records).toEqual([
       { origin: { file: "<stdin>", line: 1 }, value: { id: "a" } },
       { origin: { file: "<stdin>", line: 2 }, error: "line is longer than maxRecordBytes (50 bytes)" },

@@ -29,7 +29,16 @@ function rebuildError(error: { name?: string; message?: string; code?: string; f
  * the loop early (an out-of-order dataset) stops the worker.
  */
 export async function* readEventsInWorker(path: string, data: Omit<EventWorkerData, "window">): AsyncGenerator<EventBatch> {
-  const worker = new Worker(path, { workerData: { ...data, window: 8 } satisfies EventWorkerData, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+  // Only plain data crosses to the worker: `limits` may be a caller's whole options object (with an
+  // onProgress function, which cannot be cloned).
+  const workerData: EventWorkerData = {
+    files: data.files,
+    limits: { maxRecordBytes: data.limits.maxRecordBytes, maxJsonFileBytes: data.limits.maxJsonFileBytes },
+    partnerIds: data.partnerIds,
+    skus: data.skus,
+    window: 8,
+  };
+  const worker = new Worker(path, { workerData, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
   const queue: Array<{ type: "done" } | { type: "error"; error?: Parameters<typeof rebuildError>[0] } | BatchMessage> = [];
   const unpacker = new EventUnpacker();
   let wake: (() => void) | undefined;

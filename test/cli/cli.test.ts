@@ -41,6 +41,16 @@ describe("scan", () => {
     expect(stdout).toBe(readFileSync("fixtures/demo.golden.json", "utf8"));
   });
 
+  it("scans in the worker thread with an onProgress callback, as the CLI does on a terminal", async () => {
+    // The callback cannot cross to the worker; only the read limits may.
+    const built = (await import("../../dist/index.js")) as typeof import("../../src/index.js");
+    const phases: string[] = [];
+    const report = await built.scan("fixtures/demo", { onProgress: (progress) => phases.push(progress.phase) });
+    expect(phases.at(-1)).toBe("done");
+    expect(report).toEqual(await built.scan("fixtures/demo"));
+    expect(report.summary).toMatchObject({ events: 76, findings: 13 });
+  });
+
   it("exits 1 when a finding is at or above --fail-on, 0 when none is", () => {
     expect(run(["scan", "fixtures/demo", "--fail-on", "critical", "--format", "json"]).code).toBe(1);
     const onlyMedium = run(["scan", "fixtures/demo", "--fail-on", "critical", "--rules", "rules/customer-poaching.yaml", "--format", "json"]);

@@ -1,4 +1,7 @@
-import { addDays, isExists, parseISO, isValid } from "date-fns";
+import { addDays } from "date-fns/addDays";
+import { isExists } from "date-fns/isExists";
+import { isValid } from "date-fns/isValid";
+import { parseISO } from "date-fns/parseISO";
 import { utc, UTCDate } from "@date-fns/utc";
 
 /** ISO 8601 extended date or date-time; a bare date or a time without offset is read as UTC. */

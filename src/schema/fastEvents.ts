@@ -1,4 +1,4 @@
-import { isExists } from "date-fns";
+import { isExists } from "date-fns/isExists";
 import type { ChannelEvent } from "./dataset.js";
 import { parseIsoTime } from "../time.js";
 

@@ -43,7 +43,7 @@ describe("scan", () => {
 
   it("scans in the worker thread with an onProgress callback, as the CLI does on a terminal", async () => {
     // The callback cannot cross to the worker; only the read limits may.
-    const built = (await import("../../dist/index.js")) as typeof import("../../src/index.js");
+    const built = await import("../../dist/index.js");
     const phases: string[] = [];
     const report = await built.scan("fixtures/demo", { onProgress: (progress) => phases.push(progress.phase) });
     expect(phases.at(-1)).toBe("done");

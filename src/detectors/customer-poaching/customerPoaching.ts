@@ -1,4 +1,4 @@
-import { differenceInCalendarDays } from "date-fns";
+import { differenceInCalendarDays } from "date-fns/differenceInCalendarDays";
 import { utc } from "@date-fns/utc";
 import type { ChannelEvent, Registration, SaleEvent } from "../../schema/dataset.js";
 import { formatMoney, round } from "../../reference/money.js";

@@ -3,7 +3,8 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { readCollectionBatches, type ReadLimits } from "../io/readRecords.js";
 import type { CollectionFile } from "../io/sources.js";
-import { validateBatch } from "./eventBatches.js";
+import { readFileLineBatches } from "../io/lines.js";
+import { validateBatch, validateLines, type EventBatch } from "./eventBatches.js";
 import { EventPacker, type PackedEvents } from "./eventCodec.js";
 import type { Rejection } from "./types.js";
 import { EventValidator } from "./validateRecords.js";
@@ -28,6 +29,10 @@ export interface BatchMessage {
   readonly read: number;
 }
 
+async function* mapBatches<T>(batches: AsyncIterable<T>, validate: (batch: T) => EventBatch): AsyncGenerator<EventBatch> {
+  for await (const batch of batches) yield validate(batch);
+}
+
 async function main(port: NonNullable<typeof parentPort>, data: EventWorkerData): Promise<void> {
   const reference = {
     partners: data.partnerIds.map((id) => ({ id })),
@@ -45,8 +50,12 @@ async function main(port: NonNullable<typeof parentPort>, data: EventWorkerData)
   });
   const packer = new EventPacker();
   for (const file of data.files) {
-    for await (const raws of readCollectionBatches(file, data.limits)) {
-      const batch = validateBatch(raws, validator, false);
+    const batches: AsyncIterable<EventBatch> =
+      file.format === "ndjson"
+        ? mapBatches(readFileLineBatches(file.path, data.limits.maxRecordBytes), (lines) => validateLines(lines, file.name, data.limits, validator))
+        : mapBatches(readCollectionBatches(file, data.limits), (raws) => validateBatch(raws, validator, false));
+    for await (const batch of batches) {
+      if (batch.read === 0) continue;
       const packed = packer.pack(batch.events);
       const message: BatchMessage = { type: "batch", packed, rejected: batch.rejected, read: batch.read };
       port.postMessage(message, [packed.ints.buffer, packed.nums.buffer]);

@@ -38,11 +38,19 @@ export function parseRecord<K extends CollectionName>(
   raw: RawRecord,
 ): { ok: true; record: CollectionRecords[K][number] } | { ok: false; reason: string } {
   if ("error" in raw) return { ok: false, reason: raw.error };
+  return parseValue(collection, raw.value);
+}
+
+/** Validates one parsed value against its collection's schema. */
+function parseValue<K extends CollectionName>(
+  collection: K,
+  value: unknown,
+): { ok: true; record: CollectionRecords[K][number] } | { ok: false; reason: string } {
   const schema = collectionSchemas[collection] as z.ZodType;
-  const result = schema.safeParse(raw.value);
+  const result = schema.safeParse(value);
   if (!result.success) {
     // Parse again, reporting inputs, only for the message: asking for inputs slows zod's fast path.
-    const detailed = schema.safeParse(raw.value, { reportInput: true });
+    const detailed = schema.safeParse(value, { reportInput: true });
     return { ok: false, reason: formatIssues((detailed.error ?? result.error).issues) };
   }
   return { ok: true, record: result.data as CollectionRecords[K][number] };
@@ -202,20 +210,23 @@ export class EventValidator {
 
   /** Returns the event, or the reason it is rejected. */
   validate(raw: RawRecord): { ok: true; event: ChannelEvent } | { ok: false; reason: string } {
+    if ("error" in raw) return { ok: false, reason: raw.error };
+    const result = this.check(raw.value);
+    return typeof result === "string" ? { ok: false, reason: result } : { ok: true, event: result };
+  }
+
+  /** `validate` for a value already parsed: the event, or the reason it is rejected. */
+  check(value: unknown): ChannelEvent | string {
     // Most records take the fast reader; zod decides (and explains) the rest.
-    let event = "error" in raw ? undefined : this.fast.read(raw.value);
+    let event = this.fast.read(value);
     if (event === undefined) {
-      const parsed = parseRecord("events", raw);
-      if (!parsed.ok) return parsed;
+      const parsed = parseValue("events", value);
+      if (!parsed.ok) return parsed.reason;
       event = parsed.record;
     }
-    if (!this.partners.has(event.partnerId)) {
-      return { ok: false, reason: `partnerId: unknown partner "${event.partnerId}"; expected an id listed in partners` };
-    }
-    if (this.skus && !this.skus.has(event.sku)) {
-      return { ok: false, reason: `sku: unknown product "${event.sku}"; expected a sku listed in products` };
-    }
-    if (!this.seen.add(event.id, event.occurredAt)) return { ok: false, reason: `id: duplicate event id "${event.id}"` };
-    return { ok: true, event };
+    if (!this.partners.has(event.partnerId)) return `partnerId: unknown partner "${event.partnerId}"; expected an id listed in partners`;
+    if (this.skus && !this.skus.has(event.sku)) return `sku: unknown product "${event.sku}"; expected a sku listed in products`;
+    if (!this.seen.add(event.id, event.occurredAt)) return `id: duplicate event id "${event.id}"`;
+    return event;
   }
 }

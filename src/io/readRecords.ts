@@ -33,7 +33,7 @@ export const DEFAULT_READ_LIMITS: ReadLimits = {
 };
 
 /** Parses one NDJSON line: blank lines give nothing, a line that is not JSON a parse error. */
-function parseNdjsonLine(item: TextLine, file: string, limits: ReadLimits): RawRecord | undefined {
+export function parseNdjsonLine(item: TextLine, file: string, limits: ReadLimits): RawRecord | undefined {
   const origin = { file, line: item.line };
   if ("tooLong" in item) return { origin, error: `line is longer than maxRecordBytes (${limits.maxRecordBytes} bytes)` };
   if (item.text.trim() === "") return undefined;

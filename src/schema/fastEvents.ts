@@ -42,6 +42,11 @@ function currency(value: unknown): value is string {
   return true;
 }
 
+/** The number written by the two ASCII digits at `at`. */
+function twoDigits(text: string, at: number): number {
+  return (text.charCodeAt(at) - 48) * 10 + text.charCodeAt(at + 1) - 48;
+}
+
 function digits(text: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
     const code = text.charCodeAt(i);
@@ -78,15 +83,29 @@ function utcSecondsShape(text: string): boolean {
  * stream checks each date once.
  */
 export class FastEventReader {
-  /** The last date found to exist, as `YYYY-MM-DD` (the initial value prefixes no time). */
+  /** The last date found to exist, as `YYYY-MM-DD` (the initial value prefixes no time), and its midnight UTC. */
   private checkedDate = "-";
+  private checkedDateMs = 0;
 
   /** Epoch ms of an `isoTimeSchema` string, or undefined when `parseIsoTime` rejects it. */
   time(text: string): number | undefined {
     if (utcSecondsShape(text)) {
       if (!text.startsWith(this.checkedDate)) {
-        if (!isExists(Number(text.slice(0, 4)), Number(text.slice(5, 7)) - 1, Number(text.slice(8, 10)))) return undefined;
+        const year = Number(text.slice(0, 4));
+        const month = Number(text.slice(5, 7)) - 1;
+        const day = Number(text.slice(8, 10));
+        if (!isExists(year, month, day)) return undefined;
         this.checkedDate = text.slice(0, 10);
+        // Years from 0100 on: Date.UTC reads them as they are.
+        this.checkedDateMs = Date.UTC(year, month, day);
+      }
+      const hours = twoDigits(text, 11);
+      const minutes = twoDigits(text, 14);
+      const seconds = twoDigits(text, 17);
+      // In range, the time of day is plain arithmetic (what Date.parse computes); 24:00 and the rest go to Date.parse.
+      if (hours < 24 && minutes < 60 && seconds < 60) {
+        const millis = text.length === 24 ? twoDigits(text, 20) * 10 + text.charCodeAt(22) - 48 : 0;
+        return this.checkedDateMs + ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis;
       }
       const ms = Date.parse(text);
       return Number.isNaN(ms) ? undefined : ms;

@@ -1,0 +1,65 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { loadDataset as loadInThread } from "../../src/dataset/loadDataset.js";
+import { loaderFixture, ndjson, removeDatasets, writeDataset } from "./helpers.js";
+
+afterAll(removeDatasets);
+
+// The built package reads a folder's events in a worker thread (with its own NDJSON path); the sources,
+// as tests run them, read them in this thread. Both must give the same events, rejections and counts.
+const built = await import("../../dist/index.js");
+
+async function expectSameAsWorker(folder: string, limits?: { maxRecordBytes: number; maxJsonFileBytes: number }) {
+  const inThread = await loadInThread(folder, limits);
+  const inWorker = await built.loadDataset(folder, limits);
+  expect(inWorker.events).toEqual(inThread.events);
+  expect(inWorker.rejected).toEqual(inThread.rejected);
+  expect(inWorker.counts).toEqual(inThread.counts);
+  return inWorker;
+}
+
+describe("events read by the worker thread", () => {
+  it.each(["collection-folder", "formats-csv", "formats-json", "formats-jsonl", "formats-ndjson", "rejections"])(
+    "fixtures/loader/%s: the same as read in this thread",
+    async (name) => {
+      await expectSameAsWorker(loaderFixture(name));
+    },
+  );
+
+  it("NDJSON with blank, broken, too long, CRLF and BOM lines, duplicates and unknown references: the same, line numbers included", async () => {
+    const sale = (id: string, extra: Record<string, unknown> = {}) => ({
+      id,
+      type: "sale",
+      occurredAt: "2025-03-01T10:00:00Z",
+      partnerId: "P1",
+      sku: "SKU-1",
+      quantity: 1,
+      unitPrice: 10.5,
+      currency: "CNY",
+      ...extra,
+    });
+    const lines = [
+      "\uFEFF" + JSON.stringify(sale("E1")),
+      "",
+      "   ",
+      "{ not json",
+      JSON.stringify(sale("E2", { note: "x".repeat(600) })),
+      JSON.stringify(sale("E1")),
+      JSON.stringify(sale("E3", { partnerId: "P-404" })),
+      JSON.stringify(sale("E4", { sku: "SKU-404" })),
+      JSON.stringify(sale("E5", { occurredAt: "2025-02-30T10:00:00Z" })),
+      JSON.stringify(sale("E6", { occurredAt: "2025-03-01T24:00:00Z" })),
+      ` ${JSON.stringify(sale("E7", { quantity: 2.5e0, unitPrice: 1e2 }))}\r`,
+      "[1, 2]",
+      "null",
+      JSON.stringify(sale("E8", { shipTo: { region: "CN-GD" } })),
+    ];
+    const folder = await writeDataset({
+      "partners.json": JSON.stringify([{ id: "P1", channel: "reseller" }]),
+      "products.json": JSON.stringify([{ sku: "SKU-1" }]),
+      "events.ndjson": lines.join("\n") + "\n" + ndjson(sale("E9")),
+    });
+    const dataset = await expectSameAsWorker(folder, { maxRecordBytes: 512, maxJsonFileBytes: 1 << 20 });
+    expect(dataset.events.map((e) => e.id)).toEqual(["E1", "E6", "E7", "E8", "E9"]);
+    expect(dataset.rejected.map((r) => r.line)).toEqual([4, 5, 6, 7, 8, 9, 12, 13]);
+  });
+});

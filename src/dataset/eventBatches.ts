@@ -2,7 +2,6 @@ import { parseNdjsonLine, type RawRecord, type ReadLimits, type RecordOrigin } f
 import type { TextLine } from "../io/lines.js";
 import type { ChannelEvent } from "../schema/dataset.js";
 import { rejectionOf, type Rejection } from "./types.js";
-import type { EventValidator } from "./validateRecords.js";
 
 /** A batch of event records after validation: the events in read order, what was rejected, how many were read. */
 export interface EventBatch {
@@ -13,23 +12,28 @@ export interface EventBatch {
   readonly read: number;
 }
 
+/** What validates one parsed record: the event, or the reason it is rejected (`EventValidator`, `EventSchemaReader`). */
+export interface RecordChecker {
+  check(value: unknown): ChannelEvent | string;
+}
+
 /** Validates raw record batches in this thread. */
-export async function* validateBatches(batches: AsyncIterable<readonly RawRecord[]>, validator: EventValidator): AsyncGenerator<EventBatch> {
-  for await (const raws of batches) yield validateBatch(raws, validator, true);
+export async function* validateBatches(batches: AsyncIterable<readonly RawRecord[]>, checker: RecordChecker): AsyncGenerator<EventBatch> {
+  for await (const raws of batches) yield validateBatch(raws, checker, true);
 }
 
 /** Validates one batch of raw records, in order. */
-export function validateBatch(raws: readonly RawRecord[], validator: EventValidator, keepOrigins: boolean): EventBatch {
+export function validateBatch(raws: readonly RawRecord[], checker: RecordChecker, keepOrigins: boolean): EventBatch {
   const events: ChannelEvent[] = [];
   const origins: RecordOrigin[] = [];
   const rejected: Rejection[] = [];
   for (const raw of raws) {
-    const result = validator.validate(raw);
-    if (result.ok) {
-      events.push(result.event);
-      if (keepOrigins) origins.push(raw.origin);
+    const result = "error" in raw ? raw.error : checker.check(raw.value);
+    if (typeof result === "string") {
+      rejected.push(rejectionOf(raw.origin, result));
     } else {
-      rejected.push(rejectionOf(raw.origin, result.reason));
+      events.push(result);
+      if (keepOrigins) origins.push(raw.origin);
     }
   }
   return keepOrigins ? { events, origins, rejected, read: raws.length } : { events, rejected, read: raws.length };
@@ -37,37 +41,38 @@ export function validateBatch(raws: readonly RawRecord[], validator: EventValida
 
 /**
  * `validateBatch` of the records of a batch of NDJSON lines of `file`, without a record object per line:
- * a line JSON.parse reads goes straight to the validator; blank, broken and too long lines take the
- * record path and come out as they would from `readCollectionBatches`.
+ * a line JSON.parse reads goes straight to the checker; blank, broken and too long lines take the record
+ * path and come out as they would from `readCollectionBatches`. The line of each event is pushed to `lineOf`.
  */
-export function validateLines(lines: readonly TextLine[], file: string, limits: ReadLimits, validator: EventValidator): EventBatch {
+export function validateLines(lines: readonly TextLine[], file: string, limits: ReadLimits, checker: RecordChecker, lineOf: number[]): EventBatch {
   const events: ChannelEvent[] = [];
   const rejected: Rejection[] = [];
   let read = 0;
   for (const item of lines) {
-    let value: unknown;
-    let parsed = false;
+    let result: ChannelEvent | string | undefined;
     if ("text" in item) {
+      let value: unknown;
+      let parsed = false;
       try {
         value = JSON.parse(item.text);
         parsed = true;
       } catch {
         // Not JSON or blank: the record path below says which.
       }
+      if (parsed) result = checker.check(value);
     }
-    if (parsed) {
-      read++;
-      const result = validator.check(value);
-      if (typeof result === "string") rejected.push(rejectionOf({ file, line: item.line }, result));
-      else events.push(result);
-      continue;
+    if (result === undefined) {
+      const raw = parseNdjsonLine(item, file, limits);
+      if (raw === undefined) continue;
+      result = "error" in raw ? raw.error : checker.check(raw.value);
     }
-    const raw = parseNdjsonLine(item, file, limits);
-    if (raw === undefined) continue;
     read++;
-    const result = validator.validate(raw);
-    if (result.ok) events.push(result.event);
-    else rejected.push(rejectionOf(raw.origin, result.reason));
+    if (typeof result === "string") {
+      rejected.push(rejectionOf({ file, line: item.line }, result));
+    } else {
+      events.push(result);
+      lineOf.push(item.line);
+    }
   }
   return { events, rejected, read };
 }

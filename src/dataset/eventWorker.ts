@@ -1,44 +1,51 @@
-// Worker thread: reads, parses and validates a dataset's event files and posts validated batches to the
-// scan in the main thread, so reading and scanning use both cores. Started by `readEventsInWorker`.
+// Worker thread: reads, parses and checks against the event schema a dataset's event files and posts
+// the events in packed batches to the scan in the main thread, so reading and scanning use both cores.
+// Started by `EventReaderThread`; it needs no reference data, so it starts while the main thread loads it.
 import { parentPort, workerData } from "node:worker_threads";
+import { readFileLineBatches } from "../io/lines.js";
 import { readCollectionBatches, type ReadLimits } from "../io/readRecords.js";
 import type { CollectionFile } from "../io/sources.js";
-import { readFileLineBatches } from "../io/lines.js";
 import { validateBatch, validateLines, type EventBatch } from "./eventBatches.js";
 import { EventPacker, type PackedEvents } from "./eventCodec.js";
 import type { Rejection } from "./types.js";
-import { EventValidator } from "./validateRecords.js";
-import type { ReferenceRecords } from "./types.js";
+import { EventSchemaReader } from "./validateRecords.js";
 
 /** What the main thread hands the worker. */
 export interface EventWorkerData {
   readonly files: readonly CollectionFile[];
   readonly limits: ReadLimits;
-  readonly partnerIds: readonly string[];
-  /** Known skus, or null when the dataset has no products collection. */
-  readonly skus: readonly string[] | null;
   /** Batches posted and not yet taken before the worker waits. */
   readonly window: number;
 }
 
-/** A batch as the worker posts it: events packed, rejections as they are. */
+/** A batch as the worker posts it: the events of one file packed, with where each came from, and the rejections. */
 export interface BatchMessage {
   readonly type: "batch";
   readonly packed: PackedEvents;
+  readonly file: string;
+  /** Per event, its line (NDJSON, CSV) or its index (JSON array) in `file`, as `at` says. */
+  readonly positions: Int32Array<ArrayBuffer>;
+  readonly at: "line" | "index";
   readonly rejected: Rejection[];
   readonly read: number;
 }
 
-async function* mapBatches<T>(batches: AsyncIterable<T>, validate: (batch: T) => EventBatch): AsyncGenerator<EventBatch> {
-  for await (const batch of batches) yield validate(batch);
+async function* linesOf(file: CollectionFile, limits: ReadLimits, schema: EventSchemaReader): AsyncGenerator<[EventBatch, number[]]> {
+  for await (const lines of readFileLineBatches(file.path, limits.maxRecordBytes)) {
+    const lineOf: number[] = [];
+    yield [validateLines(lines, file.name, limits, schema, lineOf), lineOf];
+  }
+}
+
+async function* recordsOf(file: CollectionFile, limits: ReadLimits, schema: EventSchemaReader): AsyncGenerator<[EventBatch, number[]]> {
+  for await (const raws of readCollectionBatches(file, limits)) {
+    const batch = validateBatch(raws, schema, true);
+    yield [batch, (batch.origins ?? []).map((origin) => origin.line ?? origin.index ?? 0)];
+  }
 }
 
 async function main(port: NonNullable<typeof parentPort>, data: EventWorkerData): Promise<void> {
-  const reference = {
-    partners: data.partnerIds.map((id) => ({ id })),
-    products: (data.skus ?? []).map((sku) => ({ sku })),
-  } as unknown as ReferenceRecords;
-  const validator = new EventValidator(reference, data.skus !== null);
+  const schema = new EventSchemaReader();
   let inFlight = 0;
   let wake: (() => void) | undefined;
   port.on("message", (message: { type: string }) => {
@@ -50,15 +57,21 @@ async function main(port: NonNullable<typeof parentPort>, data: EventWorkerData)
   });
   const packer = new EventPacker();
   for (const file of data.files) {
-    const batches: AsyncIterable<EventBatch> =
-      file.format === "ndjson"
-        ? mapBatches(readFileLineBatches(file.path, data.limits.maxRecordBytes), (lines) => validateLines(lines, file.name, data.limits, validator))
-        : mapBatches(readCollectionBatches(file, data.limits), (raws) => validateBatch(raws, validator, false));
-    for await (const batch of batches) {
+    const at = file.format === "json" ? "index" : "line";
+    const batches = file.format === "ndjson" ? linesOf(file, data.limits, schema) : recordsOf(file, data.limits, schema);
+    for await (const [batch, positions] of batches) {
       if (batch.read === 0) continue;
       const packed = packer.pack(batch.events);
-      const message: BatchMessage = { type: "batch", packed, rejected: batch.rejected, read: batch.read };
-      port.postMessage(message, [packed.ints.buffer, packed.nums.buffer]);
+      const message: BatchMessage = {
+        type: "batch",
+        packed,
+        file: file.name,
+        positions: Int32Array.from(positions),
+        at,
+        rejected: batch.rejected,
+        read: batch.read,
+      };
+      port.postMessage(message, [packed.ints.buffer, packed.nums.buffer, message.positions.buffer]);
       inFlight++;
       // Back-pressure: never more than `window` batches ahead of the scan.
       while (inFlight >= data.window) await new Promise<void>((resolve) => (wake = resolve));

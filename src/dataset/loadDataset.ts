@@ -9,9 +9,9 @@ import {
 } from "../io/readRecords.js";
 import { COLLECTION_NAMES, type ChannelEvent, type CollectionName, type CollectionsInput, type ReferenceName } from "../schema/dataset.js";
 import { OptionsError } from "../errors.js";
-import { EventValidator, ReferenceCollector } from "./validateRecords.js";
+import { EventAcceptor, EventValidator, ReferenceCollector } from "./validateRecords.js";
 import { validateBatches, type EventBatch } from "./eventBatches.js";
-import { eventWorkerPath, readEventsInWorker } from "./readEventsInWorker.js";
+import { EventReaderThread, eventWorkerPath } from "./readEventsInWorker.js";
 import type { Dataset, RecordCounts, ReferenceRecords, Rejection } from "./types.js";
 
 /** A dataset folder's path, or its collections as in-memory arrays of plain objects. */
@@ -48,18 +48,43 @@ async function* fileRecordBatches(files: readonly CollectionFile[], limits: Read
 
 
 /** Opens a dataset: reads and validates every reference collection, and prepares its events for reading. */
-export async function openDataset(source: DatasetSource, limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<OpenedDataset> {
+export function openDataset(source: DatasetSource, limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<OpenedDataset> {
+  return open(source, limits, false);
+}
+
+/** An opened dataset whose events may already be being read: `close` it when done, whatever happens. */
+export interface ReadingDataset extends OpenedDataset {
+  readonly close: () => Promise<void>;
+}
+
+/**
+ * `openDataset` that, for a folder, starts reading its events in the worker thread before it reads the
+ * reference data, so both go on at once; the first `eventBatches()` takes them.
+ */
+export async function openDatasetReading(source: DatasetSource, limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<ReadingDataset> {
+  return open(source, limits, true);
+}
+
+async function open(source: DatasetSource, limits: ReadLimits, readAhead: boolean): Promise<ReadingDataset> {
   const collector = new ReferenceCollector();
   let rawEventBatches: () => AsyncIterable<RawRecord[]>;
   let eventFiles: CollectionFile[] | undefined;
+  let ahead: EventReaderThread | undefined;
   if (typeof source === "string") {
     const files = await listCollectionFiles(source);
-    for (const name of COLLECTION_NAMES) {
-      if (name === "events" || !files.has(name)) continue;
-      collector.markPresent(name);
-      for (const file of files.get(name) ?? []) for await (const raw of readCollectionFile(file, limits)) collector.add(name, raw);
-    }
     const eventFileList = files.get("events") ?? [];
+    const workerPath = eventWorkerPath();
+    if (readAhead && workerPath && eventFileList.length > 0) ahead = new EventReaderThread(workerPath, eventFileList, limits);
+    try {
+      for (const name of COLLECTION_NAMES) {
+        if (name === "events" || !files.has(name)) continue;
+        collector.markPresent(name);
+        for (const file of files.get(name) ?? []) for await (const raw of readCollectionFile(file, limits)) collector.add(name, raw);
+      }
+    } catch (error) {
+      await ahead?.close();
+      throw error;
+    }
     eventFiles = eventFileList;
     rawEventBatches = () => fileRecordBatches(eventFileList, limits);
   } else {
@@ -85,12 +110,9 @@ export async function openDataset(source: DatasetSource, limits: ReadLimits = DE
   const eventBatches = (options?: { worker?: boolean }): AsyncIterable<EventBatch> => {
     const workerPath = options?.worker === false ? undefined : eventWorkerPath();
     if (eventFiles && eventFiles.length > 0 && workerPath) {
-      return readEventsInWorker(workerPath, {
-        files: eventFiles,
-        limits,
-        partnerIds: reference.partners.map((p) => p.id),
-        skus: productsPresent ? reference.products.map((p) => p.sku) : null,
-      });
+      const thread = ahead ?? new EventReaderThread(workerPath, eventFiles, limits);
+      ahead = undefined;
+      return thread.batches(new EventAcceptor(reference, productsPresent));
     }
     return validateBatches(rawEventBatches(), new EventValidator(reference, productsPresent));
   };
@@ -102,6 +124,10 @@ export async function openDataset(source: DatasetSource, limits: ReadLimits = DE
     rawEvents: () => flatten(rawEventBatches()),
     rawEventBatches,
     eventBatches,
+    close: async () => {
+      await ahead?.close();
+      ahead = undefined;
+    },
   };
 }
 
@@ -113,8 +139,13 @@ export async function openDataset(source: DatasetSource, limits: ReadLimits = DE
  * console.log(dataset.events.length, dataset.rejected.length);
  */
 export async function loadDataset(source: DatasetSource, limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<Dataset> {
-  const opened = await openDataset(source, limits);
-  const events = await collectEvents(opened);
+  const opened = await openDatasetReading(source, limits);
+  let events: ChannelEvent[];
+  try {
+    events = await collectEvents(opened);
+  } finally {
+    await opened.close();
+  }
   return {
     reference: opened.reference,
     events,

@@ -3,9 +3,12 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { ChannelConflictError, DatasetError, LimitError } from "../errors.js";
+import type { ChannelEvent } from "../schema/dataset.js";
 import type { EventBatch } from "./eventBatches.js";
 import { EventUnpacker } from "./eventCodec.js";
 import type { BatchMessage, EventWorkerData } from "./eventWorker.js";
+import type { Rejection } from "./types.js";
+import type { EventAcceptor } from "./validateRecords.js";
 
 /** The built worker beside this module, or undefined when running from sources (tests). */
 export function eventWorkerPath(): string | undefined {
@@ -24,48 +27,86 @@ function rebuildError(error: { name?: string; message?: string; code?: string; f
   return new ChannelConflictError(error.code ?? "READ_FAILED", error.message ?? "reading events failed");
 }
 
+type WorkerMessage = { type: "done" } | { type: "error"; error?: Parameters<typeof rebuildError>[0] } | BatchMessage;
+
 /**
- * Validated event batches read by a worker thread, in file and line order, with back-pressure. Leaving
- * the loop early (an out-of-order dataset) stops the worker.
+ * A worker thread that reads, parses and schema-checks a dataset's event files from the moment it is
+ * made, so it runs while this thread loads the reference data; `batches` then takes its events in file
+ * and line order, with back-pressure, and accepts them against the reference (known partner and sku,
+ * new id) here. Call `close` when done with it (taking the batches to the end closes it too).
  */
-export async function* readEventsInWorker(path: string, data: Omit<EventWorkerData, "window">): AsyncGenerator<EventBatch> {
-  // Only plain data crosses to the worker: `limits` may be a caller's whole options object (with an
-  // onProgress function, which cannot be cloned).
-  const workerData: EventWorkerData = {
-    files: data.files,
-    limits: { maxRecordBytes: data.limits.maxRecordBytes, maxJsonFileBytes: data.limits.maxJsonFileBytes },
-    partnerIds: data.partnerIds,
-    skus: data.skus,
-    window: 8,
-  };
-  const worker = new Worker(path, { workerData, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
-  const queue: Array<{ type: "done" } | { type: "error"; error?: Parameters<typeof rebuildError>[0] } | BatchMessage> = [];
-  const unpacker = new EventUnpacker();
-  let wake: (() => void) | undefined;
-  let failure: Error | undefined;
-  worker.on("message", (message) => {
-    queue.push(message);
-    wake?.();
-  });
-  worker.on("error", (error) => {
-    failure = error;
-    wake?.();
-  });
-  worker.on("exit", (code) => {
-    if (code !== 0 && !failure) failure = new ChannelConflictError("READ_FAILED", `the event reader stopped with exit code ${code}`);
-    wake?.();
-  });
-  try {
-    for (;;) {
-      while (queue.length === 0 && !failure) await new Promise<void>((resolve) => (wake = resolve));
-      const message = queue.shift();
-      if (!message) throw failure;
-      if (message.type === "done") return;
-      if (message.type === "error") throw rebuildError(message.error ?? {});
-      worker.postMessage({ type: "ack" });
-      yield { events: unpacker.unpack(message.packed), rejected: message.rejected, read: message.read };
-    }
-  } finally {
-    await worker.terminate();
+export class EventReaderThread {
+  private readonly worker: Worker;
+  private readonly queue: WorkerMessage[] = [];
+  private wake: (() => void) | undefined;
+  private failure: Error | undefined;
+  private taken = false;
+
+  constructor(path: string, files: EventWorkerData["files"], limits: EventWorkerData["limits"]) {
+    // Only plain data crosses to the worker: the limits may come in a caller's whole options object
+    // (with an onProgress function, which cannot be cloned). The window lets the worker read ahead while
+    // the reference data loads (a batch is a chunk of 64 KiB read, so at most ~16 MiB of text ahead).
+    const workerData: EventWorkerData = {
+      files,
+      limits: { maxRecordBytes: limits.maxRecordBytes, maxJsonFileBytes: limits.maxJsonFileBytes },
+      window: 256,
+    };
+    this.worker = new Worker(path, { workerData, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+    this.worker.on("message", (message: WorkerMessage) => {
+      this.queue.push(message);
+      this.wake?.();
+    });
+    this.worker.on("error", (error) => {
+      this.failure = error;
+      this.wake?.();
+    });
+    this.worker.on("exit", (code) => {
+      if (code !== 0 && !this.failure) this.failure = new ChannelConflictError("READ_FAILED", `the event reader stopped with exit code ${code}`);
+      this.wake?.();
+    });
   }
+
+  /** The validated event batches; once per thread. Leaving the loop early (an out-of-order dataset) stops the worker. */
+  async *batches(acceptor: EventAcceptor): AsyncGenerator<EventBatch> {
+    if (this.taken) throw new Error("EventReaderThread.batches: the batches were already taken");
+    this.taken = true;
+    const unpacker = new EventUnpacker();
+    try {
+      for (;;) {
+        while (this.queue.length === 0 && !this.failure) await new Promise<void>((resolve) => (this.wake = resolve));
+        const message = this.queue.shift();
+        if (!message) throw this.failure;
+        if (message.type === "done") return;
+        if (message.type === "error") throw rebuildError(message.error ?? {});
+        this.worker.postMessage({ type: "ack" });
+        yield accept(unpacker.unpack(message.packed), message, acceptor);
+      }
+    } finally {
+      await this.close();
+    }
+  }
+
+  /** Stops the worker (again, harmlessly, after the batches ran out). */
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+/** The batch with the events the acceptor rejects moved to the rejections, which stay in file order. */
+function accept(events: ChannelEvent[], message: BatchMessage, acceptor: EventAcceptor): EventBatch {
+  let kept = events;
+  let refused: Rejection[] | undefined;
+  for (let i = 0; i < events.length; i++) {
+    const event = events[i] as ChannelEvent;
+    const reason = acceptor.reject(event);
+    if (reason === undefined) {
+      if (kept !== events) kept.push(event);
+      continue;
+    }
+    if (kept === events) kept = events.slice(0, i);
+    (refused ??= []).push({ file: message.file, [message.at]: message.positions[i] as number, reason });
+  }
+  if (!refused) return { events, rejected: message.rejected, read: message.read };
+  const position = (r: Rejection) => r.line ?? r.index ?? 0;
+  return { events: kept, rejected: [...message.rejected, ...refused].sort((a, b) => position(a) - position(b)), read: message.read };
 }

@@ -194,12 +194,24 @@ export class ReferenceCollector {
   }
 }
 
-/** Validates events one at a time: schema, known partner and sku, unique id. */
-export class EventValidator {
+/** Reads event records against the event schema: the fast reader where it is sure, zod for the rest. */
+export class EventSchemaReader {
+  private readonly fast = new FastEventReader();
+
+  /** The event, or the reason the value is rejected. */
+  check(value: unknown): ChannelEvent | string {
+    const event = this.fast.read(value);
+    if (event !== undefined) return event;
+    const parsed = parseValue("events", value);
+    return parsed.ok ? parsed.record : parsed.reason;
+  }
+}
+
+/** Accepts events that passed the schema when their partner and sku are known and their id is new. */
+export class EventAcceptor {
   private readonly partners: ReadonlySet<string>;
   private readonly skus: ReadonlySet<string> | undefined;
   private readonly seen: DuplicateIds;
-  private readonly fast = new FastEventReader();
 
   /** `duplicateWindowMs`: how far back (in event time) duplicates are caught; every id when absent. */
   constructor(reference: ReferenceRecords, productsPresent: boolean, duplicateWindowMs?: number) {
@@ -208,25 +220,29 @@ export class EventValidator {
     this.skus = productsPresent ? new Set(reference.products.map((p) => p.sku)) : undefined;
   }
 
-  /** Returns the event, or the reason it is rejected. */
-  validate(raw: RawRecord): { ok: true; event: ChannelEvent } | { ok: false; reason: string } {
-    if ("error" in raw) return { ok: false, reason: raw.error };
-    const result = this.check(raw.value);
-    return typeof result === "string" ? { ok: false, reason: result } : { ok: true, event: result };
-  }
-
-  /** `validate` for a value already parsed: the event, or the reason it is rejected. */
-  check(value: unknown): ChannelEvent | string {
-    // Most records take the fast reader; zod decides (and explains) the rest.
-    let event = this.fast.read(value);
-    if (event === undefined) {
-      const parsed = parseValue("events", value);
-      if (!parsed.ok) return parsed.reason;
-      event = parsed.record;
-    }
+  /** Why the event is rejected, or undefined when it is accepted (its id then counts as seen). */
+  reject(event: ChannelEvent): string | undefined {
     if (!this.partners.has(event.partnerId)) return `partnerId: unknown partner "${event.partnerId}"; expected an id listed in partners`;
     if (this.skus && !this.skus.has(event.sku)) return `sku: unknown product "${event.sku}"; expected a sku listed in products`;
     if (!this.seen.add(event.id, event.occurredAt)) return `id: duplicate event id "${event.id}"`;
-    return event;
+    return undefined;
+  }
+}
+
+/** Validates events one at a time: schema, known partner and sku, unique id. */
+export class EventValidator {
+  private readonly schema = new EventSchemaReader();
+  private readonly acceptor: EventAcceptor;
+
+  /** `duplicateWindowMs`: how far back (in event time) duplicates are caught; every id when absent. */
+  constructor(reference: ReferenceRecords, productsPresent: boolean, duplicateWindowMs?: number) {
+    this.acceptor = new EventAcceptor(reference, productsPresent, duplicateWindowMs);
+  }
+
+  /** The event, or the reason the value is rejected. */
+  check(value: unknown): ChannelEvent | string {
+    const event = this.schema.check(value);
+    if (typeof event === "string") return event;
+    return this.acceptor.reject(event) ?? event;
   }
 }

@@ -1,4 +1,4 @@
-import { collectEvents, openDataset, type DatasetSource, type OpenedDataset } from "../dataset/loadDataset.js";
+import { collectEvents, openDataset, openDatasetReading, type DatasetSource, type OpenedDataset } from "../dataset/loadDataset.js";
 import type { Rejection } from "../dataset/types.js";
 import { OptionsError } from "../errors.js";
 import { rankFindings } from "../findings/rankFindings.js";
@@ -140,22 +140,27 @@ async function scanAsRead(
   parsed: ParsedOptions,
   progress: ScanOptions["onProgress"],
 ): Promise<ScanPass | undefined> {
-  const opened = await openDataset(dataset, parsed);
-  const scanner = new Scanner(opened.reference, opened.present, rules.rules, parsed);
-  const findings: Finding[] = await scanner.start();
-  const run = runOrdered(opened.eventBatches(), {
-    scanner,
-    counts: opened.counts.events,
-    outOfOrder: "abort",
-    onRejected: (rejection) => opened.rejected.push(rejection),
-    ...(progress ? { onProgress: (read: number) => progress({ phase: "scanning", read, scanned: read, findings: findings.length }) } : {}),
-  });
-  let next = await run.next();
-  while (!next.done) {
-    findings.push(next.value);
-    next = await run.next();
+  // A folder's events start being read (in the worker) while the reference data loads.
+  const opened = await openDatasetReading(dataset, parsed);
+  try {
+    const scanner = new Scanner(opened.reference, opened.present, rules.rules, parsed);
+    const findings: Finding[] = await scanner.start();
+    const run = runOrdered(opened.eventBatches(), {
+      scanner,
+      counts: opened.counts.events,
+      outOfOrder: "abort",
+      onRejected: (rejection) => opened.rejected.push(rejection),
+      ...(progress ? { onProgress: (read: number) => progress({ phase: "scanning", read, scanned: read, findings: findings.length }) } : {}),
+    });
+    let next = await run.next();
+    while (!next.done) {
+      findings.push(next.value);
+      next = await run.next();
+    }
+    return next.value ? { opened, scanner, findings } : undefined;
+  } finally {
+    await opened.close();
   }
-  return next.value ? { opened, scanner, findings } : undefined;
 }
 
 async function scanSorted(

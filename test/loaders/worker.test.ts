@@ -62,4 +62,23 @@ describe("events read by the worker thread", () => {
     expect(dataset.events.map((e) => e.id)).toEqual(["E1", "E6", "E7", "E8", "E9"]);
     expect(dataset.rejected.map((r) => r.line)).toEqual([4, 5, 6, 7, 8, 9, 12, 13]);
   });
+
+  it("a JSON array and a CSV file: rejections from the schema and from the reference data stay in file order", async () => {
+    const sale = (id: string, partnerId = "P1") => ({ id, type: "sale", occurredAt: "2025-03-01T10:00:00Z", partnerId, sku: "SKU-1", quantity: 1, unitPrice: 3, currency: "CNY" });
+    const folder = await writeDataset({
+      "partners.json": JSON.stringify([{ id: "P1", channel: "reseller" }]),
+      "events/a.json": JSON.stringify([sale("A1"), sale("A2", "P-404"), { ...sale("A3"), quantity: -1 }, sale("A1"), sale("A4")]),
+      "events/b.csv": "id,type,occurredAt,partnerId,sku,quantity,unitPrice,currency\nA4,sale,2025-03-01T11:00:00Z,P1,SKU-1,1,3,CNY\nB1,sale,2025-03-01T11:00:00Z,P-404,SKU-1,1,3,CNY\nB2,sale,2025-03-01T11:00:00Z,P1,SKU-1,x,3,CNY\nB3,sale,2025-03-01T12:00:00Z,P1,SKU-1,2,3,CNY\n",
+    });
+    const dataset = await expectSameAsWorker(folder);
+    expect(dataset.events.map((e) => e.id)).toEqual(["A1", "A4", "B3"]);
+    expect(dataset.rejected.map((r) => [r.file, r.index ?? r.line])).toEqual([
+      ["events/a.json", 1],
+      ["events/a.json", 2],
+      ["events/a.json", 3],
+      ["events/b.csv", 2],
+      ["events/b.csv", 3],
+      ["events/b.csv", 4],
+    ]);
+  });
 });

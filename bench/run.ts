@@ -32,8 +32,16 @@ function child(script: string, args: string[]) {
 
 const runs = Number(values.runs);
 const best = <T extends { seconds: number }>(results: T[]) => results.reduce((a, b) => (b.seconds < a.seconds ? b : a));
-const floor = best(Array.from({ length: runs }, () => child("bench/floor.ts", [])));
-const full = best(Array.from({ length: runs }, () => child("bench/scan.ts", values.stream ? ["--stream"] : [])));
+// Floor and scan runs alternate, so a machine whose speed drifts (shared hosts do, by ±30% within
+// minutes) slows both alike; each run's own ratio is printed too.
+const floors: ReturnType<typeof child>[] = [];
+const fulls: ReturnType<typeof child>[] = [];
+for (let run = 0; run < runs; run++) {
+  floors.push(child("bench/floor.ts", []));
+  fulls.push(child("bench/scan.ts", values.stream ? ["--stream"] : []));
+}
+const floor = best(floors);
+const full = best(fulls);
 const rate = (r: { events: number; seconds: number }) => Math.round(r.events / r.seconds).toLocaleString("en-US");
 const rows = [
   ["what", "events", "seconds", "events/s", "ratio", "peak RSS MB"],
@@ -49,3 +57,5 @@ const rows = [
 ];
 console.log(`node ${process.version}, ${count} events, seed ${values.seed}, best of ${runs}`);
 for (const row of rows) console.log(`| ${row.join(" | ")} |`);
+const pairs = fulls.map((r, i) => (r.seconds / (floors[i] as { seconds: number }).seconds).toFixed(2));
+console.log(`ratio of each run (scan / the floor just before it): ${pairs.join(", ")}`);

@@ -37,3 +37,16 @@ describe("DuplicateIds", () => {
     expect(ids.add("a", 11)).toBe(true);
   });
 });
+
+describe("StringSet with long keys", () => {
+  it("tells apart keys longer than 65,535 code units that differ in length or in one unit", () => {
+    const set = new StringSet();
+    const long = "x".repeat(70_000);
+    expect(set.add(long)).toBe(true);
+    expect(set.add(long + "x")).toBe(true);
+    expect(set.add(`${long.slice(0, 69_999)}y`)).toBe(true);
+    expect(set.add("x".repeat(70_000 - 65_536))).toBe(true);
+    expect(set.add(long)).toBe(false);
+    expect(set.size).toBe(4);
+  });
+});

@@ -42,36 +42,68 @@ export class DuplicateIds {
 }
 
 /**
- * A set of strings for millions of fresh ids: open addressing over one Int32Array of (hash, index + 1)
- * pairs, so an insert touches one slot where a `Set` touches buckets, entries and the key strings.
+ * A set of strings for millions of fresh ids: open addressing over one Int32Array of (hash, offset + 1)
+ * pairs, the keys' UTF-16 code units copied into one growing Uint16Array. An insert touches one slot where
+ * a `Set` touches buckets, entries and the key strings, and the set keeps no string alive: the ids of a
+ * scan die young instead of being copied from generation to generation by the garbage collector.
  */
 export class StringSet {
   private slots = new Int32Array(1 << 11);
-  private readonly keys: string[] = [];
   private mask = (1 << 10) - 1;
+  /** Each key as its length (two code units: low, high) followed by its code units. */
+  private chars = new Uint16Array(1 << 12);
+  private used = 0;
+  private count = 0;
 
   get size(): number {
-    return this.keys.length;
+    return this.count;
   }
 
   /** Adds `key`; returns false when it was already in the set. */
   add(key: string): boolean {
+    const length = key.length;
     // FNV-1a over the UTF-16 code units.
     let hash = 0x811c9dc5 | 0;
-    for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
+    for (let i = 0; i < length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
     const slots = this.slots;
     let at = hash & this.mask;
     for (;;) {
       const stored = slots[2 * at + 1] as number;
       if (stored === 0) break;
-      if (slots[2 * at] === hash && this.keys[stored - 1] === key) return false;
+      if (slots[2 * at] === hash && this.equals(stored - 1, key)) return false;
       at = (at + 1) & this.mask;
     }
-    this.keys.push(key);
+    const offset = this.store(key);
     slots[2 * at] = hash;
-    slots[2 * at + 1] = this.keys.length;
-    if (this.keys.length * 2 > this.mask) this.grow();
+    slots[2 * at + 1] = offset + 1;
+    if (++this.count * 2 > this.mask) this.grow();
     return true;
+  }
+
+  /** Whether the key stored at `offset` is `key`. */
+  private equals(offset: number, key: string): boolean {
+    const chars = this.chars;
+    const length = key.length;
+    if ((chars[offset] as number) + (chars[offset + 1] as number) * 0x10000 !== length) return false;
+    for (let i = 0; i < length; i++) if (chars[offset + 2 + i] !== key.charCodeAt(i)) return false;
+    return true;
+  }
+
+  /** Copies `key` to the end of the code units; returns where it starts. */
+  private store(key: string): number {
+    const length = key.length;
+    const offset = this.used;
+    if (offset + 2 + length > this.chars.length) {
+      const grown = new Uint16Array(Math.max(this.chars.length * 2, offset + 2 + length));
+      grown.set(this.chars.subarray(0, offset));
+      this.chars = grown;
+    }
+    const chars = this.chars;
+    chars[offset] = length & 0xffff;
+    chars[offset + 1] = length >>> 16;
+    for (let i = 0; i < length; i++) chars[offset + 2 + i] = key.charCodeAt(i);
+    this.used = offset + 2 + length;
+    return offset;
   }
 
   /** Doubles the table (kept at most half full), placing each stored hash again. */

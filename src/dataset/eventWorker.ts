@@ -14,7 +14,11 @@ import { EventSchemaReader } from "./validateRecords.js";
 export interface EventWorkerData {
   readonly files: readonly CollectionFile[];
   readonly limits: ReadLimits;
-  /** Batches posted and not yet taken before the worker waits. */
+  /**
+   * Batches posted and not yet taken before the worker waits, until the scan takes its first batch
+   * (the reference data is loading: read ahead), then `window`.
+   */
+  readonly startWindow: number;
   readonly window: number;
 }
 
@@ -47,10 +51,12 @@ async function* recordsOf(file: CollectionFile, limits: ReadLimits, schema: Even
 async function main(port: NonNullable<typeof parentPort>, data: EventWorkerData): Promise<void> {
   const schema = new EventSchemaReader();
   let inFlight = 0;
+  let window = data.startWindow;
   let wake: (() => void) | undefined;
   port.on("message", (message: { type: string }) => {
     if (message.type === "ack") {
       inFlight--;
+      window = data.window;
       wake?.();
       wake = undefined;
     }
@@ -74,7 +80,7 @@ async function main(port: NonNullable<typeof parentPort>, data: EventWorkerData)
       port.postMessage(message, [packed.ints.buffer, packed.nums.buffer, message.positions.buffer]);
       inFlight++;
       // Back-pressure: never more than `window` batches ahead of the scan.
-      while (inFlight >= data.window) await new Promise<void>((resolve) => (wake = resolve));
+      while (inFlight >= window) await new Promise<void>((resolve) => (wake = resolve));
     }
   }
   port.postMessage({ type: "done" });

@@ -44,12 +44,14 @@ export class EventReaderThread {
 
   constructor(path: string, files: EventWorkerData["files"], limits: EventWorkerData["limits"]) {
     // Only plain data crosses to the worker: the limits may come in a caller's whole options object
-    // (with an onProgress function, which cannot be cloned). The window lets the worker read ahead while
-    // the reference data loads (a batch is a chunk of 64 KiB read, so at most ~16 MiB of text ahead).
+    // (with an onProgress function, which cannot be cloned). The worker reads ahead while the reference
+    // data loads (a batch is a chunk of 64 KiB read: at most ~16 MiB of text ahead), then keeps a few
+    // batches ahead: batches waiting in this thread's heap outlive young collections and cost more.
     const workerData: EventWorkerData = {
       files,
       limits: { maxRecordBytes: limits.maxRecordBytes, maxJsonFileBytes: limits.maxJsonFileBytes },
-      window: 256,
+      startWindow: 256,
+      window: 16,
     };
     this.worker = new Worker(path, { workerData, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
     this.worker.on("message", (message: WorkerMessage) => {

@@ -31,24 +31,25 @@ export interface OrderedRun {
 export async function* runOrdered(batches: AsyncIterable<EventBatch>, run: OrderedRun): AsyncGenerator<Finding, boolean, undefined> {
   const { scanner, counts } = run;
   const sync = scanner.sync;
-  let pending: ChannelEvent[] = [];
+  // The events of the current instant, and the findings they closed: both arrays are reused, most
+  // instants hold one event and close nothing.
+  const pending: ChannelEvent[] = [];
+  const closed: Finding[] = [];
   let watermark = -Infinity;
   // Feeds the buffered instant; with synchronous evaluators no promise is made per event.
-  const flushSync = (): Finding[] => {
+  const flushSync = (): void => {
     if (pending.length > 1) pending.sort(compareEvents);
-    const out: Finding[] = [];
-    for (const event of pending) scanner.pushSync(event, out);
-    pending = [];
-    return out;
+    for (const event of pending) scanner.pushSync(event, closed);
+    pending.length = 0;
   };
-  const flush = async (): Promise<Finding[]> => {
+  const flush = async (): Promise<void> => {
     if (sync) return flushSync();
     if (pending.length > 1) pending.sort(compareEvents);
-    const out: Finding[] = [];
-    for (const event of pending) out.push(...(await scanner.push(event)));
-    pending = [];
-    return out;
+    for (const event of pending) closed.push(...(await scanner.push(event)));
+    pending.length = 0;
   };
+  /** The findings closed so far, handed over once (the array is reused). */
+  const take = (): Finding[] => closed.splice(0);
   for await (const batch of batches) {
     const before = counts.read;
     counts.read += batch.read;
@@ -74,15 +75,17 @@ export async function* runOrdered(batches: AsyncIterable<EventBatch>, run: Order
       counts.accepted++;
       if (event.occurredAt > watermark) {
         if (pending.length > 0) {
-          const closed = sync ? flushSync() : await flush();
-          if (closed.length > 0) yield* closed;
+          if (sync) flushSync();
+          else await flush();
+          if (closed.length > 0) yield* take();
         }
         watermark = event.occurredAt;
       }
       pending.push(event);
     }
   }
-  yield* await flush();
+  await flush();
+  yield* take();
   yield* scanner.finish();
   return true;
 }

@@ -58,18 +58,20 @@ function digits(text: string, from: number, to: number): boolean {
 /**
  * The shape exports write most: `YYYY-MM-DDTHH:MM:SSZ` or `YYYY-MM-DDTHH:MM:SS.sssZ`, year 0100 or
  * later (the shape `parseIsoTime` reads with the engine's ISO parser after checking the date exists).
+ * `timeShape` checks what follows the date (a text of length 20 or 24), `dateShape` the date.
  */
-function utcSecondsShape(text: string): boolean {
-  const n = text.length;
-  if (n !== 20 && n !== 24) return false;
+function timeShape(text: string, n: number): boolean {
   if (
-    !digits(text, 0, 4) || text.charCodeAt(4) !== 45 || !digits(text, 5, 7) || text.charCodeAt(7) !== 45 || !digits(text, 8, 10) ||
     text.charCodeAt(10) !== 84 || !digits(text, 11, 13) || text.charCodeAt(13) !== 58 || !digits(text, 14, 16) ||
     text.charCodeAt(16) !== 58 || !digits(text, 17, 19) || text.charCodeAt(n - 1) !== 90
   ) {
     return false;
   }
-  if (n === 24 && (text.charCodeAt(19) !== 46 || !digits(text, 20, 23))) return false;
+  return n === 20 || (text.charCodeAt(19) === 46 && digits(text, 20, 23));
+}
+
+function dateShape(text: string): boolean {
+  if (!digits(text, 0, 4) || text.charCodeAt(4) !== 45 || !digits(text, 5, 7) || text.charCodeAt(7) !== 45 || !digits(text, 8, 10)) return false;
   return text.slice(0, 4) >= "0100";
 }
 
@@ -83,14 +85,17 @@ function utcSecondsShape(text: string): boolean {
  * stream checks each date once.
  */
 export class FastEventReader {
-  /** The last date found to exist, as `YYYY-MM-DD` (the initial value prefixes no time), and its midnight UTC. */
-  private checkedDate = "-";
+  /** The last date found to exist, as `YYYY-MM-DD` (empty before the first), and its midnight UTC. */
+  private checkedDate = "";
   private checkedDateMs = 0;
 
   /** Epoch ms of an `isoTimeSchema` string, or undefined when `parseIsoTime` rejects it. */
   time(text: string): number | undefined {
-    if (utcSecondsShape(text)) {
-      if (!text.startsWith(this.checkedDate)) {
+    const n = text.length;
+    if ((n === 20 || n === 24) && timeShape(text, n)) {
+      // The date of a time-ordered stream rarely changes: a text that starts with the date checked last has its shape.
+      if (this.checkedDate.length === 0 || !text.startsWith(this.checkedDate)) {
+        if (!dateShape(text)) return parseIsoTime(text);
         const year = Number(text.slice(0, 4));
         const month = Number(text.slice(5, 7)) - 1;
         const day = Number(text.slice(8, 10));

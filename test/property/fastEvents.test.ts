@@ -89,4 +89,27 @@ describe("FastEventReader", () => {
       { numRuns: 3_000 },
     );
   });
+
+  it("reads times as parseIsoTime does when many share a date, well-formed or not", () => {
+    // A few dates (one that does not exist, one before year 0100), each followed by times of every shape:
+    // the remembered date must never let a text skip a check it needs.
+    const date = fc.constantFrom("2025-01-01", "2025-01-02", "2024-02-29", "2025-02-29", "0099-12-31", "0100-01-01", "2025-1-01", "-025-01-01");
+    const clock = fc.oneof(
+      fc.tuple(fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }), fc.integer({ min: 0, max: 61 }), fc.option(fc.integer({ min: 0, max: 999 }))).map(
+        ([h, m, s, ms]) => `T${String(h).padStart(2, "0")}:${String(m).padStart(2, "0")}:${String(s).padStart(2, "0")}${ms === null ? "" : `.${String(ms).padStart(3, "0")}`}Z`,
+      ),
+      fc.constantFrom("T10:00:00", "T10:00:00+08:00", " 10:00:00Z", "T10:00:00.5Z", "T10:00Z", "t10:00:00Z", "T10:00:00.000z", "T1a:00:00Z"),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(date, clock), { minLength: 1, maxLength: 40 }), (pairs) => {
+        const reader = new FastEventReader();
+        for (const [day, time] of pairs) {
+          const text = day + time;
+          const parsed = eventSchema.safeParse({ id: "E", type: "allocation", occurredAt: text, partnerId: "P", sku: "S", lot: "L", quantity: 1 });
+          expect(reader.time(text)).toBe(parsed.success ? parsed.data.occurredAt : undefined);
+        }
+      }),
+      { numRuns: 2_000 },
+    );
+  });
 });

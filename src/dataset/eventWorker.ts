@@ -1,88 +1,124 @@
-// Worker thread: reads, parses and checks against the event schema a dataset's event files and posts
-// the events in packed batches to the scan in the main thread, so reading and scanning use both cores.
-// Started by `EventReaderThread`; it needs no reference data, so it starts while the main thread loads it.
+// Worker thread: reads, parses and checks a dataset's event files and posts the events in packed
+// batches to the scan in the main thread, so reading and scanning use both cores. Started by
+// `EventReaderThread` before the main thread loads the reference data: it reads ahead and checks the
+// event schema meanwhile, and rejects events of unknown partners and skus once the main thread sends
+// their ids (the main thread rejects duplicate ids: the work is split so neither thread waits much).
 import { parentPort, workerData } from "node:worker_threads";
 import { readFileLineBatches } from "../io/lines.js";
 import { readCollectionBatches, type ReadLimits } from "../io/readRecords.js";
 import type { CollectionFile } from "../io/sources.js";
-import { validateBatch, validateLines, type EventBatch } from "./eventBatches.js";
+import { acceptBatch, validateBatch, validateLines, type EventBatch } from "./eventBatches.js";
 import { EventPacker, type PackedEvents } from "./eventCodec.js";
-import type { Rejection } from "./types.js";
-import { EventSchemaReader } from "./validateRecords.js";
+import type { ReferenceRecords, Rejection } from "./types.js";
+import { EventAcceptor, EventSchemaReader } from "./validateRecords.js";
 
 /** What the main thread hands the worker. */
 export interface EventWorkerData {
   readonly files: readonly CollectionFile[];
   readonly limits: ReadLimits;
-  /**
-   * Batches posted and not yet taken before the worker waits, until the scan takes its first batch
-   * (the reference data is loading: read ahead), then `window`.
-   */
-  readonly startWindow: number;
+  /** Batches read ahead before the ids to accept against arrive. */
+  readonly readAhead: number;
+  /** Batches posted and not yet taken before the worker waits. */
   readonly window: number;
 }
 
-/** A batch as the worker posts it: the events of one file packed, with where each came from, and the rejections. */
+/** The ids events are accepted against, sent when the main thread has loaded the reference data. */
+export interface AcceptMessage {
+  readonly type: "accept";
+  readonly partnerIds: readonly string[];
+  /** Known skus, or null when the dataset has no products collection. */
+  readonly skus: readonly string[] | null;
+}
+
+/**
+ * A batch as the worker posts it: the events of one file packed, with the line or index of each in
+ * the file (the main thread rejects duplicate ids), and the rejections so far.
+ */
 export interface BatchMessage {
   readonly type: "batch";
   readonly packed: PackedEvents;
   readonly file: string;
-  /** Per event, its line (NDJSON, CSV) or its index (JSON array) in `file`, as `at` says. */
   readonly positions: Int32Array<ArrayBuffer>;
   readonly at: "line" | "index";
   readonly rejected: Rejection[];
   readonly read: number;
 }
 
-async function* linesOf(file: CollectionFile, limits: ReadLimits, schema: EventSchemaReader): AsyncGenerator<[EventBatch, number[]]> {
+/** A batch checked against the schema, with the line or index of each of its events in its file. */
+interface SchemaBatch {
+  readonly batch: EventBatch;
+  readonly file: string;
+  readonly positions: readonly number[];
+  readonly at: "line" | "index";
+}
+
+async function* linesOf(file: CollectionFile, limits: ReadLimits, schema: EventSchemaReader): AsyncGenerator<SchemaBatch> {
   for await (const lines of readFileLineBatches(file.path, limits.maxRecordBytes)) {
-    const lineOf: number[] = [];
-    yield [validateLines(lines, file.name, limits, schema, lineOf), lineOf];
+    const positions: number[] = [];
+    yield { batch: validateLines(lines, file.name, limits, schema, positions), file: file.name, positions, at: "line" };
   }
 }
 
-async function* recordsOf(file: CollectionFile, limits: ReadLimits, schema: EventSchemaReader): AsyncGenerator<[EventBatch, number[]]> {
+async function* recordsOf(file: CollectionFile, limits: ReadLimits, schema: EventSchemaReader): AsyncGenerator<SchemaBatch> {
+  const at = file.format === "json" ? "index" : "line";
   for await (const raws of readCollectionBatches(file, limits)) {
     const batch = validateBatch(raws, schema, true);
-    yield [batch, (batch.origins ?? []).map((origin) => origin.line ?? origin.index ?? 0)];
+    yield { batch, file: file.name, positions: (batch.origins ?? []).map((origin) => origin[at] ?? 0), at };
   }
 }
 
 async function main(port: NonNullable<typeof parentPort>, data: EventWorkerData): Promise<void> {
   const schema = new EventSchemaReader();
+  let acceptor: EventAcceptor | undefined;
   let inFlight = 0;
-  let window = data.startWindow;
   let wake: (() => void) | undefined;
-  port.on("message", (message: { type: string }) => {
-    if (message.type === "ack") {
+  port.on("message", (message: { type: "ack" } | AcceptMessage) => {
+    if (message.type === "accept") {
+      const reference = {
+        partners: message.partnerIds.map((id) => ({ id })),
+        products: (message.skus ?? []).map((sku) => ({ sku })),
+      } as unknown as ReferenceRecords;
+      acceptor = new EventAcceptor(reference, message.skus !== null);
+    } else {
       inFlight--;
-      window = data.window;
-      wake?.();
-      wake = undefined;
     }
+    wake?.();
+    wake = undefined;
   });
   const packer = new EventPacker();
+  const held: SchemaBatch[] = [];
+  const post = async (read: SchemaBatch, accepting: EventAcceptor) => {
+    const { batch, positions } = acceptBatch(read.batch, read.positions, read.file, read.at, (event) => accepting.unknown(event));
+    const packed = packer.pack(batch.events);
+    const message: BatchMessage = {
+      type: "batch",
+      packed,
+      file: read.file,
+      positions: Int32Array.from(positions),
+      at: read.at,
+      rejected: batch.rejected,
+      read: batch.read,
+    };
+    port.postMessage(message, [packed.ints.buffer, packed.nums.buffer, message.positions.buffer]);
+    inFlight++;
+    // Back-pressure: never more than `window` batches ahead of the scan.
+    while (inFlight >= data.window) await new Promise<void>((resolve) => (wake = resolve));
+  };
   for (const file of data.files) {
-    const at = file.format === "json" ? "index" : "line";
     const batches = file.format === "ndjson" ? linesOf(file, data.limits, schema) : recordsOf(file, data.limits, schema);
-    for await (const [batch, positions] of batches) {
-      if (batch.read === 0) continue;
-      const packed = packer.pack(batch.events);
-      const message: BatchMessage = {
-        type: "batch",
-        packed,
-        file: file.name,
-        positions: Int32Array.from(positions),
-        at,
-        rejected: batch.rejected,
-        read: batch.read,
-      };
-      port.postMessage(message, [packed.ints.buffer, packed.nums.buffer, message.positions.buffer]);
-      inFlight++;
-      // Back-pressure: never more than `window` batches ahead of the scan.
-      while (inFlight >= window) await new Promise<void>((resolve) => (wake = resolve));
+    for await (const read of batches) {
+      if (read.batch.read === 0) continue;
+      held.push(read);
+      if (acceptor === undefined) {
+        // The reference data is still loading: read ahead, up to a point.
+        while (acceptor === undefined && held.length >= data.readAhead) await new Promise<void>((resolve) => (wake = resolve));
+        if (acceptor === undefined) continue;
+      }
+      for (const next of held.splice(0)) await post(next, acceptor);
     }
   }
+  while (acceptor === undefined) await new Promise<void>((resolve) => (wake = resolve));
+  for (const next of held.splice(0)) await post(next, acceptor);
   port.postMessage({ type: "done" });
 }
 

@@ -112,7 +112,8 @@ async function open(source: DatasetSource, limits: ReadLimits, readAhead: boolea
     if (eventFiles && eventFiles.length > 0 && workerPath) {
       const thread = ahead ?? new EventReaderThread(workerPath, eventFiles, limits);
       ahead = undefined;
-      return thread.batches(new EventAcceptor(reference, productsPresent));
+      const ids = { partnerIds: reference.partners.map((p) => p.id), skus: productsPresent ? reference.products.map((p) => p.sku) : null };
+      return thread.batches(ids, new EventAcceptor(reference, productsPresent));
     }
     return validateBatches(rawEventBatches(), new EventValidator(reference, productsPresent));
   };

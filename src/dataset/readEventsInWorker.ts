@@ -4,10 +4,9 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { ChannelConflictError, DatasetError, LimitError } from "../errors.js";
 import type { ChannelEvent } from "../schema/dataset.js";
-import type { EventBatch } from "./eventBatches.js";
+import { acceptBatch, type EventBatch } from "./eventBatches.js";
 import { EventUnpacker } from "./eventCodec.js";
-import type { BatchMessage, EventWorkerData } from "./eventWorker.js";
-import type { Rejection } from "./types.js";
+import type { AcceptMessage, BatchMessage, EventWorkerData } from "./eventWorker.js";
 import type { EventAcceptor } from "./validateRecords.js";
 
 /** The built worker beside this module, or undefined when running from sources (tests). */
@@ -29,11 +28,17 @@ function rebuildError(error: { name?: string; message?: string; code?: string; f
 
 type WorkerMessage = { type: "done" } | { type: "error"; error?: Parameters<typeof rebuildError>[0] } | BatchMessage;
 
+/** What the worker accepts events against: the known partner ids and skus (null without a products collection). */
+export interface AcceptedIds {
+  readonly partnerIds: readonly string[];
+  readonly skus: readonly string[] | null;
+}
+
 /**
  * A worker thread that reads, parses and schema-checks a dataset's event files from the moment it is
- * made, so it runs while this thread loads the reference data; `batches` then takes its events in file
- * and line order, with back-pressure, and accepts them against the reference (known partner and sku,
- * new id) here. Call `close` when done with it (taking the batches to the end closes it too).
+ * made, so it runs while this thread loads the reference data; `batches` then hands it the ids events
+ * are accepted against (known partner and sku; new id) and takes its events in file and line order,
+ * with back-pressure. Call `close` when done with it (taking the batches to the end closes it too).
  */
 export class EventReaderThread {
   private readonly worker: Worker;
@@ -50,7 +55,7 @@ export class EventReaderThread {
     const workerData: EventWorkerData = {
       files,
       limits: { maxRecordBytes: limits.maxRecordBytes, maxJsonFileBytes: limits.maxJsonFileBytes },
-      startWindow: 256,
+      readAhead: 256,
       window: 16,
     };
     this.worker = new Worker(path, { workerData, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
@@ -68,11 +73,17 @@ export class EventReaderThread {
     });
   }
 
-  /** The validated event batches; once per thread. Leaving the loop early (an out-of-order dataset) stops the worker. */
-  async *batches(acceptor: EventAcceptor): AsyncGenerator<EventBatch> {
+  /**
+   * The validated event batches; once per thread. Leaving the loop early (an out-of-order dataset)
+   * stops the worker. The worker rejects events of unknown partners and skus, `acceptor` then the
+   * duplicate ids.
+   */
+  async *batches(accepted: AcceptedIds, acceptor: EventAcceptor): AsyncGenerator<EventBatch> {
     if (this.taken) throw new Error("EventReaderThread.batches: the batches were already taken");
     this.taken = true;
+    this.worker.postMessage({ type: "accept", partnerIds: accepted.partnerIds, skus: accepted.skus } satisfies AcceptMessage);
     const unpacker = new EventUnpacker();
+    const duplicate = (event: ChannelEvent) => acceptor.duplicate(event);
     try {
       for (;;) {
         while (this.queue.length === 0 && !this.failure) await new Promise<void>((resolve) => (this.wake = resolve));
@@ -81,7 +92,8 @@ export class EventReaderThread {
         if (message.type === "done") return;
         if (message.type === "error") throw rebuildError(message.error ?? {});
         this.worker.postMessage({ type: "ack" });
-        yield accept(unpacker.unpack(message.packed), message, acceptor);
+        const batch = { events: unpacker.unpack(message.packed), rejected: message.rejected, read: message.read };
+        yield acceptBatch(batch, message.positions, message.file, message.at, duplicate).batch;
       }
     } finally {
       await this.close();
@@ -92,23 +104,4 @@ export class EventReaderThread {
   async close(): Promise<void> {
     await this.worker.terminate();
   }
-}
-
-/** The batch with the events the acceptor rejects moved to the rejections, which stay in file order. */
-function accept(events: ChannelEvent[], message: BatchMessage, acceptor: EventAcceptor): EventBatch {
-  let kept = events;
-  let refused: Rejection[] | undefined;
-  for (let i = 0; i < events.length; i++) {
-    const event = events[i] as ChannelEvent;
-    const reason = acceptor.reject(event);
-    if (reason === undefined) {
-      if (kept !== events) kept.push(event);
-      continue;
-    }
-    if (kept === events) kept = events.slice(0, i);
-    (refused ??= []).push({ file: message.file, [message.at]: message.positions[i] as number, reason });
-  }
-  if (!refused) return { events, rejected: message.rejected, read: message.read };
-  const position = (r: Rejection) => r.line ?? r.index ?? 0;
-  return { events: kept, rejected: [...message.rejected, ...refused].sort((a, b) => position(a) - position(b)), read: message.read };
 }

@@ -56,10 +56,11 @@ describe("events read by the worker thread", () => {
     const folder = await writeDataset({
       "partners.json": JSON.stringify([{ id: "P1", channel: "reseller" }]),
       "products.json": JSON.stringify([{ sku: "SKU-1" }]),
-      "events.ndjson": lines.join("\n") + "\n" + ndjson(sale("E9")),
+      // E3 again, now with a known partner: the first E3 was rejected, so its id does not count as seen.
+      "events.ndjson": lines.join("\n") + "\n" + ndjson(sale("E9"), sale("E3")),
     });
     const dataset = await expectSameAsWorker(folder, { maxRecordBytes: 512, maxJsonFileBytes: 1 << 20 });
-    expect(dataset.events.map((e) => e.id)).toEqual(["E1", "E6", "E7", "E8", "E9"]);
+    expect(dataset.events.map((e) => e.id)).toEqual(["E1", "E6", "E7", "E8", "E9", "E3"]);
     expect(dataset.rejected.map((r) => r.line)).toEqual([4, 5, 6, 7, 8, 9, 12, 13]);
   });
 

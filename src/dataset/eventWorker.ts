@@ -1,38 +1,32 @@
-// Worker thread: reads, parses and checks a dataset's event files and posts the events in packed
-// batches to the scan in the main thread, so reading and scanning use both cores. Started by
-// `EventReaderThread` before the main thread loads the reference data: it reads ahead and checks the
-// event schema meanwhile, and rejects events of unknown partners and skus once the main thread sends
-// their ids (the main thread rejects duplicate ids: the work is split so neither thread waits much).
+// Worker thread: reads, parses and checks against the event schema a dataset's event files, and posts
+// the events in packed batches to the scan in the main thread, so reading and scanning use both cores.
+// Started by `EventReaderThread` before the main thread loads the reference data, which it does not
+// need: the main thread accepts the events against it (known partner and sku, new id). Parsing is the
+// heavier half, so the worker does nothing else.
 import { parentPort, workerData } from "node:worker_threads";
 import { readFileLineBatches } from "../io/lines.js";
 import { readCollectionBatches, type ReadLimits } from "../io/readRecords.js";
 import type { CollectionFile } from "../io/sources.js";
-import { acceptBatch, validateBatch, validateLines, type EventBatch } from "./eventBatches.js";
+import { validateBatch, validateLines, type EventBatch } from "./eventBatches.js";
 import { EventPacker, type PackedEvents } from "./eventCodec.js";
-import type { ReferenceRecords, Rejection } from "./types.js";
-import { EventAcceptor, EventSchemaReader } from "./validateRecords.js";
+import type { Rejection } from "./types.js";
+import { EventSchemaReader } from "./validateRecords.js";
 
 /** What the main thread hands the worker. */
 export interface EventWorkerData {
   readonly files: readonly CollectionFile[];
   readonly limits: ReadLimits;
-  /** Batches read ahead before the ids to accept against arrive. */
+  /**
+   * Batches posted and not yet taken before the worker waits, until the scan takes its first batch
+   * (the reference data is loading: read ahead), then `window`.
+   */
   readonly readAhead: number;
-  /** Batches posted and not yet taken before the worker waits. */
   readonly window: number;
-}
-
-/** The ids events are accepted against, sent when the main thread has loaded the reference data. */
-export interface AcceptMessage {
-  readonly type: "accept";
-  readonly partnerIds: readonly string[];
-  /** Known skus, or null when the dataset has no products collection. */
-  readonly skus: readonly string[] | null;
 }
 
 /**
  * A batch as the worker posts it: the events of one file packed, with the line or index of each in
- * the file (the main thread rejects duplicate ids), and the rejections so far.
+ * the file (for the rejections the main thread adds), and the rejections so far.
  */
 export interface BatchMessage {
   readonly type: "batch";
@@ -69,56 +63,38 @@ async function* recordsOf(file: CollectionFile, limits: ReadLimits, schema: Even
 
 async function main(port: NonNullable<typeof parentPort>, data: EventWorkerData): Promise<void> {
   const schema = new EventSchemaReader();
-  let acceptor: EventAcceptor | undefined;
   let inFlight = 0;
+  let window = data.readAhead;
   let wake: (() => void) | undefined;
-  port.on("message", (message: { type: "ack" } | AcceptMessage) => {
-    if (message.type === "accept") {
-      const reference = {
-        partners: message.partnerIds.map((id) => ({ id })),
-        products: (message.skus ?? []).map((sku) => ({ sku })),
-      } as unknown as ReferenceRecords;
-      acceptor = new EventAcceptor(reference, message.skus !== null);
-    } else {
+  port.on("message", (message: { type: "ack" }) => {
+    if (message.type === "ack") {
       inFlight--;
+      window = data.window;
+      wake?.();
+      wake = undefined;
     }
-    wake?.();
-    wake = undefined;
   });
   const packer = new EventPacker();
-  const held: SchemaBatch[] = [];
-  const post = async (read: SchemaBatch, accepting: EventAcceptor) => {
-    const { batch, positions } = acceptBatch(read.batch, read.positions, read.file, read.at, (event) => accepting.unknown(event));
-    const packed = packer.pack(batch.events);
-    const message: BatchMessage = {
-      type: "batch",
-      packed,
-      file: read.file,
-      positions: Int32Array.from(positions),
-      at: read.at,
-      rejected: batch.rejected,
-      read: batch.read,
-    };
-    port.postMessage(message, [packed.ints.buffer, packed.nums.buffer, message.positions.buffer]);
-    inFlight++;
-    // Back-pressure: never more than `window` batches ahead of the scan.
-    while (inFlight >= data.window) await new Promise<void>((resolve) => (wake = resolve));
-  };
   for (const file of data.files) {
     const batches = file.format === "ndjson" ? linesOf(file, data.limits, schema) : recordsOf(file, data.limits, schema);
-    for await (const read of batches) {
-      if (read.batch.read === 0) continue;
-      held.push(read);
-      if (acceptor === undefined) {
-        // The reference data is still loading: read ahead, up to a point.
-        while (acceptor === undefined && held.length >= data.readAhead) await new Promise<void>((resolve) => (wake = resolve));
-        if (acceptor === undefined) continue;
-      }
-      for (const next of held.splice(0)) await post(next, acceptor);
+    for await (const { batch, positions, at } of batches) {
+      if (batch.read === 0) continue;
+      const packed = packer.pack(batch.events);
+      const message: BatchMessage = {
+        type: "batch",
+        packed,
+        file: file.name,
+        positions: Int32Array.from(positions),
+        at,
+        rejected: batch.rejected,
+        read: batch.read,
+      };
+      port.postMessage(message, [packed.ints.buffer, packed.nums.buffer, message.positions.buffer]);
+      inFlight++;
+      // Back-pressure: never more than `window` batches ahead of the scan.
+      while (inFlight >= window) await new Promise<void>((resolve) => (wake = resolve));
     }
   }
-  while (acceptor === undefined) await new Promise<void>((resolve) => (wake = resolve));
-  for (const next of held.splice(0)) await post(next, acceptor);
   port.postMessage({ type: "done" });
 }
 

@@ -112,8 +112,7 @@ async function open(source: DatasetSource, limits: ReadLimits, readAhead: boolea
     if (eventFiles && eventFiles.length > 0 && workerPath) {
       const thread = ahead ?? new EventReaderThread(workerPath, eventFiles, limits);
       ahead = undefined;
-      const ids = { partnerIds: reference.partners.map((p) => p.id), skus: productsPresent ? reference.products.map((p) => p.sku) : null };
-      return thread.batches(ids, new EventAcceptor(reference, productsPresent));
+      return thread.batches(new EventAcceptor(reference, productsPresent));
     }
     return validateBatches(rawEventBatches(), new EventValidator(reference, productsPresent));
   };

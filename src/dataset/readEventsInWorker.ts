@@ -6,7 +6,7 @@ import { ChannelConflictError, DatasetError, LimitError } from "../errors.js";
 import type { ChannelEvent } from "../schema/dataset.js";
 import { acceptBatch, type EventBatch } from "./eventBatches.js";
 import { EventUnpacker } from "./eventCodec.js";
-import type { AcceptMessage, BatchMessage, EventWorkerData } from "./eventWorker.js";
+import type { BatchMessage, EventWorkerData } from "./eventWorker.js";
 import type { EventAcceptor } from "./validateRecords.js";
 
 /** The built worker beside this module, or undefined when running from sources (tests). */
@@ -28,17 +28,11 @@ function rebuildError(error: { name?: string; message?: string; code?: string; f
 
 type WorkerMessage = { type: "done" } | { type: "error"; error?: Parameters<typeof rebuildError>[0] } | BatchMessage;
 
-/** What the worker accepts events against: the known partner ids and skus (null without a products collection). */
-export interface AcceptedIds {
-  readonly partnerIds: readonly string[];
-  readonly skus: readonly string[] | null;
-}
-
 /**
  * A worker thread that reads, parses and schema-checks a dataset's event files from the moment it is
- * made, so it runs while this thread loads the reference data; `batches` then hands it the ids events
- * are accepted against (known partner and sku; new id) and takes its events in file and line order,
- * with back-pressure. Call `close` when done with it (taking the batches to the end closes it too).
+ * made, so it runs while this thread loads the reference data; `batches` then takes its events in file
+ * and line order, with back-pressure, and accepts them against the reference (known partner and sku,
+ * new id). Call `close` when done with it (taking the batches to the end closes it too).
  */
 export class EventReaderThread {
   private readonly worker: Worker;
@@ -50,13 +44,13 @@ export class EventReaderThread {
   constructor(path: string, files: EventWorkerData["files"], limits: EventWorkerData["limits"]) {
     // Only plain data crosses to the worker: the limits may come in a caller's whole options object
     // (with an onProgress function, which cannot be cloned). The worker reads ahead while the reference
-    // data loads (a batch is a chunk of 64 KiB read: at most ~16 MiB of text ahead), then keeps a few
-    // batches ahead: batches waiting in this thread's heap outlive young collections and cost more.
+    // data loads, then stays up to 128 batches ahead (a batch is a chunk of 64 KiB read): enough to
+    // absorb either thread's hiccups (a collection, a slow chunk) without the other waiting.
     const workerData: EventWorkerData = {
       files,
       limits: { maxRecordBytes: limits.maxRecordBytes, maxJsonFileBytes: limits.maxJsonFileBytes },
       readAhead: 256,
-      window: 16,
+      window: 128,
     };
     this.worker = new Worker(path, { workerData, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
     this.worker.on("message", (message: WorkerMessage) => {
@@ -73,17 +67,12 @@ export class EventReaderThread {
     });
   }
 
-  /**
-   * The validated event batches; once per thread. Leaving the loop early (an out-of-order dataset)
-   * stops the worker. The worker rejects events of unknown partners and skus, `acceptor` then the
-   * duplicate ids.
-   */
-  async *batches(accepted: AcceptedIds, acceptor: EventAcceptor): AsyncGenerator<EventBatch> {
+  /** The validated event batches; once per thread. Leaving the loop early (an out-of-order dataset) stops the worker. */
+  async *batches(acceptor: EventAcceptor): AsyncGenerator<EventBatch> {
     if (this.taken) throw new Error("EventReaderThread.batches: the batches were already taken");
     this.taken = true;
-    this.worker.postMessage({ type: "accept", partnerIds: accepted.partnerIds, skus: accepted.skus } satisfies AcceptMessage);
     const unpacker = new EventUnpacker();
-    const duplicate = (event: ChannelEvent) => acceptor.duplicate(event);
+    const reject = (event: ChannelEvent) => acceptor.reject(event);
     try {
       for (;;) {
         while (this.queue.length === 0 && !this.failure) await new Promise<void>((resolve) => (this.wake = resolve));
@@ -93,7 +82,7 @@ export class EventReaderThread {
         if (message.type === "error") throw rebuildError(message.error ?? {});
         this.worker.postMessage({ type: "ack" });
         const batch = { events: unpacker.unpack(message.packed), rejected: message.rejected, read: message.read };
-        yield acceptBatch(batch, message.positions, message.file, message.at, duplicate).batch;
+        yield acceptBatch(batch, message.positions, message.file, message.at, reject).batch;
       }
     } finally {
       await this.close();

@@ -214,7 +214,7 @@ export class EventAcceptor {
   private readonly seen: DuplicateIds;
 
   /** `duplicateWindowMs`: how far back (in event time) duplicates are caught; every id when absent. */
-  constructor(reference: Pick<ReferenceRecords, "partners" | "products">, productsPresent: boolean, duplicateWindowMs?: number) {
+  constructor(reference: ReferenceRecords, productsPresent: boolean, duplicateWindowMs?: number) {
     this.seen = new DuplicateIds(duplicateWindowMs);
     this.partners = new Set(reference.partners.map((p) => p.id));
     this.skus = productsPresent ? new Set(reference.products.map((p) => p.sku)) : undefined;
@@ -222,22 +222,10 @@ export class EventAcceptor {
 
   /** Why the event is rejected, or undefined when it is accepted (its id then counts as seen). */
   reject(event: ChannelEvent): string | undefined {
-    return this.unknown(event) ?? this.duplicate(event);
-  }
-
-  /** Why the event is rejected for its partner or sku, or undefined when both are known. */
-  unknown(event: ChannelEvent): string | undefined {
     if (!this.partners.has(event.partnerId)) return `partnerId: unknown partner "${event.partnerId}"; expected an id listed in partners`;
     if (this.skus && !this.skus.has(event.sku)) return `sku: unknown product "${event.sku}"; expected a sku listed in products`;
+    if (!this.seen.add(event.id, event.occurredAt)) return `id: duplicate event id "${event.id}"`;
     return undefined;
-  }
-
-  /**
-   * Why the event is rejected for its id, or undefined when the id is new (it then counts as seen).
-   * Ask it only of events `unknown` accepts: a rejected event's id does not count.
-   */
-  duplicate(event: ChannelEvent): string | undefined {
-    return this.seen.add(event.id, event.occurredAt) ? undefined : `id: duplicate event id "${event.id}"`;
   }
 }
 

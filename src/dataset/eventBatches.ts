@@ -79,8 +79,7 @@ export function validateLines(lines: readonly TextLine[], file: string, limits: 
 
 /**
  * The batch with the events `reject` gives a reason for moved to its rejections, which stay in file
- * order; `positions` holds the line or index (as `at` says) in `file` of each event, and comes back
- * for the events kept.
+ * order; `positions` holds the line or index (as `at` says) in `file` of each event.
  */
 export function acceptBatch(
   batch: EventBatch,
@@ -88,29 +87,22 @@ export function acceptBatch(
   file: string,
   at: "line" | "index",
   reject: (event: ChannelEvent) => string | undefined,
-): { batch: EventBatch; positions: ArrayLike<number> } {
+): EventBatch {
   const { events } = batch;
   let kept = events;
-  let keptPositions: number[] | undefined;
   let refused: Rejection[] | undefined;
   for (let i = 0; i < events.length; i++) {
     const event = events[i] as ChannelEvent;
     const reason = reject(event);
     if (reason === undefined) {
-      if (kept !== events) {
-        kept.push(event);
-        keptPositions?.push(positions[i] as number);
-      }
+      if (kept !== events) kept.push(event);
       continue;
     }
-    if (kept === events) {
-      kept = events.slice(0, i);
-      keptPositions = Array.prototype.slice.call(positions, 0, i) as number[];
-    }
+    if (kept === events) kept = events.slice(0, i);
     (refused ??= []).push(rejectionOf({ file, [at]: positions[i] as number }, reason));
   }
-  if (!refused) return { batch, positions };
+  if (!refused) return batch;
   const position = (r: Rejection) => r.line ?? r.index ?? 0;
   const rejected = [...batch.rejected, ...refused].sort((a, b) => position(a) - position(b));
-  return { batch: { events: kept, rejected, read: batch.read }, positions: keptPositions ?? [] };
+  return { events: kept, rejected, read: batch.read };
 }

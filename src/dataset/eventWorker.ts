@@ -41,7 +41,6 @@ export interface BatchMessage {
 /** A batch checked against the schema, with the line or index of each of its events in its file. */
 interface SchemaBatch {
   readonly batch: EventBatch;
-  readonly file: string;
   readonly positions: readonly number[];
   readonly at: "line" | "index";
 }
@@ -49,7 +48,7 @@ interface SchemaBatch {
 async function* linesOf(file: CollectionFile, limits: ReadLimits, schema: EventSchemaReader): AsyncGenerator<SchemaBatch> {
   for await (const lines of readFileLineBatches(file.path, limits.maxRecordBytes)) {
     const positions: number[] = [];
-    yield { batch: validateLines(lines, file.name, limits, schema, positions), file: file.name, positions, at: "line" };
+    yield { batch: validateLines(lines, file.name, limits, schema, positions), positions, at: "line" };
   }
 }
 
@@ -57,7 +56,7 @@ async function* recordsOf(file: CollectionFile, limits: ReadLimits, schema: Even
   const at = file.format === "json" ? "index" : "line";
   for await (const raws of readCollectionBatches(file, limits)) {
     const batch = validateBatch(raws, schema, true);
-    yield { batch, file: file.name, positions: (batch.origins ?? []).map((origin) => origin[at] ?? 0), at };
+    yield { batch, positions: (batch.origins ?? []).map((origin) => origin[at] ?? 0), at };
   }
 }
 

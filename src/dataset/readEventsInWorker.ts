@@ -82,7 +82,7 @@ export class EventReaderThread {
         if (message.type === "error") throw rebuildError(message.error ?? {});
         this.worker.postMessage({ type: "ack" });
         const batch = { events: unpacker.unpack(message.packed), rejected: message.rejected, read: message.read };
-        yield acceptBatch(batch, message.positions, message.file, message.at, reject).batch;
+        yield acceptBatch(batch, message.positions, message.file, message.at, reject);
       }
     } finally {
       await this.close();

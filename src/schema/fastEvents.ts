@@ -109,7 +109,7 @@ export class FastEventReader {
       const seconds = twoDigits(text, 17);
       // In range, the time of day is plain arithmetic (what Date.parse computes); 24:00 and the rest go to Date.parse.
       if (hours < 24 && minutes < 60 && seconds < 60) {
-        const millis = text.length === 24 ? twoDigits(text, 20) * 10 + text.charCodeAt(22) - 48 : 0;
+        const millis = n === 24 ? twoDigits(text, 20) * 10 + text.charCodeAt(22) - 48 : 0;
         return this.checkedDateMs + ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis;
       }
       const ms = Date.parse(text);

@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { LimitError } from "../errors.js";
 import { DuplicateIds, StringSet } from "./DuplicateIds.js";
 
 describe("StringSet", () => {
@@ -48,5 +49,16 @@ describe("StringSet with long keys", () => {
     expect(set.add("x".repeat(70_000 - 65_536))).toBe(true);
     expect(set.add(long)).toBe(false);
     expect(set.size).toBe(4);
+  });
+});
+
+describe("StringSet at its size limit", () => {
+  it("stops with a LimitError rather than wrap its 32-bit offsets and miss duplicates", () => {
+    const set = new StringSet();
+    expect(set.add("E-1")).toBe(true);
+    // As if some hundred million ids were stored already (allocating them would take gigabytes).
+    (set as unknown as { used: number }).used = 2 ** 31 - 8;
+    expect(() => set.add("E-2-long-enough")).toThrow(LimitError);
+    expect(set.add("E-1")).toBe(false);
   });
 });

@@ -1,3 +1,5 @@
+import { LimitError } from "../errors.js";
+
 /**
  * Remembers event ids to reject duplicates. Without a window it remembers every id (a batch must catch
  * every duplicate). With a window — for streams, whose events come in time order — it forgets ids of
@@ -40,6 +42,9 @@ export class DuplicateIds {
     }
   }
 }
+
+/** Most code units a `StringSet` stores (its offsets are 32-bit). */
+const MAX_CODE_UNITS = 2 ** 31 - 2;
 
 /**
  * A set of strings for millions of fresh ids: open addressing over one Int32Array of (hash, offset + 1)
@@ -93,6 +98,13 @@ export class StringSet {
   private store(key: string): number {
     const length = key.length;
     const offset = this.used;
+    // Offsets live in an Int32Array: past 2^31 code units (some hundred million ids) they would wrap.
+    if (offset + 2 + length > MAX_CODE_UNITS) {
+      throw new LimitError(
+        "eventIds",
+        `the event ids of this scan passed ${MAX_CODE_UNITS} characters; scan the events as a stream (scanStream, --events -), which keeps only recent ids`,
+      );
+    }
     if (offset + 2 + length > this.chars.length) {
       const grown = new Uint16Array(Math.max(this.chars.length * 2, offset + 2 + length));
       grown.set(this.chars.subarray(0, offset));

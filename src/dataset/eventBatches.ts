@@ -19,11 +19,11 @@ export interface RecordChecker {
 
 /** Validates raw record batches in this thread. */
 export async function* validateBatches(batches: AsyncIterable<readonly RawRecord[]>, checker: RecordChecker): AsyncGenerator<EventBatch> {
-  for await (const raws of batches) yield validateBatch(raws, checker, true);
+  for await (const raws of batches) yield validateBatch(raws, checker);
 }
 
-/** Validates one batch of raw records, in order. */
-export function validateBatch(raws: readonly RawRecord[], checker: RecordChecker, keepOrigins: boolean): EventBatch {
+/** Validates one batch of raw records, in order, with the origin of each event. */
+export function validateBatch(raws: readonly RawRecord[], checker: RecordChecker): EventBatch {
   const events: ChannelEvent[] = [];
   const origins: RecordOrigin[] = [];
   const rejected: Rejection[] = [];
@@ -33,10 +33,10 @@ export function validateBatch(raws: readonly RawRecord[], checker: RecordChecker
       rejected.push(rejectionOf(raw.origin, result));
     } else {
       events.push(result);
-      if (keepOrigins) origins.push(raw.origin);
+      origins.push(raw.origin);
     }
   }
-  return keepOrigins ? { events, origins, rejected, read: raws.length } : { events, rejected, read: raws.length };
+  return { events, origins, rejected, read: raws.length };
 }
 
 /**

@@ -55,7 +55,7 @@ async function* linesOf(file: CollectionFile, limits: ReadLimits, schema: EventS
 async function* recordsOf(file: CollectionFile, limits: ReadLimits, schema: EventSchemaReader): AsyncGenerator<SchemaBatch> {
   const at = file.format === "json" ? "index" : "line";
   for await (const raws of readCollectionBatches(file, limits)) {
-    const batch = validateBatch(raws, schema, true);
+    const batch = validateBatch(raws, schema);
     yield { batch, positions: (batch.origins ?? []).map((origin) => origin[at] ?? 0), at };
   }
 }

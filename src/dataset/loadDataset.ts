@@ -107,12 +107,22 @@ async function open(source: DatasetSource, limits: ReadLimits, readAhead: boolea
   const reference = collector.finish();
   // The closures below keep only what they need, not the collector and its bookkeeping (a stream keeps them for hours).
   const productsPresent = collector.present.has("products");
+  // Every reader thread handed out, so `close` stops those whose batches were never taken to the end.
+  const handedOut: EventReaderThread[] = [];
   const eventBatches = (options?: { worker?: boolean }): AsyncIterable<EventBatch> => {
     const workerPath = options?.worker === false ? undefined : eventWorkerPath();
     if (eventFiles && eventFiles.length > 0 && workerPath) {
-      const thread = ahead ?? new EventReaderThread(workerPath, eventFiles, limits);
+      const files = eventFiles;
+      const started = ahead;
       ahead = undefined;
-      return thread.batches(new EventAcceptor(reference, productsPresent));
+      if (started) handedOut.push(started);
+      const acceptor = new EventAcceptor(reference, productsPresent);
+      // A thread not started yet starts on the first step: batches never taken start none.
+      return (async function* () {
+        const thread = started ?? new EventReaderThread(workerPath, files, limits);
+        if (!started) handedOut.push(thread);
+        yield* thread.batches(acceptor);
+      })();
     }
     return validateBatches(rawEventBatches(), new EventValidator(reference, productsPresent));
   };
@@ -125,8 +135,9 @@ async function open(source: DatasetSource, limits: ReadLimits, readAhead: boolea
     rawEventBatches,
     eventBatches,
     close: async () => {
-      await ahead?.close();
+      const threads = [...(ahead ? [ahead] : []), ...handedOut.splice(0)];
       ahead = undefined;
+      await Promise.all(threads.map((thread) => thread.close()));
     },
   };
 }

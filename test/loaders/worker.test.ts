@@ -1,3 +1,7 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadDataset as loadInThread } from "../../src/dataset/loadDataset.js";
 import { loaderFixture, ndjson, removeDatasets, writeDataset } from "./helpers.js";
@@ -81,5 +85,26 @@ describe("events read by the worker thread", () => {
       ["events/b.csv", 3],
       ["events/b.csv", 4],
     ]);
+  });
+});
+
+describe("the worker thread's lifetime", () => {
+  // Each script must end by itself: a worker left running would keep the process alive until the timeout.
+  const endsByItself = (body: string) => {
+    const script = join(mkdtempSync(join(tmpdir(), "cc-worker-")), "script.mjs");
+    const built = JSON.stringify(new URL("../../dist/index.js", import.meta.url).href);
+    writeFileSync(script, `const { openDataset, loadDataset, scan } = await import(${built});\n${body}\nconsole.log("ok");\n`);
+    const result = spawnSync(process.execPath, [script], { encoding: "utf8", timeout: 20_000 });
+    expect(result.stderr).toBe("");
+    expect(result.stdout).toBe("ok\n");
+    expect(result.status).toBe(0);
+  };
+
+  it("starts no worker for event batches never taken, and stops it when taking stops early", () => {
+    const demo = JSON.stringify(loaderFixture("formats-ndjson"));
+    endsByItself(`const opened = await openDataset(${demo}); opened.eventBatches();`);
+    endsByItself(`const opened = await openDataset(${demo}); await opened.eventBatches()[Symbol.asyncIterator]().return();`);
+    endsByItself(`const opened = await openDataset(${demo}); for await (const batch of opened.eventBatches()) break;`);
+    endsByItself(`await loadDataset(${demo}); await scan(${demo});`);
   });
 });

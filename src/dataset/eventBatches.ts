@@ -39,42 +39,40 @@ export function validateBatch(raws: readonly RawRecord[], checker: RecordChecker
   return { events, origins, rejected, read: raws.length };
 }
 
+/** Takes parsed records: the reason a record is rejected, or undefined when it took the record's event. */
+export type RecordSink = (value: unknown) => string | undefined;
+
 /**
- * `validateBatch` of the records of a batch of NDJSON lines of `file`, without a record object per line:
- * a line JSON.parse reads goes straight to the checker; blank, broken and too long lines take the record
- * path and come out as they would from `readCollectionBatches`. The line of each event is pushed to `lineOf`.
+ * Checks the records of a batch of NDJSON lines of `file` without a record object per line: a line
+ * JSON.parse reads goes straight to `take`; blank, broken and too long lines take the record path and are
+ * rejected as `readCollectionBatches` would. The line of each event taken is pushed to `lineOf`.
  */
-export function validateLines(lines: readonly TextLine[], file: string, limits: ReadLimits, checker: RecordChecker, lineOf: number[]): EventBatch {
-  const events: ChannelEvent[] = [];
+export function validateLines(lines: readonly TextLine[], file: string, limits: ReadLimits, take: RecordSink, lineOf: number[]): Omit<EventBatch, "events"> {
   const rejected: Rejection[] = [];
   let read = 0;
   for (const item of lines) {
-    let result: ChannelEvent | string | undefined;
+    let reason: string | undefined;
+    let parsed = false;
     if ("text" in item) {
       let value: unknown;
-      let parsed = false;
       try {
         value = JSON.parse(item.text);
         parsed = true;
       } catch {
         // Not JSON or blank: the record path below says which.
       }
-      if (parsed) result = checker.check(value);
+      if (parsed) reason = take(value);
     }
-    if (result === undefined) {
+    if (!parsed) {
       const raw = parseNdjsonLine(item, file, limits);
       if (raw === undefined) continue;
-      result = "error" in raw ? raw.error : checker.check(raw.value);
+      reason = "error" in raw ? raw.error : take(raw.value);
     }
     read++;
-    if (typeof result === "string") {
-      rejected.push(rejectionOf({ file, line: item.line }, result));
-    } else {
-      events.push(result);
-      lineOf.push(item.line);
-    }
+    if (reason !== undefined) rejected.push(rejectionOf({ file, line: item.line }, reason));
+    else lineOf.push(item.line);
   }
-  return { events, rejected, read };
+  return { rejected, read };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { AllocationEvent, ChannelEvent, ListingEvent, SaleEvent } from "../schema/dataset.js";
+import { EventFields } from "../schema/fastEvents.js";
 
 /**
  * Validated events packed for the trip from the reader thread to the scan: numbers in a Float64Array,
@@ -88,63 +89,123 @@ export class EventPacker {
     return -this.oneOff.length;
   }
 
+  private ints = new Int32Array(0);
+  private nums = new Float64Array(0);
+  private count = 0;
+  /** Where `add` puts an event's fields before packing them. */
+  private readonly scratch = new EventFields();
+
+  /** Packs `events` as one batch. */
   pack(events: readonly ChannelEvent[]): PackedEvents {
-    const ints = new Int32Array(events.length * INT_STRIDE);
-    const nums = new Float64Array(events.length * NUM_STRIDE);
-    for (let i = 0; i < events.length; i++) {
-      const event = events[i] as ChannelEvent;
-      const o = i * INT_STRIDE;
-      const n = i * NUM_STRIDE;
-      let present = 0;
-      ints[o + Slot.Type] = TYPES.indexOf(event.type);
-      ints[o + Slot.Id] = this.single(event.id);
-      ints[o + Slot.PartnerId] = this.shared(event.partnerId);
-      ints[o + Slot.Sku] = this.shared(event.sku);
-      nums[n] = event.occurredAt;
-      if (event.type === "allocation") {
-        ints[o + Slot.Lot] = this.single(event.lot);
-        nums[n + 1] = event.quantity;
-      } else if (event.type === "listing") {
-        ints[o + Slot.Currency] = this.shared(event.currency);
-        nums[n + 2] = event.price;
-        if (event.url !== undefined) {
-          present |= Has.Url;
-          ints[o + Slot.Url] = this.single(event.url);
-        }
-      } else {
-        ints[o + Slot.Currency] = this.shared(event.currency);
-        nums[n + 1] = event.quantity;
-        nums[n + 2] = event.unitPrice;
-        if (event.customerId !== undefined) {
-          present |= Has.CustomerId;
-          ints[o + Slot.CustomerId] = this.single(event.customerId);
-        }
-        if (event.shipTo !== undefined) {
-          present |= Has.ShipTo;
-          ints[o + Slot.Region] = this.shared(event.shipTo.region);
-          if (event.shipTo.country !== undefined) {
-            present |= Has.Country;
-            ints[o + Slot.Country] = this.shared(event.shipTo.country);
-          }
-          if (event.shipTo.postalCode !== undefined) {
-            present |= Has.PostalCode;
-            ints[o + Slot.PostalCode] = this.single(event.shipTo.postalCode);
-          }
-        }
-        if (event.lot !== undefined) {
-          present |= Has.Lot;
-          ints[o + Slot.Lot] = this.single(event.lot);
-        }
-        if (event.promotionId !== undefined) {
-          present |= Has.PromotionId;
-          ints[o + Slot.PromotionId] = this.shared(event.promotionId);
-        }
-      }
-      ints[o + Slot.Present] = present;
+    this.begin(events.length);
+    for (const event of events) this.add(event);
+    return this.finish();
+  }
+
+  /** Starts a batch of about `capacity` events. */
+  begin(capacity: number): void {
+    this.ints = new Int32Array(Math.max(capacity, 1) * INT_STRIDE);
+    this.nums = new Float64Array(Math.max(capacity, 1) * NUM_STRIDE);
+    this.count = 0;
+  }
+
+  /** Adds an event to the batch. */
+  add(event: ChannelEvent): void {
+    const f = this.scratch;
+    f.type = event.type;
+    f.id = event.id;
+    f.occurredAt = event.occurredAt;
+    f.partnerId = event.partnerId;
+    f.sku = event.sku;
+    f.customerId = f.region = f.country = f.postalCode = f.lot = f.promotionId = f.url = undefined;
+    f.currency = "";
+    if (event.type === "allocation") {
+      f.lot = event.lot;
+      f.quantity = event.quantity;
+      f.price = 0;
+    } else if (event.type === "listing") {
+      f.quantity = 0;
+      f.price = event.price;
+      f.currency = event.currency;
+      f.url = event.url;
+    } else {
+      f.customerId = event.customerId;
+      f.quantity = event.quantity;
+      f.price = event.unitPrice;
+      f.currency = event.currency;
+      f.region = event.shipTo?.region;
+      f.country = event.shipTo?.country;
+      f.postalCode = event.shipTo?.postalCode;
+      f.lot = event.lot;
+      f.promotionId = event.promotionId;
     }
-    const packed = { count: events.length, ints, nums, added: this.added, oneOff: this.oneOff };
+    this.addFields(f);
+  }
+
+  /** Adds the event of validated fields (`FastEventReader.fields`) to the batch. */
+  addFields(f: EventFields): void {
+    if (this.count * INT_STRIDE === this.ints.length) this.grow();
+    const { ints, nums } = this;
+    const o = this.count * INT_STRIDE;
+    const n = this.count * NUM_STRIDE;
+    this.count++;
+    let present = 0;
+    ints[o + Slot.Type] = TYPES.indexOf(f.type);
+    ints[o + Slot.Id] = this.single(f.id);
+    ints[o + Slot.PartnerId] = this.shared(f.partnerId);
+    ints[o + Slot.Sku] = this.shared(f.sku);
+    nums[n] = f.occurredAt;
+    nums[n + 1] = f.quantity;
+    nums[n + 2] = f.price;
+    if (f.type !== "allocation") ints[o + Slot.Currency] = this.shared(f.currency);
+    if (f.customerId !== undefined) {
+      present |= Has.CustomerId;
+      ints[o + Slot.CustomerId] = this.single(f.customerId);
+    }
+    if (f.region !== undefined) {
+      present |= Has.ShipTo;
+      ints[o + Slot.Region] = this.shared(f.region);
+      if (f.country !== undefined) {
+        present |= Has.Country;
+        ints[o + Slot.Country] = this.shared(f.country);
+      }
+      if (f.postalCode !== undefined) {
+        present |= Has.PostalCode;
+        ints[o + Slot.PostalCode] = this.single(f.postalCode);
+      }
+    }
+    if (f.lot !== undefined) {
+      present |= Has.Lot;
+      ints[o + Slot.Lot] = this.single(f.lot);
+    }
+    if (f.promotionId !== undefined) {
+      present |= Has.PromotionId;
+      ints[o + Slot.PromotionId] = this.shared(f.promotionId);
+    }
+    if (f.url !== undefined) {
+      present |= Has.Url;
+      ints[o + Slot.Url] = this.single(f.url);
+    }
+    ints[o + Slot.Present] = present;
+  }
+
+  private grow(): void {
+    const ints = new Int32Array(this.ints.length * 2);
+    ints.set(this.ints);
+    const nums = new Float64Array(this.nums.length * 2);
+    nums.set(this.nums);
+    this.ints = ints;
+    this.nums = nums;
+  }
+
+  /** The batch packed since `begin`. */
+  finish(): PackedEvents {
+    const packed = { count: this.count, ints: this.ints, nums: this.nums, added: this.added, oneOff: this.oneOff };
     this.added = [];
     this.oneOff = [];
+    this.ints = new Int32Array(0);
+    this.nums = new Float64Array(0);
+    this.count = 0;
     return packed;
   }
 }

@@ -7,7 +7,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { readFileLineBatches } from "../io/lines.js";
 import { readCollectionBatches, type ReadLimits } from "../io/readRecords.js";
 import type { CollectionFile } from "../io/sources.js";
-import { validateBatch, validateLines, type EventBatch } from "./eventBatches.js";
+import { validateBatch, validateLines } from "./eventBatches.js";
 import { EventPacker, type PackedEvents } from "./eventCodec.js";
 import type { Rejection } from "./types.js";
 import { EventSchemaReader } from "./validateRecords.js";
@@ -38,25 +38,42 @@ export interface BatchMessage {
   readonly read: number;
 }
 
-/** A batch checked against the schema, with the line or index of each of its events in its file. */
-interface SchemaBatch {
-  readonly batch: EventBatch;
+/** A batch checked against the schema and packed, with the line or index of each of its events in its file. */
+interface PackedBatch {
+  readonly packed: PackedEvents;
   readonly positions: readonly number[];
   readonly at: "line" | "index";
+  readonly rejected: Rejection[];
+  readonly read: number;
 }
 
-async function* linesOf(file: CollectionFile, limits: ReadLimits, schema: EventSchemaReader): AsyncGenerator<SchemaBatch> {
+async function* linesOf(file: CollectionFile, limits: ReadLimits, schema: EventSchemaReader, packer: EventPacker): AsyncGenerator<PackedBatch> {
+  // What the fast reader is sure of goes from its fields into the batch, with no event object.
+  const take = (value: unknown): string | undefined => {
+    const fields = schema.fast.fields(value);
+    if (fields !== undefined) {
+      packer.addFields(fields);
+      return undefined;
+    }
+    const event = schema.zod(value);
+    if (typeof event === "string") return event;
+    packer.add(event);
+    return undefined;
+  };
   for await (const lines of readFileLineBatches(file.path, limits.maxRecordBytes)) {
     const positions: number[] = [];
-    yield { batch: validateLines(lines, file.name, limits, schema, positions), positions, at: "line" };
+    packer.begin(lines.length);
+    const { rejected, read } = validateLines(lines, file.name, limits, take, positions);
+    yield { packed: packer.finish(), positions, at: "line", rejected, read };
   }
 }
 
-async function* recordsOf(file: CollectionFile, limits: ReadLimits, schema: EventSchemaReader): AsyncGenerator<SchemaBatch> {
+async function* recordsOf(file: CollectionFile, limits: ReadLimits, schema: EventSchemaReader, packer: EventPacker): AsyncGenerator<PackedBatch> {
   const at = file.format === "json" ? "index" : "line";
   for await (const raws of readCollectionBatches(file, limits)) {
     const batch = validateBatch(raws, schema);
-    yield { batch, positions: (batch.origins ?? []).map((origin) => origin[at] ?? 0), at };
+    const positions = (batch.origins ?? []).map((origin) => origin[at] ?? 0);
+    yield { packed: packer.pack(batch.events), positions, at, rejected: batch.rejected, read: batch.read };
   }
 }
 
@@ -75,19 +92,10 @@ async function main(port: NonNullable<typeof parentPort>, data: EventWorkerData)
   });
   const packer = new EventPacker();
   for (const file of data.files) {
-    const batches = file.format === "ndjson" ? linesOf(file, data.limits, schema) : recordsOf(file, data.limits, schema);
-    for await (const { batch, positions, at } of batches) {
-      if (batch.read === 0) continue;
-      const packed = packer.pack(batch.events);
-      const message: BatchMessage = {
-        type: "batch",
-        packed,
-        file: file.name,
-        positions: Int32Array.from(positions),
-        at,
-        rejected: batch.rejected,
-        read: batch.read,
-      };
+    const batches = file.format === "ndjson" ? linesOf(file, data.limits, schema, packer) : recordsOf(file, data.limits, schema, packer);
+    for await (const { packed, positions, at, rejected, read } of batches) {
+      if (read === 0) continue;
+      const message: BatchMessage = { type: "batch", packed, file: file.name, positions: Int32Array.from(positions), at, rejected, read };
       port.postMessage(message, [packed.ints.buffer, packed.nums.buffer, message.positions.buffer]);
       inFlight++;
       // Back-pressure: never more than `window` batches ahead of the scan.

@@ -196,12 +196,15 @@ export class ReferenceCollector {
 
 /** Reads event records against the event schema: the fast reader where it is sure, zod for the rest. */
 export class EventSchemaReader {
-  private readonly fast = new FastEventReader();
+  readonly fast = new FastEventReader();
 
   /** The event, or the reason the value is rejected. */
   check(value: unknown): ChannelEvent | string {
-    const event = this.fast.read(value);
-    if (event !== undefined) return event;
+    return this.fast.read(value) ?? this.zod(value);
+  }
+
+  /** `check` by zod alone (for what the fast reader leaves to it). */
+  zod(value: unknown): ChannelEvent | string {
     const parsed = parseValue("events", value);
     return parsed.ok ? parsed.record : parsed.reason;
   }

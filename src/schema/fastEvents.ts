@@ -1,5 +1,5 @@
 import { isExists } from "date-fns/isExists";
-import type { ChannelEvent } from "./dataset.js";
+import type { ChannelEvent, ListingEvent, SaleEvent } from "./dataset.js";
 import { parseIsoTime } from "../time.js";
 
 type Input = Record<string, unknown>;
@@ -17,7 +17,7 @@ function solid(code: number): boolean {
 }
 
 /** An id as `idSchema` reads it, when trimming cannot change it; otherwise undefined. */
-function id(value: unknown): string | undefined {
+function idOf(value: unknown): string | undefined {
   if (typeof value !== "string" || value.length === 0) return undefined;
   return solid(value.charCodeAt(0)) && solid(value.charCodeAt(value.length - 1)) ? value : undefined;
 }
@@ -76,6 +76,29 @@ function dateShape(text: string): boolean {
 }
 
 /**
+ * The fields of one event as the fast reader validated them; an optional field absent is undefined
+ * (`region` undefined: no `shipTo`). `price` is a sale's `unitPrice` or a listing's `price`;
+ * `quantity` is 0 and `currency` "" where the type has none.
+ */
+export class EventFields {
+  type: ChannelEvent["type"] = "order";
+  id = "";
+  occurredAt = 0;
+  partnerId = "";
+  sku = "";
+  customerId: string | undefined = undefined;
+  quantity = 0;
+  price = 0;
+  currency = "";
+  region: string | undefined = undefined;
+  country: string | undefined = undefined;
+  postalCode: string | undefined = undefined;
+  lot: string | undefined = undefined;
+  promotionId: string | undefined = undefined;
+  url: string | undefined = undefined;
+}
+
+/**
  * Reads events the way `eventSchema` does, faster, for the records it is sure about: plain objects of a
  * known type whose fields all have the expected types and pass every check. It returns what zod would
  * return, or undefined for anything else — zod then decides and explains. A differential property test
@@ -88,6 +111,7 @@ export class FastEventReader {
   /** The last date found to exist, as `YYYY-MM-DD` (empty before the first), and its midnight UTC. */
   private checkedDate = "";
   private checkedDateMs = 0;
+  private readonly scratch = new EventFields();
 
   /** Epoch ms of an `isoTimeSchema` string, or undefined when `parseIsoTime` rejects it. */
   time(text: string): number | undefined {
@@ -120,81 +144,146 @@ export class FastEventReader {
 
   /** The validated event, or undefined when zod must decide. */
   read(value: unknown): ChannelEvent | undefined {
+    const fields = this.fields(value);
+    return fields === undefined ? undefined : eventOf(fields);
+  }
+
+  /**
+   * What `read` reads, left in one reused `EventFields` instead of an event object (the reader thread
+   * packs them straight into a batch): valid until the next call. Undefined when zod must decide.
+   */
+  fields(value: unknown): EventFields | undefined {
     if (!isPlainObject(value)) return undefined;
-    const eventId = id(value.id);
-    const partnerId = id(value.partnerId);
-    const sku = id(value.sku);
-    const at = value.occurredAt;
-    if (eventId === undefined || partnerId === undefined || sku === undefined || typeof at !== "string") return undefined;
+    // One pass over the keys: a record's properties are read where for-in finds them, not looked up by
+    // name (events come in a dozen shapes, which makes lookups by name slow).
+    let id: unknown = ABSENT;
+    let type: unknown = ABSENT;
+    let at: unknown = ABSENT;
+    let partnerId: unknown = ABSENT;
+    let sku: unknown = ABSENT;
+    let customerId: unknown = ABSENT;
+    let quantity: unknown = ABSENT;
+    let unitPrice: unknown = ABSENT;
+    let price: unknown = ABSENT;
+    let currencyCode: unknown = ABSENT;
+    let shipTo: unknown = ABSENT;
+    let lot: unknown = ABSENT;
+    let promotionId: unknown = ABSENT;
+    let url: unknown = ABSENT;
+    for (const key in value) {
+      const field = value[key];
+      switch (key) {
+        case "id": id = field; break;
+        case "type": type = field; break;
+        case "occurredAt": at = field; break;
+        case "partnerId": partnerId = field; break;
+        case "sku": sku = field; break;
+        case "customerId": customerId = field; break;
+        case "quantity": quantity = field; break;
+        case "unitPrice": unitPrice = field; break;
+        case "price": price = field; break;
+        case "currency": currencyCode = field; break;
+        case "shipTo": shipTo = field; break;
+        case "lot": lot = field; break;
+        case "promotionId": promotionId = field; break;
+        case "url": url = field; break;
+      }
+    }
+    const f = this.scratch;
+    const eventId = idOf(id);
+    const partner = idOf(partnerId);
+    const product = idOf(sku);
+    if (eventId === undefined || partner === undefined || product === undefined || typeof at !== "string") return undefined;
     const occurredAt = this.time(at);
     if (occurredAt === undefined) return undefined;
-    switch (value.type) {
-      case "order":
-      case "sale":
-        return readSale(value, eventId, occurredAt, partnerId, sku, value.type);
-      case "listing":
-        return readListing(value, eventId, occurredAt, partnerId, sku);
-      case "allocation":
-        return readAllocation(value, eventId, occurredAt, partnerId, sku);
-      default:
-        return undefined;
+    f.id = eventId;
+    f.occurredAt = occurredAt;
+    f.partnerId = partner;
+    f.sku = product;
+    f.customerId = f.region = f.country = f.postalCode = f.lot = f.promotionId = f.url = undefined;
+    if (type === "order" || type === "sale") {
+      if (!positive(quantity) || !money(unitPrice) || !currency(currencyCode)) return undefined;
+      // An optional key for-in did not show may still be there (not enumerable, or inherited): zod decides then.
+      if (customerId === ABSENT ? "customerId" in value : (f.customerId = idOf(customerId)) === undefined) return undefined;
+      if (lot === ABSENT ? "lot" in value : (f.lot = idOf(lot)) === undefined) return undefined;
+      if (promotionId === ABSENT ? "promotionId" in value : (f.promotionId = idOf(promotionId)) === undefined) return undefined;
+      if (shipTo === ABSENT ? "shipTo" in value : !this.shipTo(shipTo)) return undefined;
+      f.type = type;
+      f.quantity = quantity;
+      f.price = unitPrice;
+      f.currency = currencyCode;
+      return f;
     }
+    if (type === "listing") {
+      if (!money(price) || !currency(currencyCode)) return undefined;
+      if (url === ABSENT ? "url" in value : (f.url = anyString(url)) === undefined) return undefined;
+      f.type = type;
+      f.quantity = 0;
+      f.price = price;
+      f.currency = currencyCode;
+      return f;
+    }
+    if (type === "allocation") {
+      f.lot = idOf(lot);
+      if (f.lot === undefined || !positive(quantity)) return undefined;
+      f.type = type;
+      f.quantity = quantity;
+      f.price = 0;
+      f.currency = "";
+      return f;
+    }
+    return undefined;
+  }
+
+  /** Reads `shipTo` into the scratch fields; false when zod must decide. */
+  private shipTo(raw: unknown): boolean {
+    if (!isPlainObject(raw)) return false;
+    let region: unknown = ABSENT;
+    let country: unknown = ABSENT;
+    let postalCode: unknown = ABSENT;
+    for (const key in raw) {
+      const field = raw[key];
+      switch (key) {
+        case "region": region = field; break;
+        case "country": country = field; break;
+        case "postalCode": postalCode = field; break;
+      }
+    }
+    const f = this.scratch;
+    f.region = idOf(region);
+    if (f.region === undefined) return false;
+    if (country === ABSENT ? "country" in raw : (f.country = anyString(country)) === undefined) return false;
+    return postalCode === ABSENT ? !("postalCode" in raw) : (f.postalCode = anyString(postalCode)) !== undefined;
   }
 }
 
-/** Optional keys: absent is fine, present must pass `check` (undefined values are left to zod). */
+/** What for-in did not find. */
 const ABSENT = Symbol("absent");
-function optional<T>(value: Input, key: string, check: (v: unknown) => T | undefined): T | typeof ABSENT | undefined {
-  if (!(key in value)) return ABSENT;
-  return check(value[key]);
-}
 
 const anyString = (v: unknown) => (typeof v === "string" ? v : undefined);
 
-function readSale(value: Input, eventId: string, occurredAt: number, partnerId: string, sku: string, type: "order" | "sale"): ChannelEvent | undefined {
-  const { quantity, unitPrice } = value;
-  if (!positive(quantity) || !money(unitPrice) || !currency(value.currency)) return undefined;
-  const customerId = optional(value, "customerId", id);
-  const lot = optional(value, "lot", id);
-  const promotionId = optional(value, "promotionId", id);
-  if (customerId === undefined || lot === undefined || promotionId === undefined) return undefined;
-  let shipTo: { region: string; country?: string; postalCode?: string } | typeof ABSENT = ABSENT;
-  if ("shipTo" in value) {
-    const raw = value.shipTo;
-    if (!isPlainObject(raw)) return undefined;
-    const region = id(raw.region);
-    const country = optional(raw, "country", anyString);
-    const postalCode = optional(raw, "postalCode", anyString);
-    if (region === undefined || country === undefined || postalCode === undefined) return undefined;
-    shipTo = { region };
-    if (country !== ABSENT) shipTo.country = country;
-    if (postalCode !== ABSENT) shipTo.postalCode = postalCode;
+/** The event of validated fields, keys in the schema's order as zod builds its output. */
+function eventOf(f: EventFields): ChannelEvent {
+  if (f.type === "allocation") {
+    return { id: f.id, occurredAt: f.occurredAt, partnerId: f.partnerId, sku: f.sku, type: "allocation", lot: f.lot as string, quantity: f.quantity };
   }
-  // Keys in the schema's order, as zod builds its output.
-  const event: Record<string, unknown> = { id: eventId, occurredAt, partnerId, sku, type };
-  if (customerId !== ABSENT) event.customerId = customerId;
-  event.quantity = quantity;
-  event.unitPrice = unitPrice;
-  event.currency = value.currency;
-  if (shipTo !== ABSENT) event.shipTo = shipTo;
-  if (lot !== ABSENT) event.lot = lot;
-  if (promotionId !== ABSENT) event.promotionId = promotionId;
-  return event as ChannelEvent;
-}
-
-function readListing(value: Input, eventId: string, occurredAt: number, partnerId: string, sku: string): ChannelEvent | undefined {
-  const { price } = value;
-  if (!money(price) || !currency(value.currency)) return undefined;
-  const url = optional(value, "url", anyString);
-  if (url === undefined) return undefined;
-  const event: Record<string, unknown> = { id: eventId, occurredAt, partnerId, sku, type: "listing", price, currency: value.currency };
-  if (url !== ABSENT) event.url = url;
-  return event as ChannelEvent;
-}
-
-function readAllocation(value: Input, eventId: string, occurredAt: number, partnerId: string, sku: string): ChannelEvent | undefined {
-  const lot = id(value.lot);
-  const { quantity } = value;
-  if (lot === undefined || !positive(quantity)) return undefined;
-  return { id: eventId, occurredAt, partnerId, sku, type: "allocation", lot, quantity } as ChannelEvent;
+  if (f.type === "listing") {
+    const listing: ListingEvent = { id: f.id, occurredAt: f.occurredAt, partnerId: f.partnerId, sku: f.sku, type: "listing", price: f.price, currency: f.currency };
+    if (f.url !== undefined) listing.url = f.url;
+    return listing;
+  }
+  const sale = { id: f.id, occurredAt: f.occurredAt, partnerId: f.partnerId, sku: f.sku, type: f.type } as SaleEvent;
+  if (f.customerId !== undefined) sale.customerId = f.customerId;
+  sale.quantity = f.quantity;
+  sale.unitPrice = f.price;
+  sale.currency = f.currency;
+  if (f.region !== undefined) {
+    const shipTo: NonNullable<SaleEvent["shipTo"]> = { region: f.region };
+    if (f.country !== undefined) shipTo.country = f.country;
+    if (f.postalCode !== undefined) shipTo.postalCode = f.postalCode;
+    sale.shipTo = shipTo;
+  }
+  if (f.lot !== undefined) sale.lot = f.lot;
+  if (f.promotionId !== undefined) sale.promotionId = f.promotionId;
+  return sale;
 }

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { eventSchema } from "../../src/schema/dataset.js";
+import { EventPacker, EventUnpacker } from "../../src/dataset/eventCodec.js";
+import { eventSchema, type ChannelEvent } from "../../src/schema/dataset.js";
 import { FastEventReader } from "../../src/schema/fastEvents.js";
 import { isoLike } from "./isoLike.js";
 
@@ -54,23 +55,52 @@ describe("FastEventReader", () => {
       fc.property(fc.array(recordLike, { minLength: 1, maxLength: 20 }), (records) => {
         // One reader for the whole array: its remembered date must never change a result.
         const reader = new FastEventReader();
+        // The reader thread packs the fields without making the event: the batch must unpack to the same events.
+        const packer = new EventPacker();
+        packer.begin(1);
+        const read: ChannelEvent[] = [];
         for (const record of records) {
           const fast = reader.read(record);
           const zod = eventSchema.safeParse(record);
           if (zod.success) valid++;
-          if (fast === undefined) continue;
+          const fields = reader.fields(record);
+          expect(fields === undefined).toBe(fast === undefined);
+          if (fast === undefined || fields === undefined) continue;
           decided++;
+          packer.addFields(fields);
+          read.push(fast);
           expect(zod.success).toBe(true);
           expect(fast).toStrictEqual(zod.data);
           // Same keys in the same order, nested included.
           expect(JSON.stringify(fast)).toBe(JSON.stringify(zod.data));
         }
+        const unpacked = new EventUnpacker().unpack(packer.finish());
+        expect(JSON.stringify(unpacked)).toBe(JSON.stringify(read));
       }),
       { numRuns: 3_000 },
     );
     // The fast path must actually take most valid records, or this test proves nothing.
     expect(valid).toBeGreaterThan(1_000);
     expect(decided).toBeGreaterThan(valid * 0.6);
+  });
+
+  it("leaves to zod the keys for-in does not show (not enumerable, or inherited)", () => {
+    const sale = { id: "E-1", type: "sale", occurredAt: "2025-01-01T00:00:00Z", partnerId: "P", sku: "S", quantity: 1, unitPrice: 2, currency: "USD" };
+    const reader = new FastEventReader();
+    expect(reader.read({ ...sale })).toStrictEqual(eventSchema.parse(sale));
+    for (const key of ["customerId", "lot", "promotionId", "shipTo"]) {
+      const hidden = { ...sale };
+      Object.defineProperty(hidden, key, { value: key === "shipTo" ? { region: "R" } : "X-1", enumerable: false });
+      expect(reader.read(hidden)).toBeUndefined();
+      // A prototype without a prototype of its own: the record still passes as a plain object.
+      const parent = Object.assign(Object.create(null) as object, { [key]: key === "shipTo" ? { region: "R" } : "X-1" });
+      Object.defineProperty(parent, key, { enumerable: false });
+      const inherited = Object.assign(Object.create(parent) as object, sale);
+      expect(reader.read(inherited)).toBeUndefined();
+    }
+    const shipTo = { region: "R" };
+    Object.defineProperty(shipTo, "country", { value: "CN", enumerable: false });
+    expect(reader.read({ ...sale, shipTo })).toBeUndefined();
   });
 
   it("reads times as parseIsoTime does, across dates in any order", () => {

@@ -2,6 +2,7 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadDataset as loadInThread } from "../../src/dataset/loadDataset.js";
 import { loaderFixture, ndjson, removeDatasets, writeDataset } from "./helpers.js";
@@ -85,6 +86,31 @@ describe("events read by the worker thread", () => {
       ["events/b.csv", 3],
       ["events/b.csv", 4],
     ]);
+  });
+
+  it("duplicate ids across files, with first events rejected, repeats accepted and repeated again: the same as in this thread", async () => {
+    // Ids from a small pool, so they repeat; partners, skus and quantities sometimes wrong, so some first
+    // events are rejected and a later repeat is the one accepted (the reader thread only tells which ids repeat).
+    const event = fc.record({
+      id: fc.constantFrom("E1", "E2", "E3", "E4"),
+      partnerId: fc.constantFrom("P1", "P1", "P-404"),
+      sku: fc.constantFrom("SKU-1", "SKU-1", "SKU-404"),
+      quantity: fc.constantFrom(1, 2, -1),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(event, { maxLength: 8 }), { minLength: 1, maxLength: 3 }), async (files) => {
+        const collections: Record<string, string> = {
+          "partners.json": JSON.stringify([{ id: "P1", channel: "reseller" }]),
+          "products.json": JSON.stringify([{ sku: "SKU-1" }]),
+        };
+        files.forEach((events, f) => {
+          const records = events.map((e) => ({ ...e, type: "sale", occurredAt: "2025-03-01T10:00:00Z", unitPrice: 3, currency: "CNY" }));
+          collections[`events/part-${f}.ndjson`] = records.length > 0 ? ndjson(...records) : "";
+        });
+        await expectSameAsWorker(await writeDataset(collections));
+      }),
+      { numRuns: 25 },
+    );
   });
 });
 

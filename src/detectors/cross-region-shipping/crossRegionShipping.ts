@@ -1,3 +1,5 @@
+import { CharArena, StringIndex } from "../../dataset/StringIndex.js";
+import { LimitError } from "../../errors.js";
 import type { ChannelEvent, SaleEvent, Territory } from "../../schema/dataset.js";
 import { EpochCache } from "../../reference/spanEpochs.js";
 import { scopeIncludes, type ProductKey } from "../../reference/productScope.js";
@@ -6,36 +8,54 @@ import type { FindingRef } from "../../findings/types.js";
 import { describeOccurrences, destinationOf, groupKey, isSale, listLabels } from "../shared.js";
 import type { Candidate, Detector, DetectorContext, DetectorRun } from "../types.js";
 
-interface Allocation {
-  readonly partnerId: string;
-  readonly eventId: string;
-}
-
 /**
  * The latest allocation of each lot. Events come in time order (allocations first within an instant),
  * so when a sale comes every allocation seen is at or before it, and the latest one is the source.
- * Held as a map to slots of two arrays: a long stream allocates hundreds of thousands of lots.
+ * A long stream allocates hundreds of thousands of lots and keeps them all: lot codes and allocation
+ * ids are kept as code units in typed arrays (`StringIndex`, `CharArena`), not as live strings.
  */
 class LotBook {
-  private readonly slots = new Map<string, number>();
+  private readonly lots = new StringIndex(() => new LimitError("lots", "the lot codes of this scan passed 2^31 characters"));
+  private readonly eventIds = new CharArena(() => new LimitError("lots", "the allocation ids of this scan passed 2^31 characters"));
+  /** By lot number: the partner (its number in `partnerIds`) and the allocation id (where it starts in `eventIds`). */
+  private partnerOf = new Int32Array(1 << 10);
+  private eventIdOf = new Int32Array(1 << 10);
   private readonly partnerIds: string[] = [];
-  private readonly eventIds: string[] = [];
+  private readonly partnerNumbers = new Map<string, number>();
 
   allocate(lot: string, partnerId: string, eventId: string): void {
-    const slot = this.slots.get(lot);
-    if (slot === undefined) {
-      this.slots.set(lot, this.partnerIds.length);
-      this.partnerIds.push(partnerId);
-      this.eventIds.push(eventId);
-    } else {
-      this.partnerIds[slot] = partnerId;
-      this.eventIds[slot] = eventId;
+    const slot = this.lots.intern(lot);
+    if (slot === this.partnerOf.length) {
+      const partnerOf = new Int32Array(slot * 2);
+      partnerOf.set(this.partnerOf);
+      this.partnerOf = partnerOf;
+      const eventIdOf = new Int32Array(slot * 2);
+      eventIdOf.set(this.eventIdOf);
+      this.eventIdOf = eventIdOf;
     }
+    let partner = this.partnerNumbers.get(partnerId);
+    if (partner === undefined) {
+      partner = this.partnerIds.length;
+      this.partnerNumbers.set(partnerId, partner);
+      this.partnerIds.push(partnerId);
+    }
+    this.partnerOf[slot] = partner;
+    this.eventIdOf[slot] = this.eventIds.append(eventId);
   }
 
-  latest(lot: string): Allocation | undefined {
-    const slot = this.slots.get(lot);
-    return slot === undefined ? undefined : { partnerId: this.partnerIds[slot] as string, eventId: this.eventIds[slot] as string };
+  /** The lot's slot, or −1 when the lot was never allocated. */
+  find(lot: string): number {
+    return this.lots.find(lot);
+  }
+
+  /** The partner of the latest allocation of the lot in `slot`. */
+  partnerAt(slot: number): string {
+    return this.partnerIds[this.partnerOf[slot] as number] as string;
+  }
+
+  /** The id of the latest allocation of the lot in `slot`. */
+  eventIdAt(slot: number): string {
+    return this.eventIds.read(this.eventIdOf[slot] as number);
   }
 }
 
@@ -142,14 +162,16 @@ function createRun(context: DetectorContext): DetectorRun {
     };
   }
 
-  /** `source`: the lot's latest allocation; `lot`: the sale's lot. */
-  function lotDiversion(event: SaleEvent, lot: string, source: Allocation, destination: string): Candidate | undefined {
-    if (!restricted(source.partnerId)) return undefined;
-    const view = viewOf(source.partnerId, destination, event.occurredAt);
+  /** `slot`: the lot's slot in the book; `lot`: the sale's lot. */
+  function lotDiversion(event: SaleEvent, lot: string, slot: number, destination: string): Candidate | undefined {
+    const sourcePartnerId = lots.partnerAt(slot);
+    if (!restricted(sourcePartnerId)) return undefined;
+    const view = viewOf(sourcePartnerId, destination, event.occurredAt);
     const product = index.productKey(event.sku);
-    lotProbe.sellerIsSource = event.partnerId === source.partnerId;
+    lotProbe.sellerIsSource = event.partnerId === sourcePartnerId;
     lotProbe.covered = covers(view.covering, product);
     if (!context.mayFire("lot-diversion", lotProbe)) return undefined;
+    const source = { partnerId: sourcePartnerId, eventId: lots.eventIdAt(slot) };
     const { covering, holders, holderIds } = narrow(view, product);
     const amount = event.unitPrice * event.quantity;
     return {
@@ -195,8 +217,8 @@ function createRun(context: DetectorContext): DetectorRun {
       if (!isSale(event)) return;
       const needsOwn = restricted(event.partnerId);
       const lot = event.lot;
-      const source = lot === undefined ? undefined : lots.latest(lot);
-      if (!needsOwn && source === undefined) {
+      const source = lot === undefined ? -1 : lots.find(lot);
+      if (!needsOwn && source < 0) {
         if (lot !== undefined) context.skip("cross-region-shipping: lot sold before any allocation of it");
         return;
       }
@@ -207,7 +229,7 @@ function createRun(context: DetectorContext): DetectorRun {
         if (own) out.push(own);
       }
       if (lot === undefined) return;
-      if (source === undefined) {
+      if (source < 0) {
         context.skip("cross-region-shipping: lot sold before any allocation of it");
         return;
       }

@@ -1,15 +1,16 @@
 import { LimitError } from "../errors.js";
 
-/** Most code units a `CharArena` stores (its offsets are 32-bit). */
-const MAX_CODE_UNITS = 2 ** 31 - 2;
+/** Most bytes a `CharArena` stores (its offsets are 32-bit). */
+const MAX_BYTES = 2 ** 31 - 2;
 
 /**
- * Strings kept as UTF-16 code units in one growing typed array, each as its length (two code units:
- * low, high) and its units: millions of keys cost the garbage collector nothing — no live strings to
- * copy from generation to generation — and stay off V8's heap.
+ * Strings kept in one growing byte array: each as a 4-byte header (its length, and whether it is wide)
+ * followed by its UTF-16 code units, one byte each when all are below 256 (ids and codes nearly always
+ * are), else two. Millions of keys cost the garbage collector nothing — no live strings to copy from
+ * generation to generation — and stay off V8's heap.
  */
 export class CharArena {
-  private chars = new Uint16Array(1 << 12);
+  private bytes = new Uint8Array(1 << 13);
   private used = 0;
 
   /** `full` makes the error thrown when the arena would pass its 32-bit limit (some hundred million keys). */
@@ -19,39 +20,76 @@ export class CharArena {
   append(key: string): number {
     const length = key.length;
     const offset = this.used;
-    // Offsets live in Int32Arrays: past 2^31 code units they would wrap.
-    if (offset + 2 + length > MAX_CODE_UNITS) throw this.full();
-    if (offset + 2 + length > this.chars.length) {
-      const grown = new Uint16Array(Math.max(this.chars.length * 2, offset + 2 + length));
-      grown.set(this.chars.subarray(0, offset));
-      this.chars = grown;
+    // Offsets live in Int32Arrays: past 2^31 bytes they would wrap.
+    if (offset + 4 + 2 * length > MAX_BYTES) throw this.full();
+    if (offset + 4 + 2 * length > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(this.bytes.length * 2, offset + 4 + 2 * length));
+      grown.set(this.bytes.subarray(0, offset));
+      this.bytes = grown;
     }
-    const chars = this.chars;
-    chars[offset] = length & 0xffff;
-    chars[offset + 1] = length >>> 16;
-    for (let i = 0; i < length; i++) chars[offset + 2 + i] = key.charCodeAt(i);
-    this.used = offset + 2 + length;
+    const bytes = this.bytes;
+    const start = offset + 4;
+    let wide = 0;
+    for (let i = 0; i < length; i++) {
+      const unit = key.charCodeAt(i);
+      if (unit > 0xff) {
+        wide = 1;
+        break;
+      }
+      bytes[start + i] = unit;
+    }
+    if (wide) {
+      for (let i = 0; i < length; i++) {
+        const unit = key.charCodeAt(i);
+        bytes[start + 2 * i] = unit & 0xff;
+        bytes[start + 2 * i + 1] = unit >>> 8;
+      }
+    }
+    const header = length * 2 + wide;
+    bytes[offset] = header & 0xff;
+    bytes[offset + 1] = (header >>> 8) & 0xff;
+    bytes[offset + 2] = (header >>> 16) & 0xff;
+    bytes[offset + 3] = header >>> 24;
+    this.used = start + (wide + 1) * length;
     return offset;
+  }
+
+  /** The header at `offset`: length × 2, plus 1 when wide. */
+  private header(offset: number): number {
+    const bytes = this.bytes;
+    return (bytes[offset] as number) | ((bytes[offset + 1] as number) << 8) | ((bytes[offset + 2] as number) << 16) | ((bytes[offset + 3] as number) << 24);
   }
 
   /** Whether the key stored at `offset` is `key`. */
   equals(offset: number, key: string): boolean {
-    const chars = this.chars;
+    const header = this.header(offset);
     const length = key.length;
-    if ((chars[offset] as number) + (chars[offset + 1] as number) * 0x10000 !== length) return false;
-    for (let i = 0; i < length; i++) if (chars[offset + 2 + i] !== key.charCodeAt(i)) return false;
+    if (header >>> 1 !== length) return false;
+    const bytes = this.bytes;
+    const start = offset + 4;
+    if ((header & 1) === 0) {
+      // A unit above 0xff in `key` never equals a byte.
+      for (let i = 0; i < length; i++) if (bytes[start + i] !== key.charCodeAt(i)) return false;
+    } else {
+      for (let i = 0; i < length; i++) if (((bytes[start + 2 * i] as number) | ((bytes[start + 2 * i + 1] as number) << 8)) !== key.charCodeAt(i)) return false;
+    }
     return true;
   }
 
   /** The key stored at `offset`. */
   read(offset: number): string {
-    const chars = this.chars;
-    const length = (chars[offset] as number) + (chars[offset + 1] as number) * 0x10000;
+    const header = this.header(offset);
+    const length = header >>> 1;
+    const start = offset + 4;
+    let units: Uint8Array | Uint16Array = this.bytes.subarray(start, start + length);
+    if ((header & 1) === 1) {
+      // Stored low byte first whatever the machine's byte order.
+      units = new Uint16Array(length);
+      for (let i = 0; i < length; i++) units[i] = (this.bytes[start + 2 * i] as number) | ((this.bytes[start + 2 * i + 1] as number) << 8);
+    }
     let text = "";
     // In slices: String.fromCharCode takes its units as arguments.
-    for (let from = offset + 2, end = from + length; from < end; from += 8192) {
-      text += String.fromCharCode(...chars.subarray(from, Math.min(end, from + 8192)));
-    }
+    for (let from = 0; from < length; from += 8192) text += String.fromCharCode(...units.subarray(from, Math.min(length, from + 8192)));
     return text;
   }
 }
@@ -152,7 +190,7 @@ export class StringSet {
     () =>
       new LimitError(
         "eventIds",
-        `the event ids of this scan passed ${MAX_CODE_UNITS} characters; scan the events as a stream (scanStream, --events -), which keeps only recent ids`,
+        `the event ids of this scan passed 2 GiB; scan the events as a stream (scanStream, --events -), which keeps only recent ids`,
       ),
   );
 

@@ -12,11 +12,11 @@ import type { Candidate, Detector, DetectorContext, DetectorRun } from "../types
  * The latest allocation of each lot. Events come in time order (allocations first within an instant),
  * so when a sale comes every allocation seen is at or before it, and the latest one is the source.
  * A long stream allocates hundreds of thousands of lots and keeps them all: lot codes and allocation
- * ids are kept as code units in typed arrays (`StringIndex`, `CharArena`), not as live strings.
+ * ids are kept as bytes in typed arrays (`StringIndex`, `CharArena`), not as live strings.
  */
 class LotBook {
-  private readonly lots = new StringIndex(() => new LimitError("lots", "the lot codes of this scan passed 2^31 characters"));
-  private readonly eventIds = new CharArena(() => new LimitError("lots", "the allocation ids of this scan passed 2^31 characters"));
+  private readonly lots = new StringIndex(() => new LimitError("lots", "the lot codes of this scan passed 2 GiB"));
+  private readonly eventIds = new CharArena(() => new LimitError("lots", "the allocation ids of this scan passed 2 GiB"));
   /** By lot number: the partner (its number in `partnerIds`) and the allocation id (where it starts in `eventIds`). */
   private partnerOf = new Int32Array(1 << 10);
   private eventIdOf = new Int32Array(1 << 10);

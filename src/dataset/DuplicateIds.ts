@@ -1,4 +1,5 @@
-import { StringSet } from "./StringIndex.js";
+import { LimitError } from "../errors.js";
+import { CharArena, hashOf, StringSet } from "./StringIndex.js";
 
 /**
  * Remembers event ids to reject duplicates. Without a window it remembers every id (a batch must catch
@@ -6,39 +7,138 @@ import { StringSet } from "./StringIndex.js";
  * events older than the newest one minus the window, so memory follows the window, not the stream.
  */
 export class DuplicateIds {
-  private readonly seen = new Map<string, number>();
-  private readonly all = new StringSet();
-  // Ids and times in arrival order, as two arrays: a window can hold hundreds of thousands.
-  private readonly ids: string[] = [];
-  private readonly times: number[] = [];
-  private head = 0;
+  private readonly all: StringSet | undefined;
+  private readonly recent: RecentIds | undefined;
 
-  constructor(private readonly windowMs: number = Infinity) {}
+  constructor(private readonly windowMs: number = Infinity) {
+    // Without a window a set will do, and is cheaper.
+    if (windowMs === Infinity) this.all = new StringSet();
+    else this.recent = new RecentIds();
+  }
 
   /** Records the id; returns false when it was already seen (within the window). */
   add(id: string, at: number): boolean {
-    if (this.windowMs === Infinity) {
-      // Without a window a set will do, and is cheaper.
-      return this.all.add(id);
+    if (this.all) return this.all.add(id);
+    const recent = this.recent as RecentIds;
+    recent.expire(at - this.windowMs);
+    return recent.add(id, at);
+  }
+}
+
+/**
+ * The ids of a window of events, in arrival order, off V8's heap: a ring of (time, hash, where the id
+ * starts) over a `CharArena` whose front is dropped as ids expire, and an open-addressing table of ring
+ * positions (deletion by backward shift, so no tombstones). A window of a day holds tens of thousands of
+ * ids that would otherwise live just long enough to be copied to the old generation and die there.
+ */
+class RecentIds {
+  private times = new Float64Array(1 << 10);
+  private hashes = new Int32Array(1 << 10);
+  private starts = new Int32Array(1 << 10);
+  private head = 0;
+  private count = 0;
+  /** Ring position + 1 of each id, by hash; 0 is empty. Kept at most half full. */
+  private slots = new Int32Array(1 << 11);
+  private readonly arena = new CharArena(
+    () => new LimitError("eventIds", "the event ids of one duplicate window passed 2 GiB; lower duplicateWindowDays"),
+  );
+
+  /** Adds `id` at `at`; false when it is in the window already. */
+  add(id: string, at: number): boolean {
+    const hash = hashOf(id);
+    const mask = this.slots.length - 1;
+    let slot = hash & mask;
+    for (;;) {
+      const stored = this.slots[slot] as number;
+      if (stored === 0) break;
+      if (this.hashes[stored - 1] === hash && this.arena.equals(this.starts[stored - 1] as number, id)) return false;
+      slot = (slot + 1) & mask;
     }
-    this.expire(at - this.windowMs);
-    if (this.seen.has(id)) return false;
-    this.seen.set(id, at);
-    this.ids.push(id);
-    this.times.push(at);
+    if (this.count === this.times.length) {
+      this.resize(this.times.length * 2);
+      return this.add(id, at);
+    }
+    const position = (this.head + this.count) & (this.times.length - 1);
+    this.times[position] = at;
+    this.hashes[position] = hash;
+    this.starts[position] = this.arena.append(id);
+    this.slots[slot] = position + 1;
+    this.count++;
+    if (this.count * 2 > mask) this.rebuild(this.slots.length * 2);
     return true;
   }
 
-  private expire(before: number): void {
-    while (this.head < this.ids.length && (this.times[this.head] as number) < before) {
-      const id = this.ids[this.head] as string;
-      if (this.seen.get(id) === this.times[this.head]) this.seen.delete(id);
-      this.head++;
+  /** Forgets the ids added before `before`. */
+  expire(before: number): void {
+    const ringMask = this.times.length - 1;
+    while (this.count > 0 && (this.times[this.head] as number) < before) {
+      this.remove(this.head);
+      this.head = (this.head + 1) & ringMask;
+      this.count--;
     }
-    if (this.head > 4096 && this.head * 2 > this.ids.length) {
-      this.ids.splice(0, this.head);
-      this.times.splice(0, this.head);
-      this.head = 0;
+    // The arena's front holds expired ids only: drop it once it is most of the arena.
+    const live = this.count === 0 ? this.arena.size : (this.starts[this.head] as number);
+    if (live > 1 << 16 && live * 2 > this.arena.size) {
+      const shift = this.arena.dropBefore(live);
+      for (let k = 0; k < this.count; k++) {
+        const position = (this.head + k) & ringMask;
+        this.starts[position] = (this.starts[position] as number) - shift;
+      }
     }
+  }
+
+  /** Takes ring position `position` out of the table, shifting back the entries its removal would strand. */
+  private remove(position: number): void {
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    let hole = (this.hashes[position] as number) & mask;
+    while (slots[hole] !== position + 1) hole = (hole + 1) & mask;
+    let next = hole;
+    for (;;) {
+      next = (next + 1) & mask;
+      const stored = slots[next] as number;
+      if (stored === 0) break;
+      const home = (this.hashes[stored - 1] as number) & mask;
+      // The entry at `next` may move into the hole unless its home lies cyclically in (hole, next].
+      const stays = hole <= next ? home > hole && home <= next : home > hole || home <= next;
+      if (!stays) {
+        slots[hole] = stored;
+        hole = next;
+      }
+    }
+    slots[hole] = 0;
+  }
+
+  /** Moves the ring to `capacity` positions (oldest first at 0) and rebuilds the table. */
+  private resize(capacity: number): void {
+    const ringMask = this.times.length - 1;
+    const times = new Float64Array(capacity);
+    const hashes = new Int32Array(capacity);
+    const starts = new Int32Array(capacity);
+    for (let k = 0; k < this.count; k++) {
+      const position = (this.head + k) & ringMask;
+      times[k] = this.times[position] as number;
+      hashes[k] = this.hashes[position] as number;
+      starts[k] = this.starts[position] as number;
+    }
+    this.times = times;
+    this.hashes = hashes;
+    this.starts = starts;
+    this.head = 0;
+    this.rebuild(this.slots.length);
+  }
+
+  /** Places every id of the ring again in a table of `size` slots. */
+  private rebuild(size: number): void {
+    const slots = new Int32Array(size);
+    const mask = size - 1;
+    const ringMask = this.times.length - 1;
+    for (let k = 0; k < this.count; k++) {
+      const position = (this.head + k) & ringMask;
+      let at = (this.hashes[position] as number) & mask;
+      while (slots[at] !== 0) at = (at + 1) & mask;
+      slots[at] = position + 1;
+    }
+    this.slots = slots;
   }
 }

@@ -76,6 +76,18 @@ export class CharArena {
     return true;
   }
 
+  /** Drops every key stored before `offset` (the next ones move down); returns by how much offsets moved. */
+  dropBefore(offset: number): number {
+    this.bytes.copyWithin(0, offset, this.used);
+    this.used -= offset;
+    return offset;
+  }
+
+  /** Bytes in use. */
+  get size(): number {
+    return this.used;
+  }
+
   /** The key stored at `offset`. */
   read(offset: number): string {
     const header = this.header(offset);
@@ -178,7 +190,7 @@ export class StringIndex {
 }
 
 /** FNV-1a over the UTF-16 code units. */
-function hashOf(key: string): number {
+export function hashOf(key: string): number {
   let hash = 0x811c9dc5 | 0;
   for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 0x01000193);
   return hash;

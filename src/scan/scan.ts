@@ -1,4 +1,4 @@
-import { collectEvents, openDataset, openDatasetReading, type DatasetSource, type OpenedDataset } from "../dataset/loadDataset.js";
+import { collectEvents, openDataset, openDatasetReading, type DatasetSource, type OpenedDataset, type ReadingDataset } from "../dataset/loadDataset.js";
 import type { Rejection } from "../dataset/types.js";
 import { OptionsError } from "../errors.js";
 import { rankFindings } from "../findings/rankFindings.js";
@@ -106,12 +106,14 @@ export function summarize(
  */
 export async function scan(dataset: DatasetSource, options?: ScanOptions): Promise<ScanReport> {
   const parsed = parseOptions(options);
-  const rules = options?.rules ?? (await loadRules());
+  // The rules load while the dataset opens (its events start being read at once).
+  const rulesLoading = options?.rules ? Promise.resolve(options.rules) : loadRules();
+  rulesLoading.catch(() => undefined); // awaited below, first
   const progress = options?.onProgress;
   // Most exports are already in time order: scan them as they are read, holding no events. On the
   // first event earlier than one before it, start over and sort — the findings are the same either way.
-  const inOrder = await scanAsRead(dataset, rules, parsed, progress);
-  const { opened, scanner, findings } = inOrder ?? (await scanSorted(dataset, rules, parsed, progress));
+  const inOrder = await scanAsRead(dataset, rulesLoading, parsed, progress);
+  const { opened, scanner, findings } = inOrder ?? (await scanSorted(dataset, await rulesLoading, parsed, progress));
   const counts = opened.counts.events;
   progress?.({ phase: "done", read: counts.read, scanned: counts.accepted, findings: findings.length });
   const ranked = rankFindings(findings);
@@ -136,13 +138,21 @@ interface ScanPass {
 
 async function scanAsRead(
   dataset: DatasetSource,
-  rules: RuleSet,
+  rulesLoading: Promise<RuleSet>,
   parsed: ParsedOptions,
   progress: ScanOptions["onProgress"],
 ): Promise<ScanPass | undefined> {
-  // A folder's events start being read (in the worker) while the reference data loads.
-  const opened = await openDatasetReading(dataset, parsed);
+  // A folder's events start being read (in the worker) while the rules and the reference data load.
+  let opened: ReadingDataset;
   try {
+    opened = await openDatasetReading(dataset, parsed);
+  } catch (error) {
+    // A rule error is reported before a dataset error, as when the rules loaded first.
+    await rulesLoading;
+    throw error;
+  }
+  try {
+    const rules = await rulesLoading;
     const scanner = new Scanner(opened.reference, opened.present, rules.rules, parsed);
     const findings: Finding[] = await scanner.start();
     const run = runOrdered(opened.eventBatches(), {

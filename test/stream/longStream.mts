@@ -1,5 +1,5 @@
 // Child process of boundedMemory.test.ts: streams synthetic events through scanStream and prints the
-// heap after a forced GC at checkpoints, as one JSON line.
+// heap (with array buffers) after a forced GC at checkpoints, as one JSON line.
 import { scanStream } from "../../src/index.js";
 
 const total = Number(process.argv[2] ?? 400_000);
@@ -40,7 +40,9 @@ async function* events() {
     }
     if (checkpoints.includes(i + 1)) {
       (globalThis as { gc?: () => void }).gc?.();
-      heap.push(process.memoryUsage().heapUsed);
+      // The heap and what lives off it in typed arrays (windows, lots, recent ids).
+      const memory = process.memoryUsage();
+      heap.push(memory.heapUsed + memory.arrayBuffers);
     }
   }
 }

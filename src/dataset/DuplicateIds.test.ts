@@ -65,6 +65,20 @@ describe("DuplicateIds with a window", () => {
     expect(ids.add(a, 10.5)).toBe(true);
   });
 
+  it("gives the memory of a burst back once it has expired", () => {
+    const ids = new DuplicateIds(5);
+    for (let n = 0; n < 50_000; n++) expect(ids.add(`BURST-${n}`, 0)).toBe(true);
+    for (let n = 0; n < 200; n++) expect(ids.add(`LATER-${n}`, 10 + n)).toBe(true);
+    const recent = (ids as unknown as { recent: { times: Float64Array; slots: Int32Array; arena: { bytes: Uint8Array } } }).recent;
+    expect(recent.times.length).toBeLessThanOrEqual(1 << 10);
+    expect(recent.slots.length).toBeLessThanOrEqual(1 << 11);
+    expect(recent.arena.bytes.length).toBeLessThanOrEqual(1 << 16);
+    // The window still works: the last ids are found, the burst's are new again.
+    expect(ids.add("LATER-199", 209)).toBe(false);
+    expect(ids.add("LATER-196", 209)).toBe(false);
+    expect(ids.add("BURST-7", 209)).toBe(true);
+  });
+
   it("still finds the ids of the window after the arena dropped the expired ones", () => {
     const ids = new DuplicateIds(500);
     const id = (n: number) => `${"x".repeat(100)}-${n}`;

@@ -37,7 +37,7 @@ class RecentIds {
   private starts = new Int32Array(1 << 10);
   private head = 0;
   private count = 0;
-  /** Ring position + 1 of each id, by hash; 0 is empty. Kept at most half full. */
+  /** Ring position + 1 of each id, by hash; 0 is empty. Twice the ring's size: at most half full. */
   private slots = new Int32Array(1 << 11);
   private readonly arena = new CharArena(
     () => new LimitError("eventIds", "the event ids of one duplicate window passed 2 GiB; lower duplicateWindowDays"),
@@ -64,7 +64,6 @@ class RecentIds {
     this.starts[position] = this.arena.append(id);
     this.slots[slot] = position + 1;
     this.count++;
-    if (this.count * 2 > mask) this.rebuild(this.slots.length * 2);
     return true;
   }
 
@@ -76,12 +75,15 @@ class RecentIds {
       this.head = (this.head + 1) & ringMask;
       this.count--;
     }
+    // After a burst, give the memory back (the ring and table at a quarter full halve).
+    if (this.times.length > 1 << 10 && this.count * 4 < this.times.length) this.resize(this.times.length / 2);
     // The arena's front holds expired ids only: drop it once it is most of the arena.
     const live = this.count === 0 ? this.arena.size : (this.starts[this.head] as number);
     if (live > 1 << 16 && live * 2 > this.arena.size) {
       const shift = this.arena.dropBefore(live);
+      const mask = this.times.length - 1;
       for (let k = 0; k < this.count; k++) {
-        const position = (this.head + k) & ringMask;
+        const position = (this.head + k) & mask;
         this.starts[position] = (this.starts[position] as number) - shift;
       }
     }
@@ -109,7 +111,7 @@ class RecentIds {
     slots[hole] = 0;
   }
 
-  /** Moves the ring to `capacity` positions (oldest first at 0) and rebuilds the table. */
+  /** Moves the ring to `capacity` positions (oldest first at 0) and rebuilds the table at twice that. */
   private resize(capacity: number): void {
     const ringMask = this.times.length - 1;
     const times = new Float64Array(capacity);
@@ -125,7 +127,7 @@ class RecentIds {
     this.hashes = hashes;
     this.starts = starts;
     this.head = 0;
-    this.rebuild(this.slots.length);
+    this.rebuild(capacity * 2);
   }
 
   /** Places every id of the ring again in a table of `size` slots. */

@@ -18,40 +18,48 @@ export class CharArena {
 
   /** Copies `key` to the end; returns where it starts. */
   append(key: string): number {
-    const length = key.length;
+    const wide = isWide(key);
+    const size = 4 + (wide + 1) * key.length;
     const offset = this.used;
     // Offsets live in Int32Arrays: past 2^31 bytes they would wrap.
-    if (offset + 4 + 2 * length > MAX_BYTES) throw this.full();
-    if (offset + 4 + 2 * length > this.bytes.length) {
-      const grown = new Uint8Array(Math.max(this.bytes.length * 2, offset + 4 + 2 * length));
+    if (offset + size > MAX_BYTES) throw this.full();
+    if (offset + size > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(this.bytes.length * 2, offset + size));
       grown.set(this.bytes.subarray(0, offset));
       this.bytes = grown;
     }
+    this.write(offset, key, wide);
+    this.used = offset + size;
+    return offset;
+  }
+
+  /** Stores `key` over the key at `offset` when it takes exactly as many bytes; false (nothing changed) otherwise. */
+  overwrite(offset: number, key: string): boolean {
+    const wide = isWide(key);
+    if (4 + (wide + 1) * key.length !== this.sizeAt(offset)) return false;
+    this.write(offset, key, wide);
+    return true;
+  }
+
+  /** Writes the header and units of `key` at `offset` (the room is there). */
+  private write(offset: number, key: string, wide: 0 | 1): void {
     const bytes = this.bytes;
+    const length = key.length;
     const start = offset + 4;
-    let wide = 0;
-    for (let i = 0; i < length; i++) {
-      const unit = key.charCodeAt(i);
-      if (unit > 0xff) {
-        wide = 1;
-        break;
-      }
-      bytes[start + i] = unit;
-    }
     if (wide) {
       for (let i = 0; i < length; i++) {
         const unit = key.charCodeAt(i);
         bytes[start + 2 * i] = unit & 0xff;
         bytes[start + 2 * i + 1] = unit >>> 8;
       }
+    } else {
+      for (let i = 0; i < length; i++) bytes[start + i] = key.charCodeAt(i);
     }
     const header = length * 2 + wide;
     bytes[offset] = header & 0xff;
     bytes[offset + 1] = (header >>> 8) & 0xff;
     bytes[offset + 2] = (header >>> 16) & 0xff;
     bytes[offset + 3] = header >>> 24;
-    this.used = start + (wide + 1) * length;
-    return offset;
   }
 
   /** The header at `offset`: length × 2, plus 1 when wide. */
@@ -80,6 +88,32 @@ export class CharArena {
   dropBefore(offset: number): number {
     this.bytes.copyWithin(0, offset, this.used);
     this.used -= offset;
+    // Give back what a burst took: keep twice what is left.
+    if (this.bytes.length > 1 << 16 && this.used * 4 < this.bytes.length) this.bytes = this.bytes.slice(0, Math.max(this.used * 2, 1 << 13));
+    return offset;
+  }
+
+  /** The bytes the key at `offset` takes, header included. */
+  sizeAt(offset: number): number {
+    const header = this.header(offset);
+    return 4 + ((header & 1) + 1) * (header >>> 1);
+  }
+
+  /** Copies the key at `offset` to the end of `target`; returns where it starts there. */
+  copyTo(offset: number, target: CharArena): number {
+    return target.appendBytes(this.bytes.subarray(offset, offset + this.sizeAt(offset)));
+  }
+
+  private appendBytes(entry: Uint8Array): number {
+    const offset = this.used;
+    if (offset + entry.length > MAX_BYTES) throw this.full();
+    if (offset + entry.length > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(this.bytes.length * 2, offset + entry.length));
+      grown.set(this.bytes.subarray(0, offset));
+      this.bytes = grown;
+    }
+    this.bytes.set(entry, offset);
+    this.used = offset + entry.length;
     return offset;
   }
 
@@ -187,6 +221,12 @@ export class StringIndex {
     this.slots = slots;
     this.mask = mask;
   }
+}
+
+/** 1 when some unit of `key` is above 0xff (it is stored two bytes a unit), else 0. */
+function isWide(key: string): 0 | 1 {
+  for (let i = 0; i < key.length; i++) if (key.charCodeAt(i) > 0xff) return 1;
+  return 0;
 }
 
 /** FNV-1a over the UTF-16 code units. */

@@ -53,6 +53,17 @@ describe("event codec", () => {
     );
   });
 
+  it("packs events added without begin() too", () => {
+    const packer = new EventPacker();
+    const events: ChannelEvent[] = Array.from({ length: 100 }, (_, i) => ({ id: `E-${i}`, occurredAt: i, partnerId: "P", sku: "S", type: "allocation", lot: `L-${i}`, quantity: 1 }));
+    packer.begin(1);
+    packer.add(events[0] as ChannelEvent);
+    const unpacker = new EventUnpacker();
+    expect(unpacker.unpack(packer.finish())).toStrictEqual(events.slice(0, 1));
+    for (const event of events) packer.add(event);
+    expect(unpacker.unpack(packer.finish())).toStrictEqual(events);
+  });
+
   it("carries strings past the shared table's limit as one-off strings", () => {
     const packer = new EventPacker();
     const unpacker = new EventUnpacker();

@@ -190,9 +190,10 @@ export class EventPacker {
   }
 
   private grow(): void {
-    const ints = new Int32Array(this.ints.length * 2);
+    // From empty too: `add` without `begin` must not write past the end (typed arrays drop such writes).
+    const ints = new Int32Array(Math.max(this.ints.length * 2, 64 * INT_STRIDE));
     ints.set(this.ints);
-    const nums = new Float64Array(this.nums.length * 2);
+    const nums = new Float64Array(Math.max(this.nums.length * 2, 64 * NUM_STRIDE));
     nums.set(this.nums);
     this.ints = ints;
     this.nums = nums;

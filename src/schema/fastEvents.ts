@@ -170,24 +170,29 @@ export class FastEventReader {
     let lot: unknown = ABSENT;
     let promotionId: unknown = ABSENT;
     let url: unknown = ABSENT;
-    for (const key in value) {
-      const field = value[key];
-      switch (key) {
-        case "id": id = field; break;
-        case "type": type = field; break;
-        case "occurredAt": at = field; break;
-        case "partnerId": partnerId = field; break;
-        case "sku": sku = field; break;
-        case "customerId": customerId = field; break;
-        case "quantity": quantity = field; break;
-        case "unitPrice": unitPrice = field; break;
-        case "price": price = field; break;
-        case "currency": currencyCode = field; break;
-        case "shipTo": shipTo = field; break;
-        case "lot": lot = field; break;
-        case "promotionId": promotionId = field; break;
-        case "url": url = field; break;
+    try {
+      for (const key in value) {
+        const field = value[key];
+        switch (key) {
+          case "id": id = field; break;
+          case "type": type = field; break;
+          case "occurredAt": at = field; break;
+          case "partnerId": partnerId = field; break;
+          case "sku": sku = field; break;
+          case "customerId": customerId = field; break;
+          case "quantity": quantity = field; break;
+          case "unitPrice": unitPrice = field; break;
+          case "price": price = field; break;
+          case "currency": currencyCode = field; break;
+          case "shipTo": shipTo = field; break;
+          case "lot": lot = field; break;
+          case "promotionId": promotionId = field; break;
+          case "url": url = field; break;
+        }
       }
+    } catch {
+      // A getter threw, perhaps on a key zod never reads: zod decides.
+      return undefined;
     }
     const f = this.scratch;
     const eventId = idOf(id);
@@ -241,13 +246,17 @@ export class FastEventReader {
     let region: unknown = ABSENT;
     let country: unknown = ABSENT;
     let postalCode: unknown = ABSENT;
-    for (const key in raw) {
-      const field = raw[key];
-      switch (key) {
-        case "region": region = field; break;
-        case "country": country = field; break;
-        case "postalCode": postalCode = field; break;
+    try {
+      for (const key in raw) {
+        const field = raw[key];
+        switch (key) {
+          case "region": region = field; break;
+          case "country": country = field; break;
+          case "postalCode": postalCode = field; break;
+        }
       }
+    } catch {
+      return false;
     }
     const f = this.scratch;
     f.region = idOf(region);

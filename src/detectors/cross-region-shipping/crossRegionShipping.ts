@@ -14,16 +14,23 @@ import type { Candidate, Detector, DetectorContext, DetectorRun } from "../types
  * A long stream allocates hundreds of thousands of lots and keeps them all: lot codes and allocation
  * ids are kept as bytes in typed arrays (`StringIndex`, `CharArena`), not as live strings.
  */
-class LotBook {
+export class LotBook {
   private readonly lots = new StringIndex(() => new LimitError("lots", "the lot codes of this scan passed 2 GiB"));
-  private readonly eventIds = new CharArena(() => new LimitError("lots", "the allocation ids of this scan passed 2 GiB"));
+  private eventIds = new CharArena(LotBook.full);
+  /** Bytes of `eventIds` no lot points to any more (ids replaced by a later allocation of a different size). */
+  private dead = 0;
   /** By lot number: the partner (its number in `partnerIds`) and the allocation id (where it starts in `eventIds`). */
   private partnerOf = new Int32Array(1 << 10);
   private eventIdOf = new Int32Array(1 << 10);
   private readonly partnerIds: string[] = [];
   private readonly partnerNumbers = new Map<string, number>();
 
+  private static full(): Error {
+    return new LimitError("lots", "the allocation ids of this scan passed 2 GiB");
+  }
+
   allocate(lot: string, partnerId: string, eventId: string): void {
+    const known = this.lots.size;
     const slot = this.lots.intern(lot);
     if (slot === this.partnerOf.length) {
       const partnerOf = new Int32Array(slot * 2);
@@ -40,7 +47,24 @@ class LotBook {
       this.partnerIds.push(partnerId);
     }
     this.partnerOf[slot] = partner;
+    if (slot === known) {
+      this.eventIdOf[slot] = this.eventIds.append(eventId);
+      return;
+    }
+    // A lot allocated again: its latest id replaces the one kept (in place when it is as long).
+    const at = this.eventIdOf[slot] as number;
+    if (this.eventIds.overwrite(at, eventId)) return;
+    this.dead += this.eventIds.sizeAt(at);
     this.eventIdOf[slot] = this.eventIds.append(eventId);
+    if (this.dead > 1 << 16 && this.dead * 2 > this.eventIds.size) this.compact();
+  }
+
+  /** Copies the ids lots point to into a fresh arena, leaving the replaced ones behind. */
+  private compact(): void {
+    const arena = new CharArena(LotBook.full);
+    for (let slot = 0; slot < this.lots.size; slot++) this.eventIdOf[slot] = this.eventIds.copyTo(this.eventIdOf[slot] as number, arena);
+    this.eventIds = arena;
+    this.dead = 0;
   }
 
   /** The lot's slot, or −1 when the lot was never allocated. */

@@ -18,18 +18,30 @@ export class CharArena {
 
   /** Copies `key` to the end; returns where it starts. */
   append(key: string): number {
-    const wide = isWide(key);
-    const size = 4 + (wide + 1) * key.length;
+    const length = key.length;
     const offset = this.used;
-    // Offsets live in Int32Arrays: past 2^31 bytes they would wrap.
-    if (offset + size > MAX_BYTES) throw this.full();
-    if (offset + size > this.bytes.length) {
-      const grown = new Uint8Array(Math.max(this.bytes.length * 2, offset + size));
+    // Room for the wide form; offsets live in Int32Arrays: past 2^31 bytes they would wrap.
+    if (offset + 4 + 2 * length > MAX_BYTES) throw this.full();
+    if (offset + 4 + 2 * length > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(this.bytes.length * 2, offset + 4 + 2 * length));
       grown.set(this.bytes.subarray(0, offset));
       this.bytes = grown;
     }
-    this.write(offset, key, wide);
-    this.used = offset + size;
+    // One pass for the usual narrow key; a wide unit starts it over in the wide form.
+    const bytes = this.bytes;
+    const start = offset + 4;
+    let wide: 0 | 1 = 0;
+    for (let i = 0; i < length; i++) {
+      const unit = key.charCodeAt(i);
+      if (unit > 0xff) {
+        wide = 1;
+        break;
+      }
+      bytes[start + i] = unit;
+    }
+    if (wide) this.writeUnits(start, key, 1);
+    this.writeHeader(offset, length, wide);
+    this.used = start + (wide + 1) * length;
     return offset;
   }
 
@@ -37,25 +49,29 @@ export class CharArena {
   overwrite(offset: number, key: string): boolean {
     const wide = isWide(key);
     if (4 + (wide + 1) * key.length !== this.sizeAt(offset)) return false;
-    this.write(offset, key, wide);
+    this.writeUnits(offset + 4, key, wide);
+    this.writeHeader(offset, key.length, wide);
     return true;
   }
 
-  /** Writes the header and units of `key` at `offset` (the room is there). */
-  private write(offset: number, key: string, wide: 0 | 1): void {
+  /** Writes the units of `key` from `start`, one byte each or (wide) two, low byte first. */
+  private writeUnits(start: number, key: string, wide: 0 | 1): void {
     const bytes = this.bytes;
-    const length = key.length;
-    const start = offset + 4;
     if (wide) {
-      for (let i = 0; i < length; i++) {
+      for (let i = 0; i < key.length; i++) {
         const unit = key.charCodeAt(i);
         bytes[start + 2 * i] = unit & 0xff;
         bytes[start + 2 * i + 1] = unit >>> 8;
       }
     } else {
-      for (let i = 0; i < length; i++) bytes[start + i] = key.charCodeAt(i);
+      for (let i = 0; i < key.length; i++) bytes[start + i] = key.charCodeAt(i);
     }
+  }
+
+  /** Writes the 4-byte header at `offset`: length × 2, plus 1 when wide, low byte first. */
+  private writeHeader(offset: number, length: number, wide: 0 | 1): void {
     const header = length * 2 + wide;
+    const bytes = this.bytes;
     bytes[offset] = header & 0xff;
     bytes[offset + 1] = (header >>> 8) & 0xff;
     bytes[offset + 2] = (header >>> 16) & 0xff;

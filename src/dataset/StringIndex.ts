@@ -180,14 +180,10 @@ export class StringIndex {
   /** The number of `key`, numbering it next when new. */
   intern(key: string): number {
     const hash = hashOf(key);
+    const at = this.slotOf(key, hash);
     const slots = this.slots;
-    let at = hash & this.mask;
-    for (;;) {
-      const stored = slots[2 * at + 1] as number;
-      if (stored === 0) break;
-      if (slots[2 * at] === hash && this.arena.equals(this.starts[stored - 1] as number, key)) return stored - 1;
-      at = (at + 1) & this.mask;
-    }
+    const stored = slots[2 * at + 1] as number;
+    if (stored !== 0) return stored - 1;
     const number = this.count;
     if (number === this.starts.length) {
       const starts = new Int32Array(number * 2);
@@ -203,13 +199,16 @@ export class StringIndex {
 
   /** The number of `key`, or −1 when it was never interned. */
   find(key: string): number {
-    const hash = hashOf(key);
+    return (this.slots[2 * this.slotOf(key, hashOf(key)) + 1] as number) - 1;
+  }
+
+  /** The slot holding `key`, or the empty slot where it would go. */
+  private slotOf(key: string, hash: number): number {
     const slots = this.slots;
     let at = hash & this.mask;
     for (;;) {
       const stored = slots[2 * at + 1] as number;
-      if (stored === 0) return -1;
-      if (slots[2 * at] === hash && this.arena.equals(this.starts[stored - 1] as number, key)) return stored - 1;
+      if (stored === 0 || (slots[2 * at] === hash && this.arena.equals(this.starts[stored - 1] as number, key))) return at;
       at = (at + 1) & this.mask;
     }
   }

@@ -270,4 +270,8 @@ export class StringSet {
     const before = this.index.size;
     return this.index.intern(key) === before;
   }
+
+  has(key: string): boolean {
+    return this.index.find(key) >= 0;
+  }
 }

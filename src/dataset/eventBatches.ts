@@ -1,5 +1,5 @@
 import { parseNdjsonLine, type RawRecord, type ReadLimits, type RecordOrigin } from "../io/readRecords.js";
-import type { TextLine } from "../io/lines.js";
+import { decodeLine, type ByteLines } from "../io/lines.js";
 import type { ChannelEvent } from "../schema/dataset.js";
 import { rejectionOf, type Rejection } from "./types.js";
 
@@ -42,35 +42,44 @@ export function validateBatch(raws: readonly RawRecord[], checker: RecordChecker
 /** Takes parsed records: the reason a record is rejected, or undefined when it took the record's event. */
 export type RecordSink = (value: unknown) => string | undefined;
 
+/** Reads the event of the JSON text `bytes[start, end)` (`text`: the bytes as latin1) into the batch; false when the line must be parsed. */
+export type LineReader = (bytes: Buffer, text: string, start: number, end: number) => boolean;
+
 /**
- * Checks the records of a batch of NDJSON lines of `file` without a record object per line: a line
- * JSON.parse reads goes straight to `take`; blank, broken and too long lines take the record path and are
- * rejected as `readCollectionBatches` would. The line of each event taken is pushed to `lineOf`.
+ * Checks the records of a batch of NDJSON lines of `file` without a record object per line: `fast`
+ * reads the lines it can from their bytes; the others are decoded, and what JSON.parse reads goes
+ * straight to `take`; blank, broken and too long lines take the record path and are rejected as
+ * `readCollectionBatches` would. The line of each event taken is pushed to `lineOf`.
  */
-export function validateLines(lines: readonly TextLine[], file: string, limits: ReadLimits, take: RecordSink, lineOf: number[]): Omit<EventBatch, "events"> {
+export function validateLines(lines: ByteLines, file: string, limits: ReadLimits, fast: LineReader, take: RecordSink, lineOf: number[]): Omit<EventBatch, "events"> {
   const rejected: Rejection[] = [];
   let read = 0;
-  for (const item of lines) {
+  const { bytes, latin1, numbers, starts, ends } = lines;
+  for (let i = 0; i < numbers.length; i++) {
+    const start = starts[i] as number;
     let reason: string | undefined;
-    let parsed = false;
-    if ("text" in item) {
-      let value: unknown;
-      try {
-        value = JSON.parse(item.text);
-        parsed = true;
-      } catch {
-        // Not JSON or blank: the record path below says which.
+    if (start < 0 || !fast(bytes, latin1, start, ends[i] as number)) {
+      const item = decodeLine(lines, i);
+      let parsed = false;
+      if ("text" in item) {
+        let value: unknown;
+        try {
+          value = JSON.parse(item.text);
+          parsed = true;
+        } catch {
+          // Not JSON or blank: the record path below says which.
+        }
+        if (parsed) reason = take(value);
       }
-      if (parsed) reason = take(value);
-    }
-    if (!parsed) {
-      const raw = parseNdjsonLine(item, file, limits);
-      if (raw === undefined) continue;
-      reason = "error" in raw ? raw.error : take(raw.value);
+      if (!parsed) {
+        const raw = parseNdjsonLine(item, file, limits);
+        if (raw === undefined) continue;
+        reason = "error" in raw ? raw.error : take(raw.value);
+      }
     }
     read++;
-    if (reason !== undefined) rejected.push(rejectionOf({ file, line: item.line }, reason));
-    else lineOf.push(item.line);
+    if (reason !== undefined) rejected.push(rejectionOf({ file, line: numbers[i] as number }, reason));
+    else lineOf.push(numbers[i] as number);
   }
   return { rejected, read };
 }
@@ -84,14 +93,14 @@ export function acceptBatch(
   positions: ArrayLike<number>,
   file: string,
   at: "line" | "index",
-  reject: (event: ChannelEvent) => string | undefined,
+  reject: (event: ChannelEvent, i: number) => string | undefined,
 ): EventBatch {
   const { events } = batch;
   let kept = events;
   let refused: Rejection[] | undefined;
   for (let i = 0; i < events.length; i++) {
     const event = events[i] as ChannelEvent;
-    const reason = reject(event);
+    const reason = reject(event, i);
     if (reason === undefined) {
       if (kept !== events) kept.push(event);
       continue;

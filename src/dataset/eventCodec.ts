@@ -1,5 +1,6 @@
 import type { AllocationEvent, ChannelEvent, ListingEvent, SaleEvent } from "../schema/dataset.js";
 import { EventFields } from "../schema/fastEvents.js";
+import { StringSet } from "./StringIndex.js";
 
 /**
  * Validated events packed for the trip from the reader thread to the scan: numbers in a Float64Array,
@@ -52,6 +53,8 @@ const enum Has {
   Lot = 16,
   PromotionId = 32,
   Url = 64,
+  /** Not an optional field: an earlier event of the packer's had the same id (`markRepeats`). */
+  Repeat = 128,
 }
 
 /** Most distinct strings the shared table holds; later new strings travel as one-off strings. */
@@ -68,6 +71,17 @@ export const PACKED_FIELDS = {
 /** Packs batches of validated events; one per reader, paired with one `EventUnpacker`. */
 export class EventPacker {
   private readonly table = new Map<string, number>();
+  /** With `markRepeats`, every id packed so far. */
+  private readonly ids: StringSet | undefined;
+
+  /**
+   * `markRepeats`: mark each event whose id an earlier event packed had (`isRepeat`), so the side that
+   * accepts events need not remember every id (`EventAcceptor.rejectMarked`).
+   */
+  constructor(options: { markRepeats?: boolean } = {}) {
+    this.ids = options.markRepeats ? new StringSet() : undefined;
+  }
+
   private added: string[] = [];
   private oneOff: string[] = [];
 
@@ -186,6 +200,7 @@ export class EventPacker {
       present |= Has.Url;
       ints[o + Slot.Url] = this.single(f.url);
     }
+    if (this.ids !== undefined && !this.ids.add(f.id)) present |= Has.Repeat;
     ints[o + Slot.Present] = present;
   }
 
@@ -209,6 +224,11 @@ export class EventPacker {
     this.count = 0;
     return packed;
   }
+}
+
+/** Whether event `i` of the batch has the id of an earlier event its packer packed (with `markRepeats`). */
+export function isRepeat(packed: PackedEvents, i: number): boolean {
+  return ((packed.ints[i * INT_STRIDE + Slot.Present] as number) & Has.Repeat) !== 0;
 }
 
 /** Unpacks what the paired `EventPacker` packed, batch after batch, into events equal to the originals. */

@@ -4,10 +4,10 @@
 // need: the main thread accepts the events against it (known partner and sku, new id). Parsing is the
 // heavier half, so the worker does nothing else.
 import { parentPort, workerData } from "node:worker_threads";
-import { readFileLineBatches } from "../io/lines.js";
+import { readFileByteLineBatches } from "../io/lines.js";
 import { readCollectionBatches, type ReadLimits } from "../io/readRecords.js";
 import type { CollectionFile } from "../io/sources.js";
-import { validateBatch, validateLines } from "./eventBatches.js";
+import { validateBatch, validateLines, type LineReader } from "./eventBatches.js";
 import { EventPacker, type PackedEvents } from "./eventCodec.js";
 import type { Rejection } from "./types.js";
 import { EventSchemaReader } from "./validateRecords.js";
@@ -48,7 +48,14 @@ interface PackedBatch {
 }
 
 async function* linesOf(file: CollectionFile, limits: ReadLimits, schema: EventSchemaReader, packer: EventPacker): AsyncGenerator<PackedBatch> {
-  // What the fast reader is sure of goes from its fields into the batch, with no event object.
+  // What the fast reader is sure of goes from its fields into the batch, with no event object; most
+  // lines straight from their bytes, without JSON.parse.
+  const fast: LineReader = (bytes, text, start, end) => {
+    const fields = schema.fast.fieldsOfJson(bytes, text, start, end);
+    if (fields === undefined) return false;
+    packer.addFields(fields);
+    return true;
+  };
   const take = (value: unknown): string | undefined => {
     const fields = schema.fast.fields(value);
     if (fields !== undefined) {
@@ -60,10 +67,10 @@ async function* linesOf(file: CollectionFile, limits: ReadLimits, schema: EventS
     packer.add(event);
     return undefined;
   };
-  for await (const lines of readFileLineBatches(file.path, limits.maxRecordBytes)) {
+  for await (const lines of readFileByteLineBatches(file.path, limits.maxRecordBytes)) {
     const positions: number[] = [];
-    packer.begin(lines.length);
-    const { rejected, read } = validateLines(lines, file.name, limits, take, positions);
+    packer.begin(lines.numbers.length);
+    const { rejected, read } = validateLines(lines, file.name, limits, fast, take, positions);
     yield { packed: packer.finish(), positions, at: "line", rejected, read };
   }
 }
@@ -90,7 +97,8 @@ async function main(port: NonNullable<typeof parentPort>, data: EventWorkerData)
       wake = undefined;
     }
   });
-  const packer = new EventPacker();
+  // The packer marks repeated ids, so the main thread need not keep every id to find duplicates.
+  const packer = new EventPacker({ markRepeats: true });
   for (const file of data.files) {
     const batches = file.format === "ndjson" ? linesOf(file, data.limits, schema, packer) : recordsOf(file, data.limits, schema, packer);
     for await (const { packed, positions, at, rejected, read } of batches) {

@@ -3,9 +3,8 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { ChannelConflictError, DatasetError, LimitError } from "../errors.js";
-import type { ChannelEvent } from "../schema/dataset.js";
 import { acceptBatch, type EventBatch } from "./eventBatches.js";
-import { EventUnpacker } from "./eventCodec.js";
+import { EventUnpacker, isRepeat } from "./eventCodec.js";
 import type { BatchMessage, EventWorkerData } from "./eventWorker.js";
 import type { EventAcceptor } from "./validateRecords.js";
 
@@ -72,7 +71,6 @@ export class EventReaderThread {
     if (this.taken) throw new Error("EventReaderThread.batches: the batches were already taken");
     this.taken = true;
     const unpacker = new EventUnpacker();
-    const reject = (event: ChannelEvent) => acceptor.reject(event);
     try {
       for (;;) {
         while (this.queue.length === 0 && !this.failure) await new Promise<void>((resolve) => (this.wake = resolve));
@@ -81,8 +79,10 @@ export class EventReaderThread {
         if (message.type === "done") return;
         if (message.type === "error") throw rebuildError(message.error ?? {});
         this.worker.postMessage({ type: "ack" });
-        const batch = { events: unpacker.unpack(message.packed), rejected: message.rejected, read: message.read };
-        yield acceptBatch(batch, message.positions, message.file, message.at, reject);
+        const { packed } = message;
+        const batch = { events: unpacker.unpack(packed), rejected: message.rejected, read: message.read };
+        // The worker marked the events whose id came before: the acceptor keeps few ids.
+        yield acceptBatch(batch, message.positions, message.file, message.at, (event, i) => acceptor.rejectMarked(event, isRepeat(packed, i)));
       }
     } finally {
       await this.close();

@@ -10,6 +10,7 @@ import {
 } from "../schema/dataset.js";
 import { FastEventReader } from "../schema/fastEvents.js";
 import { DuplicateIds } from "./DuplicateIds.js";
+import { StringSet } from "./StringIndex.js";
 import { emptyCounts, rejectionOf, type RecordCounts, type ReferenceRecords, type Rejection } from "./types.js";
 
 type Validated<K extends CollectionName> = { record: CollectionRecords[K][number]; origin: RecordOrigin };
@@ -225,12 +226,42 @@ export class EventAcceptor {
 
   /** Why the event is rejected, or undefined when it is accepted (its id then counts as seen). */
   reject(event: ChannelEvent): string | undefined {
+    const unknown = this.unknownReference(event);
+    if (unknown !== undefined) return unknown;
+    if (!this.seen.add(event.id, event.occurredAt)) return duplicate(event);
+    return undefined;
+  }
+
+  /**
+   * `reject` (every id, no window) for events whose reader said whether an earlier event had the same id
+   * (`EventPacker` with `markRepeats`): then only the ids of rejected first events and of accepted
+   * repeats are kept here, not every id. An id was accepted before when its first event was (that one
+   * could only be rejected for its partner or sku) or when a repeat of it was.
+   */
+  rejectMarked(event: ChannelEvent, repeat: boolean): string | undefined {
+    const unknown = this.unknownReference(event);
+    if (unknown !== undefined) {
+      if (!repeat) (this.rejectedFirsts ??= new StringSet()).add(event.id);
+      return unknown;
+    }
+    if (!repeat) return undefined;
+    const acceptedBefore = !(this.rejectedFirsts?.has(event.id) ?? false) || (this.acceptedRepeats?.has(event.id) ?? false);
+    if (acceptedBefore) return duplicate(event);
+    (this.acceptedRepeats ??= new StringSet()).add(event.id);
+    return undefined;
+  }
+
+  private rejectedFirsts: StringSet | undefined;
+  private acceptedRepeats: StringSet | undefined;
+
+  private unknownReference(event: ChannelEvent): string | undefined {
     if (!this.partners.has(event.partnerId)) return `partnerId: unknown partner "${event.partnerId}"; expected an id listed in partners`;
     if (this.skus && !this.skus.has(event.sku)) return `sku: unknown product "${event.sku}"; expected a sku listed in products`;
-    if (!this.seen.add(event.id, event.occurredAt)) return `id: duplicate event id "${event.id}"`;
     return undefined;
   }
 }
+
+const duplicate = (event: ChannelEvent) => `id: duplicate event id "${event.id}"`;
 
 /** Validates events one at a time: schema, known partner and sku, unique id. */
 export class EventValidator {

@@ -56,11 +56,12 @@ export interface DetectorContext {
   /** A partner's display name: `Name (id)` or the id. */
   partnerLabel(partnerId: string): string;
   /**
-   * False when no rule of this detector can fire for a candidate of `check` with these facts (a few
-   * cheap ones, with the values the candidate's facts would have): skip building the candidate.
-   * `some` is read during the call and not kept, so one object may serve every event.
+   * Binds a probe: an object of `check` and a few cheap facts, whose check and keys stay as they are
+   * while the detector sets their values for each candidate. The function returned answers for the
+   * probe's current values: false when no rule of this detector can fire for such a candidate (skip
+   * building it), true for "maybe".
    */
-  mayFire(check: string, some: Readonly<Record<string, FactValue>>): boolean;
+  prefilter(probe: Readonly<{ check: string } & Record<string, FactValue>>): () => boolean;
 }
 
 /** One running detector: candidates from reference data at the start, then from each event in time order. */

@@ -13,11 +13,12 @@ export interface RuleEvaluator {
   readonly sync: boolean;
   evaluate(facts: Facts): readonly string[] | Promise<readonly string[]>;
   /**
-   * False when no rule can hold for a candidate of `check` whose facts include `some` (a few facts the
-   * detector has computed, with the values the full facts will have): the detector then skips building
-   * the candidate. True means "maybe": the full facts decide.
+   * A test for candidates of `check` of which the detector computes the facts named `known` first: given
+   * those facts (with the values the full facts will have), it returns false when no rule can hold for
+   * the candidate — the detector then skips building it — and true for "maybe": the full facts decide.
+   * The rules' conditions on those facts are picked once, here, not on every call.
    */
-  mayFire(check: string, some: Facts): boolean;
+  prefilter(check: string, known: readonly string[]): (some: Facts) => boolean;
 }
 
 /**
@@ -33,31 +34,32 @@ export function createCompiledEvaluator(rules: readonly Rule[], env: OperatorEnv
     necessary: necessaryLeaves(rule.conditions, operators),
   }));
   const none: readonly string[] = [];
-  const byCheck = new Map<string, Array<ReturnType<typeof necessaryLeaves>>>();
   return {
     sync: true,
-    mayFire(check: string, some: Facts): boolean {
-      let rules = byCheck.get(check);
-      if (rules === undefined) {
-        // The rules a candidate of this check could fire, each with its necessary leaves (the check
-        // leaf itself, true by construction, left out).
-        rules = compiled
-          .filter((rule) => rule.check === undefined || rule.check === check)
-          .map((rule) => (rule.check === undefined ? rule.necessary : rule.necessary.filter((leaf) => leaf.fact !== "check")));
-        byCheck.set(check, rules);
-      }
-      for (const necessary of rules) {
-        // A necessary condition on a fact already known and false rules this rule out.
-        let ruledOut = false;
-        for (const leaf of necessary) {
-          if (isEnumerable.call(some, leaf.fact) && !leaf.test(some as Readonly<Record<string, unknown>>)) {
-            ruledOut = true;
-            break;
+    prefilter(check: string, known: readonly string[]): (some: Facts) => boolean {
+      const facts = new Set(known);
+      // The rules a candidate of this check could fire, each with its necessary leaves on known facts
+      // (the check leaf itself, true by construction, left out).
+      const rules = compiled
+        .filter((rule) => rule.check === undefined || rule.check === check)
+        .map((rule) => rule.necessary.filter((leaf) => facts.has(leaf.fact) && (rule.check === undefined || leaf.fact !== "check")).map((leaf) => leaf.test));
+      if (rules.length === 0) return () => false;
+      // A rule none of whose necessary leaves is known may always fire.
+      if (rules.some((tests) => tests.length === 0)) return () => true;
+      return (some) => {
+        for (const tests of rules) {
+          // A necessary condition false on a known fact rules this rule out.
+          let ruledOut = false;
+          for (const test of tests) {
+            if (!test(some as Readonly<Record<string, unknown>>)) {
+              ruledOut = true;
+              break;
+            }
           }
+          if (!ruledOut) return true;
         }
-        if (!ruledOut) return true;
-      }
-      return false;
+        return false;
+      };
     },
     evaluate(facts: Facts): readonly string[] {
       let fired: string[] | undefined;
@@ -71,8 +73,6 @@ export function createCompiledEvaluator(rules: readonly Rule[], env: OperatorEnv
     },
   };
 }
-
-const isEnumerable = Object.prototype.propertyIsEnumerable;
 
 /** The children of the root when the engine reads it as an `all` (it reads `any` first), else undefined. */
 function rootAll(conditions: Rule["conditions"]): readonly Condition[] | undefined {
@@ -134,7 +134,7 @@ export function createEngineEvaluator(rules: readonly Rule[], env: OperatorEnvir
   return {
     sync: false,
     // The reference path builds every candidate: it is what the fast path is held to.
-    mayFire: () => true,
+    prefilter: () => () => true,
     evaluate(facts: Facts): Promise<readonly string[]> {
       const run = queue.then(async () => {
         // A fresh object of own properties: facts never reach the engine through a prototype.

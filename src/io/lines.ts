@@ -84,3 +84,90 @@ export function readFileLines(path: string, maxLineBytes: number): AsyncGenerato
 export function readFileLineBatches(path: string, maxLineBytes: number): AsyncGenerator<TextLine[]> {
   return splitLineBatches(createReadStream(path, { highWaterMark: 1 << 16 }), maxLineBytes);
 }
+
+/**
+ * Lines of one chunk read, as places in its bytes: the lines `splitLineBatches` gives, left undecoded
+ * (a reader that understands the bytes need not make a string of every line). Line `i` is numbered
+ * `numbers[i]` and is `bytes[starts[i], ends[i])` (no LF, no CR before it), UTF-8; a line too long to
+ * keep has start and end −1.
+ */
+export interface ByteLines {
+  readonly bytes: Buffer;
+  /** `bytes` as latin1, one char per byte (a string cut from it is the bytes' text where they are ASCII). */
+  readonly latin1: string;
+  readonly numbers: number[];
+  readonly starts: number[];
+  readonly ends: number[];
+}
+
+const BOM = [0xef, 0xbb, 0xbf];
+
+/**
+ * `splitLineBatches` over a byte stream, one batch per chunk, lines as places in the chunk's bytes. The
+ * same lines: a leading BOM dropped, LF or CRLF ends, a line over `maxLineBytes` bytes reported too
+ * long and skipped to its end. A line's text is its bytes decoded as UTF-8, `decodeLine`.
+ */
+export async function* splitByteLineBatches(chunks: AsyncIterable<Buffer>, maxLineBytes: number): AsyncGenerator<ByteLines> {
+  /** The start of a line not ended yet (an empty buffer when the last chunk ended a line). */
+  let pending: Buffer = Buffer.alloc(0);
+  let skipping = false;
+  let lineNumber = 1;
+  let bomChecked = false;
+  for await (const chunk of chunks) {
+    let bytes: Buffer = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+    if (!bomChecked) {
+      // Decide on the BOM once three bytes are in (a stream may deliver fewer first).
+      if (bytes.length < 3 && bytes.every((byte, i) => byte === BOM[i])) {
+        pending = bytes;
+        continue;
+      }
+      bomChecked = true;
+      if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+    }
+    const numbers: number[] = [];
+    const starts: number[] = [];
+    const ends: number[] = [];
+    const line = (start: number, end: number): void => {
+      const tooLong = end - start > maxLineBytes;
+      numbers.push(lineNumber);
+      starts.push(tooLong ? -1 : start);
+      ends.push(tooLong ? -1 : end);
+    };
+    let start = 0;
+    for (;;) {
+      const newline = bytes.indexOf(10, start);
+      if (newline === -1) break;
+      if (skipping) skipping = false;
+      else line(start, newline > start && bytes[newline - 1] === 13 ? newline - 1 : newline);
+      lineNumber++;
+      start = newline + 1;
+    }
+    pending = bytes.subarray(start);
+    // A trailing CR may be half of a CRLF, which is not part of the line.
+    if (skipping) {
+      pending = Buffer.alloc(0);
+    } else if (pending.length - (pending[pending.length - 1] === 13 ? 1 : 0) > maxLineBytes) {
+      line(start, bytes.length); // too long already
+      pending = Buffer.alloc(0);
+      skipping = true;
+    }
+    if (numbers.length > 0) yield { bytes, latin1: bytes.toString("latin1"), numbers, starts, ends };
+  }
+  if (!skipping && pending.length > 0) {
+    const end = pending[pending.length - 1] === 13 ? pending.length - 1 : pending.length;
+    if (end > maxLineBytes) yield { bytes: pending, latin1: "", numbers: [lineNumber], starts: [-1], ends: [-1] };
+    else yield { bytes: pending, latin1: pending.toString("latin1"), numbers: [lineNumber], starts: [0], ends: [end] };
+  }
+}
+
+/** The text of line `i` of `lines`. */
+export function decodeLine(lines: ByteLines, i: number): TextLine {
+  const line = lines.numbers[i] as number;
+  const start = lines.starts[i] as number;
+  return start < 0 ? { line, tooLong: true } : { line, text: lines.bytes.toString("utf8", start, lines.ends[i]) };
+}
+
+/** `readFileLineBatches`, lines as places in the bytes read. */
+export function readFileByteLineBatches(path: string, maxLineBytes: number): AsyncGenerator<ByteLines> {
+  return splitByteLineBatches(createReadStream(path, { highWaterMark: 1 << 16 }), maxLineBytes);
+}

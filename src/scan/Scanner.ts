@@ -75,7 +75,10 @@ export class Scanner {
         params: Object.fromEntries(detector.params.map((p) => [p.name, first.params[p.name] ?? p.default])),
         skip: counts ? (reason) => this.skipped.set(reason, (this.skipped.get(reason) ?? 0) + 1) : () => undefined,
         partnerLabel,
-        mayFire: (check, some) => evaluator.mayFire(check, some),
+        prefilter: (probe) => {
+          const test = evaluator.prefilter(probe.check, Object.keys(probe));
+          return () => test(probe);
+        },
       };
       this.instances.push({
         detector,

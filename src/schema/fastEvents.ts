@@ -1,6 +1,7 @@
 import { isExists } from "date-fns/isExists";
 import type { ChannelEvent, ListingEvent, SaleEvent } from "./dataset.js";
 import { parseIsoTime } from "../time.js";
+import { ABSENT, EventJsonScanner, RawEvent, SCANNED } from "./scanEventJson.js";
 
 type Input = Record<string, unknown>;
 
@@ -112,6 +113,8 @@ export class FastEventReader {
   private checkedDate = "";
   private checkedDateMs = 0;
   private readonly scratch = new EventFields();
+  private readonly raw = new RawEvent();
+  private readonly scanner = new EventJsonScanner();
 
   /** Epoch ms of an `isoTimeSchema` string, or undefined when `parseIsoTime` rejects it. */
   time(text: string): number | undefined {
@@ -156,48 +159,54 @@ export class FastEventReader {
     if (!isPlainObject(value)) return undefined;
     // One pass over the keys: a record's properties are read where for-in finds them, not looked up by
     // name (events come in a dozen shapes, which makes lookups by name slow).
-    let id: unknown = ABSENT;
-    let type: unknown = ABSENT;
-    let at: unknown = ABSENT;
-    let partnerId: unknown = ABSENT;
-    let sku: unknown = ABSENT;
-    let customerId: unknown = ABSENT;
-    let quantity: unknown = ABSENT;
-    let unitPrice: unknown = ABSENT;
-    let price: unknown = ABSENT;
-    let currencyCode: unknown = ABSENT;
-    let shipTo: unknown = ABSENT;
-    let lot: unknown = ABSENT;
-    let promotionId: unknown = ABSENT;
-    let url: unknown = ABSENT;
+    const raw = this.raw;
+    raw.clear();
     try {
       for (const key in value) {
         const field = value[key];
         switch (key) {
-          case "id": id = field; break;
-          case "type": type = field; break;
-          case "occurredAt": at = field; break;
-          case "partnerId": partnerId = field; break;
-          case "sku": sku = field; break;
-          case "customerId": customerId = field; break;
-          case "quantity": quantity = field; break;
-          case "unitPrice": unitPrice = field; break;
-          case "price": price = field; break;
-          case "currency": currencyCode = field; break;
-          case "shipTo": shipTo = field; break;
-          case "lot": lot = field; break;
-          case "promotionId": promotionId = field; break;
-          case "url": url = field; break;
+          case "id": raw.id = field; break;
+          case "type": raw.type = field; break;
+          case "occurredAt": raw.occurredAt = field; break;
+          case "partnerId": raw.partnerId = field; break;
+          case "sku": raw.sku = field; break;
+          case "customerId": raw.customerId = field; break;
+          case "quantity": raw.quantity = field; break;
+          case "unitPrice": raw.unitPrice = field; break;
+          case "price": raw.price = field; break;
+          case "currency": raw.currency = field; break;
+          case "shipTo": raw.shipTo = field; break;
+          case "lot": raw.lot = field; break;
+          case "promotionId": raw.promotionId = field; break;
+          case "url": raw.url = field; break;
         }
       }
     } catch {
       // A getter threw, perhaps on a key zod never reads: zod decides.
       return undefined;
     }
+    return this.check(raw, value);
+  }
+
+  /**
+   * `fields` of the JSON text of one record, read straight from its bytes `[start, end)` (`text` is the
+   * same bytes as latin1, one char per byte), without a parsed object. Undefined when the text is not
+   * of the plain shape the scanner is sure about (see `EventJsonScanner`): JSON.parse and `fields` decide then.
+   */
+  fieldsOfJson(bytes: Uint8Array, text: string, start: number, end: number): EventFields | undefined {
+    const raw = this.raw;
+    if (!this.scanner.scan(bytes, text, start, end, raw)) return undefined;
+    // An absent key is looked up where JSON.parse's object would look: on a plain object's prototypes.
+    return this.check(raw, NO_KEYS);
+  }
+
+  /** The checks of `fields` on the values found; `record` answers for keys not found (`in`, as zod sees them). */
+  private check(raw: RawEvent, record: object): EventFields | undefined {
     const f = this.scratch;
-    const eventId = idOf(id);
-    const partner = idOf(partnerId);
-    const product = idOf(sku);
+    const eventId = idOf(raw.id);
+    const partner = idOf(raw.partnerId);
+    const product = idOf(raw.sku);
+    const at = raw.occurredAt;
     if (eventId === undefined || partner === undefined || product === undefined || typeof at !== "string") return undefined;
     const occurredAt = this.time(at);
     if (occurredAt === undefined) return undefined;
@@ -206,13 +215,15 @@ export class FastEventReader {
     f.partnerId = partner;
     f.sku = product;
     f.customerId = f.region = f.country = f.postalCode = f.lot = f.promotionId = f.url = undefined;
+    const { type, quantity, currency: currencyCode } = raw;
     if (type === "order" || type === "sale") {
+      const unitPrice = raw.unitPrice;
       if (!positive(quantity) || !money(unitPrice) || !currency(currencyCode)) return undefined;
       // An optional key for-in did not show may still be there (not enumerable, or inherited): zod decides then.
-      if (customerId === ABSENT ? "customerId" in value : (f.customerId = idOf(customerId)) === undefined) return undefined;
-      if (lot === ABSENT ? "lot" in value : (f.lot = idOf(lot)) === undefined) return undefined;
-      if (promotionId === ABSENT ? "promotionId" in value : (f.promotionId = idOf(promotionId)) === undefined) return undefined;
-      if (shipTo === ABSENT ? "shipTo" in value : !this.shipTo(shipTo)) return undefined;
+      if (raw.customerId === ABSENT ? "customerId" in record : (f.customerId = idOf(raw.customerId)) === undefined) return undefined;
+      if (raw.lot === ABSENT ? "lot" in record : (f.lot = idOf(raw.lot)) === undefined) return undefined;
+      if (raw.promotionId === ABSENT ? "promotionId" in record : (f.promotionId = idOf(raw.promotionId)) === undefined) return undefined;
+      if (raw.shipTo === ABSENT ? "shipTo" in record : !this.shipTo(raw)) return undefined;
       f.type = type;
       f.quantity = quantity;
       f.price = unitPrice;
@@ -220,8 +231,9 @@ export class FastEventReader {
       return f;
     }
     if (type === "listing") {
+      const price = raw.price;
       if (!money(price) || !currency(currencyCode)) return undefined;
-      if (url === ABSENT ? "url" in value : (f.url = anyString(url)) === undefined) return undefined;
+      if (raw.url === ABSENT ? "url" in record : (f.url = anyString(raw.url)) === undefined) return undefined;
       f.type = type;
       f.quantity = 0;
       f.price = price;
@@ -229,7 +241,7 @@ export class FastEventReader {
       return f;
     }
     if (type === "allocation") {
-      f.lot = idOf(lot);
+      f.lot = idOf(raw.lot);
       if (f.lot === undefined || !positive(quantity)) return undefined;
       f.type = type;
       f.quantity = quantity;
@@ -241,33 +253,36 @@ export class FastEventReader {
   }
 
   /** Reads `shipTo` into the scratch fields; false when zod must decide. */
-  private shipTo(raw: unknown): boolean {
-    if (!isPlainObject(raw)) return false;
-    let region: unknown = ABSENT;
-    let country: unknown = ABSENT;
-    let postalCode: unknown = ABSENT;
-    try {
-      for (const key in raw) {
-        const field = raw[key];
-        switch (key) {
-          case "region": region = field; break;
-          case "country": country = field; break;
-          case "postalCode": postalCode = field; break;
+  private shipTo(raw: RawEvent): boolean {
+    let holder: object = NO_KEYS;
+    if (raw.shipTo !== SCANNED) {
+      // An object: its keys are read as `fields` reads the record's.
+      const value = raw.shipTo;
+      if (!isPlainObject(value)) return false;
+      holder = value;
+      try {
+        for (const key in value) {
+          const field = value[key];
+          switch (key) {
+            case "region": raw.region = field; break;
+            case "country": raw.country = field; break;
+            case "postalCode": raw.postalCode = field; break;
+          }
         }
+      } catch {
+        return false;
       }
-    } catch {
-      return false;
     }
     const f = this.scratch;
-    f.region = idOf(region);
+    f.region = idOf(raw.region);
     if (f.region === undefined) return false;
-    if (country === ABSENT ? "country" in raw : (f.country = anyString(country)) === undefined) return false;
-    return postalCode === ABSENT ? !("postalCode" in raw) : (f.postalCode = anyString(postalCode)) !== undefined;
+    if (raw.country === ABSENT ? "country" in holder : (f.country = anyString(raw.country)) === undefined) return false;
+    return raw.postalCode === ABSENT ? !("postalCode" in holder) : (f.postalCode = anyString(raw.postalCode)) !== undefined;
   }
 }
 
-/** What for-in did not find. */
-const ABSENT = Symbol("absent");
+/** A plain object with no keys of its own: where JSON.parse's object looks up a key it does not have. */
+const NO_KEYS = {};
 
 const anyString = (v: unknown) => (typeof v === "string" ? v : undefined);
 

@@ -118,9 +118,11 @@ function createRun(context: DetectorContext): DetectorRun {
     };
   };
   const covers = (territories: readonly Territory[], product: ProductKey) => territories.some((t) => scopeIncludes(t, product));
-  // The facts mayFire is asked about, one object per check reused for every event (it is not kept).
+  // The facts each check's prefilter reads, one object per check whose values are set for every event.
   const ownProbe = { check: "out-of-territory", covered: false, intoExclusiveTerritory: false };
   const lotProbe = { check: "lot-diversion", sellerIsSource: false, covered: false };
+  const ownMayFire = context.prefilter(ownProbe);
+  const lotMayFire = context.prefilter(lotProbe);
   // Partner → restricted by territories (holds some, and is not the direct channel).
   const restrictedPartners = new Map<string, boolean>();
   // A sale of a lot is traced to the lot's latest allocation.
@@ -154,7 +156,7 @@ function createRun(context: DetectorContext): DetectorRun {
     const product = index.productKey(event.sku);
     ownProbe.covered = covers(view.covering, product);
     ownProbe.intoExclusiveTerritory = covers(view.holders, product);
-    if (!context.mayFire("out-of-territory", ownProbe)) return undefined;
+    if (!ownMayFire()) return undefined;
     const { covering, holders, holderIds } = narrow(view, product);
     const amount = event.unitPrice * event.quantity;
     return {
@@ -194,7 +196,7 @@ function createRun(context: DetectorContext): DetectorRun {
     const product = index.productKey(event.sku);
     lotProbe.sellerIsSource = event.partnerId === sourcePartnerId;
     lotProbe.covered = covers(view.covering, product);
-    if (!context.mayFire("lot-diversion", lotProbe)) return undefined;
+    if (!lotMayFire()) return undefined;
     const source = { partnerId: sourcePartnerId, eventId: lots.eventIdAt(slot) };
     const { covering, holders, holderIds } = narrow(view, product);
     const amount = event.unitPrice * event.quantity;

@@ -16,8 +16,9 @@ function registrationSpan(registration: Registration) {
 
 function createRun(context: DetectorContext): DetectorRun {
   const { index } = context;
-  // The facts mayFire is asked about, reused for every sale (it is not kept).
+  // The facts the prefilter reads, set for every sale.
   const probe = { check: "protected-customer", protectedByOther: false };
+  const mayFire = context.prefilter(probe);
 
   function duplicates(): Candidate[] {
     const out: Candidate[] = [];
@@ -61,7 +62,7 @@ function createRun(context: DetectorContext): DetectorRun {
     const owner = index.protectingRegistration(customerId, event.occurredAt);
     if (!owner) return undefined;
     probe.protectedByOther = owner.partnerId !== event.partnerId;
-    if (!context.mayFire("protected-customer", probe)) return undefined;
+    if (!mayFire()) return undefined;
     const amount = event.unitPrice * event.quantity;
     const sellerChannel = index.partners.get(event.partnerId)?.channel ?? null;
     const ownerChannel = index.partners.get(owner.partnerId)?.channel ?? null;

@@ -106,10 +106,13 @@ function createRun(context: DetectorContext): DetectorRun {
   // The applicable policy only changes when some policy starts or ends: look it up once per epoch and key.
   const policyCache = (field: PolicyField) =>
     new EpochCache(index.policyEpochs, (sku, channel, currency, t) => index.applicablePolicy(sku, channel as Channel, t, field, currency));
-  // The facts mayFire is asked about, one object per check reused for every event (it is not kept).
+  // The facts each check's prefilter reads, one object per check whose values are set for every event.
   const floorProbe = { check: "below-floor", belowFloor: false, promotionAllowed: false };
   const mapProbe = { check: "below-map", belowMap: false };
   const gapProbe = { check: "online-offline-gap", gapPct: 0, onlineCheaper: false, onlineSamples: 0, offlineSamples: 0 };
+  const floorMayFire = context.prefilter(floorProbe);
+  const mapMayFire = context.prefilter(mapProbe);
+  const gapMayFire = context.prefilter(gapProbe);
   const floors = policyCache("floorPrice");
   const maps = policyCache("map");
 
@@ -148,7 +151,7 @@ function createRun(context: DetectorContext): DetectorRun {
     // Most sales are above the floor: when no rule can fire on these facts, build nothing.
     floorProbe.belowFloor = isBelow;
     floorProbe.promotionAllowed = promotionAllowed;
-    if (!context.mayFire("below-floor", floorProbe)) return undefined;
+    if (!floorMayFire()) return undefined;
     const pct = percentBelow(price, floor);
     const shortfall = isBelow ? fromMinor((floor - price) * event.quantity) : 0;
     return {
@@ -191,7 +194,7 @@ function createRun(context: DetectorContext): DetectorRun {
     const price = toMinor(event.price);
     const map = toMinor(policy.map as number);
     mapProbe.belowMap = price < map;
-    if (!context.mayFire("below-map", mapProbe)) return undefined;
+    if (!mapMayFire()) return undefined;
     const pct = percentBelow(price, map);
     return {
       check: "below-map",
@@ -246,7 +249,7 @@ function createRun(context: DetectorContext): DetectorRun {
     gapProbe.onlineCheaper = onlineCheaper;
     gapProbe.onlineSamples = onlinePrices.size;
     gapProbe.offlineSamples = offlinePrices.size;
-    if (!context.mayFire("online-offline-gap", gapProbe)) return undefined;
+    if (!gapMayFire()) return undefined;
     return {
       check: "online-offline-gap",
       facts: {

@@ -3,7 +3,7 @@ import { Engine } from "json-rules-engine";
 import { afterAll, describe, expect, it } from "vitest";
 import { RegionTree } from "../reference/regionTree.js";
 import type { Condition } from "../rules/types.js";
-import { compileConditions } from "./compileConditions.js";
+import { compileConditions, compileFactTest } from "./compileConditions.js";
 import { customOperators } from "./operators/index.js";
 import { resolveSafePath } from "./pathResolver.js";
 
@@ -443,5 +443,35 @@ describe("compileConditions ≡ json-rules-engine (property-based, differential)
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+describe("compileFactTest", () => {
+  it("gives what compileConditions({ all: [leaf] }) gives on facts holding the leaf's fact (or stays out)", () => {
+    let direct = 0;
+    // Mostly plain leaves (the ones it takes), some of every kind.
+    const plainLeaf = fc.record({ fact: fc.constantFrom(...FACT_NAMES), operator: operatorName, value: scalar });
+    fc.assert(
+      fc.property(fc.oneof({ weight: 4, arbitrary: plainLeaf }, { weight: 1, arbitrary: leafArb }), jsonish, factsArb, (leaf, factValue, others) => {
+        const test = compileFactTest(leaf as Condition, OPERATORS);
+        if (test === undefined) return;
+        direct++;
+        // Facts the prefilter hands it: the leaf's fact as an own enumerable key, no "" key.
+        const facts: Facts = Object.fromEntries([...Object.entries(others).filter(([key]) => key !== ""), [leaf.fact, factValue]]);
+        expect(runCompiled(test, facts)).toEqual(runCompiled(compileConditions({ all: [leaf] } as Condition, OPERATORS), facts));
+      }),
+      { numRuns: 3000 },
+    );
+    // Leaves with a path, a fact reference or an unknown operator stay out; the rest must be taken.
+    expect(direct).toBeGreaterThan(500);
+  });
+
+  it("stays out of leaves it cannot read directly", () => {
+    expect(compileFactTest({ fact: "a", operator: "equal", value: 1, path: "$.x" } as Condition, OPERATORS)).toBeUndefined();
+    expect(compileFactTest({ fact: "a", operator: "equal", value: { fact: "b" } } as Condition, OPERATORS)).toBeUndefined();
+    expect(compileFactTest({ fact: "a", operator: "bogus", value: 1 } as Condition, OPERATORS)).toBeUndefined();
+    expect(compileFactTest({ fact: "", operator: "equal", value: 1 } as Condition, OPERATORS)).toBeUndefined();
+    expect(compileFactTest({ fact: "a", operator: "equal", value: 1, priority: 2 } as Condition, OPERATORS)).toBeUndefined();
+    expect(compileFactTest({ fact: "a", operator: "greaterThan", value: 1 } as Condition, OPERATORS)?.({ a: 2 })).toBe(true);
   });
 });

@@ -160,6 +160,36 @@ function isWritable(object: object, key: string): boolean {
   return descriptor.set !== undefined;
 }
 
+/**
+ * A leaf `{ fact, operator, value }` — a non-empty string fact, a literal value, no other key — as one
+ * direct test for facts that hold `fact` as an own enumerable property and no `""` key: on such facts it
+ * returns what `compileConditions({ all: [leaf] }, operators)` returns, without the generic steps
+ * (the fact and key checks, the junction). Undefined for any other leaf, and for a leaf whose operator
+ * does not resolve (the generic path throws as the engine does).
+ */
+export function compileFactTest(
+  leaf: Condition,
+  operators: ReadonlyMap<string, (fact: unknown, value: unknown) => boolean>,
+): ((facts: Readonly<Record<string, unknown>>) => boolean) | undefined {
+  const props = leaf as unknown as Record<string, unknown>;
+  if (Object.keys(props).some((key) => key !== "fact" && key !== "operator" && key !== "value")) return undefined;
+  const { fact, operator: name, value } = props;
+  if (typeof fact !== "string" || fact === "" || typeof name !== "string") return undefined;
+  if (value === undefined || (typeof value === "object" && value !== null)) return undefined;
+  let op: Operator | null;
+  try {
+    op = operatorMapFor(operators).get(name);
+  } catch {
+    return undefined;
+  }
+  if (!op) return undefined;
+  const operator = op;
+  // `{ all: [leaf] }` returns the leaf's raw result, which the compiled rule reads as truthy or not.
+  if (operator.builtin === "equal") return (facts) => facts[fact] === value;
+  if (operator.builtin === "notEqual") return (facts) => facts[fact] !== value;
+  return (facts) => (operator.evaluate(facts[fact], value) ? true : false);
+}
+
 /** The boolean operator the engine reads a node as: `any` before `all` before `not`, as it checks them. */
 export function booleanOperatorOf(condition: unknown): "any" | "all" | "not" | undefined {
   if (hasOwn(condition, "any")) return "any";

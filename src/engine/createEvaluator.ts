@@ -1,7 +1,7 @@
 import { Engine } from "json-rules-engine";
 import type { Facts } from "../findings/types.js";
 import type { Condition, Rule } from "../rules/types.js";
-import { booleanOperatorOf, compileConditions } from "./compileConditions.js";
+import { booleanOperatorOf, compileConditions, compileFactTest } from "./compileConditions.js";
 import { customOperators, type OperatorEnvironment } from "./operators/index.js";
 import { resolveSafePath } from "./pathResolver.js";
 
@@ -38,6 +38,8 @@ export function createCompiledEvaluator(rules: readonly Rule[], env: OperatorEnv
     sync: true,
     prefilter(check: string, known: readonly string[]): (some: Facts) => boolean {
       const facts = new Set(known);
+      // A fact named "" makes every evaluation throw: build every candidate, the evaluation says so.
+      if (facts.has("")) return () => true;
       // The rules a candidate of this check could fire, each with its necessary leaves on known facts
       // (the check leaf itself, true by construction, left out).
       const rules = compiled
@@ -97,7 +99,8 @@ export function necessaryLeaves(
     if (!Object.hasOwn(child, "fact") || !("fact" in child) || typeof child.fact !== "string") continue;
     // A value naming another fact would read a fact the detector may not have computed yet.
     if (typeof child.value === "object" && child.value !== null) continue;
-    leaves.push({ fact: child.fact, test: compileConditions({ all: [child] }, operators) });
+    // The prefilter hands its tests facts that hold the fact: most leaves compile to one direct test.
+    leaves.push({ fact: child.fact, test: compileFactTest(child, operators) ?? compileConditions({ all: [child] }, operators) });
   }
   return leaves;
 }

@@ -84,9 +84,10 @@ function rootAll(conditions: Rule["conditions"]): readonly Condition[] | undefin
 
 /**
  * The leaves of a rule's root `all` that read one fact and compare it with a literal, each compiled
- * alone: the rule holds only if every child of its root `all` holds, so one of them false on a fact
- * already known is enough to know the rule cannot fire. (Validated rules cannot throw — rule
- * validation refuses what could — so not evaluating the other children changes no result.)
+ * alone as a test for facts that hold its fact (the prefilter's probes): the rule holds only if every
+ * child of its root `all` holds, so one of them false on a fact already known is enough to know the rule
+ * cannot fire. (Validated rules cannot throw — rule validation refuses what could — so not evaluating
+ * the other children changes no result.)
  */
 export function necessaryLeaves(
   conditions: Rule["conditions"],

@@ -128,7 +128,7 @@ export async function* splitByteLineBatches(chunks: AsyncIterable<Buffer>, maxLi
     const starts: number[] = [];
     const ends: number[] = [];
     const line = (start: number, end: number): void => {
-      const tooLong = end - start > maxLineBytes;
+      const tooLong = longerThan(bytes, start, end, maxLineBytes);
       numbers.push(lineNumber);
       starts.push(tooLong ? -1 : start);
       ends.push(tooLong ? -1 : end);
@@ -155,9 +155,20 @@ export async function* splitByteLineBatches(chunks: AsyncIterable<Buffer>, maxLi
   }
   if (!skipping && pending.length > 0) {
     const end = pending[pending.length - 1] === 13 ? pending.length - 1 : pending.length;
-    if (end > maxLineBytes) yield { bytes: pending, latin1: "", numbers: [lineNumber], starts: [-1], ends: [-1] };
+    if (longerThan(pending, 0, end, maxLineBytes)) yield { bytes: pending, latin1: "", numbers: [lineNumber], starts: [-1], ends: [-1] };
     else yield { bytes: pending, latin1: pending.toString("latin1"), numbers: [lineNumber], starts: [0], ends: [end] };
   }
+}
+
+/**
+ * Whether the line `bytes[start, end)` is over `maxLineBytes` as `splitLineBatches` measures it: the
+ * UTF-8 length of its text, which is its length unless it holds invalid UTF-8 (each invalid sequence
+ * becomes U+FFFD, 3 bytes: at most 3 times as long, never shorter). Decoded only near the limit.
+ */
+function longerThan(bytes: Buffer, start: number, end: number, maxLineBytes: number): boolean {
+  const length = end - start;
+  if (length > maxLineBytes) return true;
+  return length * 3 > maxLineBytes && Buffer.byteLength(bytes.toString("utf8", start, end)) > maxLineBytes;
 }
 
 /** The text of line `i` of `lines`. */

@@ -91,8 +91,12 @@ export class EventPacker {
     if (known !== undefined) return known;
     if (this.table.size < TABLE_LIMIT) {
       const index = this.table.size;
-      this.table.set(value, index);
-      this.added.push(value);
+      // The table keeps its strings for the whole read: a string cut from a chunk's text (the byte
+      // reader's) would keep all of that chunk alive with it, so the table keeps a copy of its own.
+      // (split and join make a new flat string with the same code units.)
+      const own = value.split("").join("");
+      this.table.set(own, index);
+      this.added.push(own);
       return index;
     }
     return this.single(value);

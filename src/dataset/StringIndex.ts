@@ -271,6 +271,7 @@ export class StringSet {
     return this.index.intern(key) === before;
   }
 
+  /** Whether `key` is in the set. */
   has(key: string): boolean {
     return this.index.find(key) >= 0;
   }

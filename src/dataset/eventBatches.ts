@@ -51,7 +51,13 @@ export type LineReader = (bytes: Buffer, text: string, start: number, end: numbe
  * straight to `take`; blank, broken and too long lines take the record path and are rejected as
  * `readCollectionBatches` would. The line of each event taken is pushed to `lineOf`.
  */
-export function validateLines(lines: ByteLines, file: string, limits: ReadLimits, fast: LineReader, take: RecordSink, lineOf: number[]): Omit<EventBatch, "events"> {
+export function validateLines(
+  lines: ByteLines,
+  file: string,
+  limits: ReadLimits,
+  { fast, take }: { readonly fast: LineReader; readonly take: RecordSink },
+  lineOf: number[],
+): Omit<EventBatch, "events"> {
   const rejected: Rejection[] = [];
   let read = 0;
   const { bytes, latin1, numbers, starts, ends } = lines;

@@ -22,6 +22,8 @@ export interface PackedEvents {
   readonly added: string[];
   /** The batch's one-off strings. */
   readonly oneOff: string[];
+  /** Whether the packer marked the events whose id came before (`markRepeats`, `isRepeat`). */
+  readonly repeatsMarked: boolean;
 }
 
 const enum Slot {
@@ -74,6 +76,14 @@ export class EventPacker {
   /** With `markRepeats`, every id packed so far. */
   private readonly ids: StringSet | undefined;
 
+  private added: string[] = [];
+  private oneOff: string[] = [];
+  private ints = new Int32Array(0);
+  private nums = new Float64Array(0);
+  private count = 0;
+  /** Where `add` puts an event's fields before packing them. */
+  private readonly scratch = new EventFields();
+
   /**
    * `markRepeats`: mark each event whose id an earlier event packed had (`isRepeat`), so the side that
    * accepts events need not remember every id (`EventAcceptor.rejectMarked`).
@@ -81,9 +91,6 @@ export class EventPacker {
   constructor(options: { markRepeats?: boolean } = {}) {
     this.ids = options.markRepeats ? new StringSet() : undefined;
   }
-
-  private added: string[] = [];
-  private oneOff: string[] = [];
 
   /** A reference: ≥ 0 into the shared table, < 0 as −(k + 1) for the batch's k-th one-off string. */
   private shared(value: string): number {
@@ -106,12 +113,6 @@ export class EventPacker {
     this.oneOff.push(value);
     return -this.oneOff.length;
   }
-
-  private ints = new Int32Array(0);
-  private nums = new Float64Array(0);
-  private count = 0;
-  /** Where `add` puts an event's fields before packing them. */
-  private readonly scratch = new EventFields();
 
   /** Packs `events` as one batch. */
   pack(events: readonly ChannelEvent[]): PackedEvents {
@@ -220,7 +221,7 @@ export class EventPacker {
 
   /** The batch packed since `begin`. */
   finish(): PackedEvents {
-    const packed = { count: this.count, ints: this.ints, nums: this.nums, added: this.added, oneOff: this.oneOff };
+    const packed = { count: this.count, ints: this.ints, nums: this.nums, added: this.added, oneOff: this.oneOff, repeatsMarked: this.ids !== undefined };
     this.added = [];
     this.oneOff = [];
     this.ints = new Int32Array(0);

@@ -1,10 +1,13 @@
 // Worker thread: reads, parses and checks against the event schema a dataset's event files, and posts
 // the events in packed batches to the scan in the main thread, so reading and scanning use both cores.
 // Started by `EventReaderThread` before the main thread loads the reference data, which it does not
-// need: the main thread accepts the events against it (known partner and sku, new id). Parsing is the
-// heavier half, so the worker does nothing else.
+// need: the main thread accepts the events against it (known partner and sku, new id). Most lines are
+// read from their bytes (EventJsonScanner), which leaves this thread room to mark the events whose id
+// came before, so the main thread need not keep every id.
 import { parentPort, workerData } from "node:worker_threads";
+import { EventJsonScanner } from "../io/EventJsonScanner.js";
 import { readFileByteLineBatches } from "../io/lines.js";
+import { RawEvent } from "../schema/fastEvents.js";
 import { readCollectionBatches, type ReadLimits } from "../io/readRecords.js";
 import type { CollectionFile } from "../io/sources.js";
 import { validateBatch, validateLines, type LineReader } from "./eventBatches.js";
@@ -50,8 +53,11 @@ interface PackedBatch {
 async function* linesOf(file: CollectionFile, limits: ReadLimits, schema: EventSchemaReader, packer: EventPacker): AsyncGenerator<PackedBatch> {
   // What the fast reader is sure of goes from its fields into the batch, with no event object; most
   // lines straight from their bytes, without JSON.parse.
+  const scanner = new EventJsonScanner();
+  const raw = new RawEvent();
   const fast: LineReader = (bytes, text, start, end) => {
-    const fields = schema.fast.fieldsOfJson(bytes, text, start, end);
+    if (!scanner.scan(bytes, text, start, end, raw)) return false;
+    const fields = schema.fast.fieldsOfScanned(raw);
     if (fields === undefined) return false;
     packer.addFields(fields);
     return true;
@@ -70,7 +76,7 @@ async function* linesOf(file: CollectionFile, limits: ReadLimits, schema: EventS
   for await (const lines of readFileByteLineBatches(file.path, limits.maxRecordBytes)) {
     const positions: number[] = [];
     packer.begin(lines.numbers.length);
-    const { rejected, read } = validateLines(lines, file.name, limits, fast, take, positions);
+    const { rejected, read } = validateLines(lines, file.name, limits, { fast, take }, positions);
     yield { packed: packer.finish(), positions, at: "line", rejected, read };
   }
 }

@@ -80,6 +80,7 @@ export class EventReaderThread {
         if (message.type === "error") throw rebuildError(message.error ?? {});
         this.worker.postMessage({ type: "ack" });
         const { packed } = message;
+        if (!packed.repeatsMarked) throw new Error("EventReaderThread: the worker did not mark repeated ids, which the acceptor needs");
         const batch = { events: unpacker.unpack(packed), rejected: message.rejected, read: message.read };
         // The worker marked the events whose id came before: the acceptor keeps few ids.
         yield acceptBatch(batch, message.positions, message.file, message.at, (event, i) => acceptor.rejectMarked(event, isRepeat(packed, i)));

@@ -215,11 +215,18 @@ export class EventSchemaReader {
 export class EventAcceptor {
   private readonly partners: ReadonlySet<string>;
   private readonly skus: ReadonlySet<string> | undefined;
-  private readonly seen: DuplicateIds;
+  /** The ids seen by `reject`, made on its first call (`rejectMarked` keeps its own). */
+  private seen: DuplicateIds | undefined;
+  /** For `rejectMarked`: ids whose first event was rejected, and ids accepted on a repeat. */
+  private rejectedFirsts: StringSet | undefined;
+  private acceptedRepeats: StringSet | undefined;
 
   /** `duplicateWindowMs`: how far back (in event time) duplicates are caught; every id when absent. */
-  constructor(reference: ReferenceRecords, productsPresent: boolean, duplicateWindowMs?: number) {
-    this.seen = new DuplicateIds(duplicateWindowMs);
+  constructor(
+    reference: ReferenceRecords,
+    productsPresent: boolean,
+    private readonly duplicateWindowMs?: number,
+  ) {
     this.partners = new Set(reference.partners.map((p) => p.id));
     this.skus = productsPresent ? new Set(reference.products.map((p) => p.sku)) : undefined;
   }
@@ -228,7 +235,8 @@ export class EventAcceptor {
   reject(event: ChannelEvent): string | undefined {
     const unknown = this.unknownReference(event);
     if (unknown !== undefined) return unknown;
-    if (!this.seen.add(event.id, event.occurredAt)) return duplicate(event);
+    this.seen ??= new DuplicateIds(this.duplicateWindowMs);
+    if (!this.seen.add(event.id, event.occurredAt)) return duplicateIdReason(event);
     return undefined;
   }
 
@@ -239,6 +247,7 @@ export class EventAcceptor {
    * could only be rejected for its partner or sku) or when a repeat of it was.
    */
   rejectMarked(event: ChannelEvent, repeat: boolean): string | undefined {
+    if (this.duplicateWindowMs !== undefined) throw new Error("EventAcceptor.rejectMarked: the marks cover every id; an acceptor with a duplicate window must use reject");
     const unknown = this.unknownReference(event);
     if (unknown !== undefined) {
       if (!repeat) (this.rejectedFirsts ??= new StringSet()).add(event.id);
@@ -246,13 +255,10 @@ export class EventAcceptor {
     }
     if (!repeat) return undefined;
     const acceptedBefore = !(this.rejectedFirsts?.has(event.id) ?? false) || (this.acceptedRepeats?.has(event.id) ?? false);
-    if (acceptedBefore) return duplicate(event);
+    if (acceptedBefore) return duplicateIdReason(event);
     (this.acceptedRepeats ??= new StringSet()).add(event.id);
     return undefined;
   }
-
-  private rejectedFirsts: StringSet | undefined;
-  private acceptedRepeats: StringSet | undefined;
 
   private unknownReference(event: ChannelEvent): string | undefined {
     if (!this.partners.has(event.partnerId)) return `partnerId: unknown partner "${event.partnerId}"; expected an id listed in partners`;
@@ -261,7 +267,7 @@ export class EventAcceptor {
   }
 }
 
-const duplicate = (event: ChannelEvent) => `id: duplicate event id "${event.id}"`;
+const duplicateIdReason = (event: ChannelEvent) => `id: duplicate event id "${event.id}"`;
 
 /** Validates events one at a time: schema, known partner and sku, unique id. */
 export class EventValidator {

@@ -1,7 +1,6 @@
 import { isExists } from "date-fns/isExists";
 import type { ChannelEvent, ListingEvent, SaleEvent } from "./dataset.js";
 import { parseIsoTime } from "../time.js";
-import { ABSENT, EventJsonScanner, RawEvent, SCANNED } from "./scanEventJson.js";
 
 type Input = Record<string, unknown>;
 
@@ -76,6 +75,39 @@ function dateShape(text: string): boolean {
   return text.slice(0, 4) >= "0100";
 }
 
+/** What the record does not have. */
+export const ABSENT = Symbol("absent");
+/** `RawEvent.shipTo` when the scanner read the object's keys into `region`, `country` and `postalCode`. */
+export const SCANNED = Symbol("scanned");
+
+/** The values of a record's known keys as found, `ABSENT` for a key not found (one reused per reader). */
+export class RawEvent {
+  id: unknown = ABSENT;
+  type: unknown = ABSENT;
+  occurredAt: unknown = ABSENT;
+  partnerId: unknown = ABSENT;
+  sku: unknown = ABSENT;
+  customerId: unknown = ABSENT;
+  quantity: unknown = ABSENT;
+  unitPrice: unknown = ABSENT;
+  price: unknown = ABSENT;
+  currency: unknown = ABSENT;
+  shipTo: unknown = ABSENT;
+  lot: unknown = ABSENT;
+  promotionId: unknown = ABSENT;
+  url: unknown = ABSENT;
+  /** The keys of `shipTo`, once read. */
+  region: unknown = ABSENT;
+  country: unknown = ABSENT;
+  postalCode: unknown = ABSENT;
+
+  clear(): void {
+    this.id = this.type = this.occurredAt = this.partnerId = this.sku = this.customerId = ABSENT;
+    this.quantity = this.unitPrice = this.price = this.currency = this.shipTo = this.lot = ABSENT;
+    this.promotionId = this.url = this.region = this.country = this.postalCode = ABSENT;
+  }
+}
+
 /**
  * The fields of one event as the fast reader validated them; an optional field absent is undefined
  * (`region` undefined: no `shipTo`). `price` is a sale's `unitPrice` or a listing's `price`;
@@ -114,7 +146,6 @@ export class FastEventReader {
   private checkedDateMs = 0;
   private readonly scratch = new EventFields();
   private readonly raw = new RawEvent();
-  private readonly scanner = new EventJsonScanner();
 
   /** Epoch ms of an `isoTimeSchema` string, or undefined when `parseIsoTime` rejects it. */
   time(text: string): number | undefined {
@@ -189,13 +220,10 @@ export class FastEventReader {
   }
 
   /**
-   * `fields` of the JSON text of one record, read straight from its bytes `[start, end)` (`text` is the
-   * same bytes as latin1, one char per byte), without a parsed object. Undefined when the text is not
-   * of the plain shape the scanner is sure about (see `EventJsonScanner`): JSON.parse and `fields` decide then.
+   * `fields` of a record whose keys `EventJsonScanner` read from its JSON text into `raw`, without a
+   * parsed object. Undefined when zod must decide.
    */
-  fieldsOfJson(bytes: Uint8Array, text: string, start: number, end: number): EventFields | undefined {
-    const raw = this.raw;
-    if (!this.scanner.scan(bytes, text, start, end, raw)) return undefined;
+  fieldsOfScanned(raw: RawEvent): EventFields | undefined {
     // An absent key is looked up where JSON.parse's object would look: on a plain object's prototypes.
     return this.check(raw, NO_KEYS);
   }

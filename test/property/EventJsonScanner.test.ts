@@ -1,11 +1,18 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { FastEventReader } from "../../src/schema/fastEvents.js";
-import { ABSENT, EventJsonScanner, RawEvent, SCANNED } from "../../src/schema/scanEventJson.js";
+import { EventJsonScanner } from "../../src/io/EventJsonScanner.js";
+import { ABSENT, FastEventReader, RawEvent, SCANNED } from "../../src/schema/fastEvents.js";
 import { isoLike } from "./isoLike.js";
 
+/** What the reader thread makes of one line: the scanner reads it, the fast reader checks what it read. */
+function fieldsOfJson(reader: FastEventReader, bytes: Uint8Array, text: string, start: number, end: number) {
+  const raw = new RawEvent();
+  return new EventJsonScanner().scan(bytes, text, start, end, raw) ? reader.fieldsOfScanned(raw) : undefined;
+}
+
 /**
- * EventJsonScanner and FastEventReader.fieldsOfJson, held to JSON.parse and FastEventReader.fields.
+ * EventJsonScanner and FastEventReader.fieldsOfScanned (what the reader thread does with a line: scan
+ * it, then check it: `fieldsOfJson` below), held to JSON.parse and FastEventReader.fields.
  * The scanner may always say false (JSON.parse then decides); when it says true, every value it found
  * must be exactly what JSON.parse gives, and every key it did not find must be absent from JSON.parse's
  * object. It reads `bytes[start, end)` only: the lines are embedded in buffers with tempting bytes around.
@@ -341,7 +348,7 @@ describe("EventJsonScanner", () => {
           const fromParse = parses ? parseReader.fields(parsed) : undefined;
           const reference = fromParse === undefined ? undefined : { ...fromParse };
           if (reference !== undefined) seen.parsedFields++;
-          const fast = jsonReader.fieldsOfJson(bytes, text, start, end);
+          const fast = fieldsOfJson(jsonReader, bytes, text, start, end);
           if (fast !== undefined) {
             if (!accepted) throw new Error("fieldsOfJson decided a line the scanner rejects");
             expect(reference).toBeDefined();
@@ -383,7 +390,7 @@ describe("EventJsonScanner", () => {
           // The generator makes valid events only: fields must take them (else this test is wrong).
           expect(reference).toBeDefined();
           const expected = { ...reference };
-          const fast = jsonReader.fieldsOfJson(bytes, text, start, end);
+          const fast = fieldsOfJson(jsonReader, bytes, text, start, end);
           expect(fast).toBeDefined();
           expect({ ...fast }).toStrictEqual(expected);
         }
@@ -396,7 +403,7 @@ describe("EventJsonScanner", () => {
   const scan = (line: string, after = "") => {
     const { bytes, text, start, end } = embed(line, "", after);
     const raw = new RawEvent();
-    return { accepted: new EventJsonScanner().scan(bytes, text, start, end, raw), raw, fields: new FastEventReader().fieldsOfJson(bytes, text, start, end) };
+    return { accepted: new EventJsonScanner().scan(bytes, text, start, end, raw), raw, fields: fieldsOfJson(new FastEventReader(), bytes, text, start, end) };
   };
 
   it("reads -0 as -0", () => {

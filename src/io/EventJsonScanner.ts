@@ -4,44 +4,13 @@
  * escapes, JSON numbers, and a `shipTo` object of the same kind. The values found are exactly those
  * JSON.parse would give; anything else — another key, an escape, a byte past ASCII, `null`, `true`, an
  * array, a key twice, broken JSON — is left to JSON.parse (the scanner says false and has not decided
- * anything). A property test holds it to JSON.parse (test/property/scanEventJson.test.ts).
+ * anything). A property test holds it to JSON.parse (test/property/EventJsonScanner.test.ts).
  *
  * It exists for speed: reading an event this way costs about half of JSON.parse, which builds an object
  * and a string for every key and value that the reader then reads once and drops.
  */
 
-/** What the record does not have. */
-export const ABSENT = Symbol("absent");
-/** `RawEvent.shipTo` when the scanner read the object's keys into `region`, `country` and `postalCode`. */
-export const SCANNED = Symbol("scanned");
-
-/** The values of a record's known keys as found, `ABSENT` for a key not found (one reused per reader). */
-export class RawEvent {
-  id: unknown = ABSENT;
-  type: unknown = ABSENT;
-  occurredAt: unknown = ABSENT;
-  partnerId: unknown = ABSENT;
-  sku: unknown = ABSENT;
-  customerId: unknown = ABSENT;
-  quantity: unknown = ABSENT;
-  unitPrice: unknown = ABSENT;
-  price: unknown = ABSENT;
-  currency: unknown = ABSENT;
-  shipTo: unknown = ABSENT;
-  lot: unknown = ABSENT;
-  promotionId: unknown = ABSENT;
-  url: unknown = ABSENT;
-  /** The keys of `shipTo`, once read. */
-  region: unknown = ABSENT;
-  country: unknown = ABSENT;
-  postalCode: unknown = ABSENT;
-
-  clear(): void {
-    this.id = this.type = this.occurredAt = this.partnerId = this.sku = this.customerId = ABSENT;
-    this.quantity = this.unitPrice = this.price = this.currency = this.shipTo = this.lot = ABSENT;
-    this.promotionId = this.url = this.region = this.country = this.postalCode = ABSENT;
-  }
-}
+import { RawEvent, SCANNED } from "../schema/fastEvents.js";
 
 const enum Key {
   None,
@@ -154,6 +123,8 @@ const POWERS_OF_TEN = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e1
 export class EventJsonScanner {
   /** The value of the number `numberEnd` read last. */
   private number = 0;
+  /** The string or number `scalar` read last. */
+  private value: unknown = undefined;
 
   /**
    * Reads the record whose JSON text is `bytes[start, end)` into `raw` (cleared first); `text` holds the
@@ -197,9 +168,6 @@ export class EventJsonScanner {
       return bytes[at] === Byte.CloseBrace && skipSpace(bytes, at + 1, end) === end;
     }
   }
-
-  /** The string or number `scalar` read last. */
-  private value: unknown = undefined;
 
   /** Reads a string or a number at `at` into `value`; where it ends, or −1. */
   private scalar(bytes: Uint8Array, text: string, at: number, end: number): number {

@@ -1,5 +1,4 @@
 import { createReadStream } from "node:fs";
-import { StringDecoder } from "node:string_decoder";
 
 /** One line of a text stream, numbered from 1, or a line that was too long to keep. */
 export type TextLine =
@@ -19,60 +18,44 @@ export async function* splitLines(
 
 /**
  * `splitLines`, one batch of lines per chunk read: crossing an async boundary once per chunk rather
- * than once per line is what keeps reading close to the cost of parsing.
+ * than once per line is what keeps reading close to the cost of parsing. Each line is its bytes
+ * decoded as UTF-8 (`splitByteLineBatches`, `decodeLine`); string chunks are read as their UTF-8 bytes.
  */
 export async function* splitLineBatches(
   chunks: AsyncIterable<Buffer | string>,
   maxLineBytes: number,
 ): AsyncGenerator<TextLine[]> {
-  const decoder = new StringDecoder("utf8");
-  let pending = "";
-  let skipping = false;
-  let lineNumber = 1;
-  let bomChecked = false;
-  const emit = (text: string): TextLine => {
-    const clean = text.endsWith("\r") ? text.slice(0, -1) : text;
-    if (clean.length * 4 > maxLineBytes && Buffer.byteLength(clean) > maxLineBytes) {
-      return { line: lineNumber, tooLong: true };
-    }
-    return { line: lineNumber, text: clean };
-  };
-  for await (const chunk of chunks) {
-    const batch: TextLine[] = [];
-    let text = typeof chunk === "string" ? chunk : decoder.write(chunk);
-    // Drop the BOM before anything counts it against the first line's length.
-    if (!bomChecked && text !== "") {
-      bomChecked = true;
-      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    }
-    let start = 0;
-    for (;;) {
-      const newline = text.indexOf("\n", start);
-      if (newline === -1) break;
-      if (skipping) {
-        skipping = false;
-      } else {
-        batch.push(emit(pending + text.slice(start, newline)));
-      }
-      pending = "";
-      lineNumber++;
-      start = newline + 1;
-    }
-    if (!skipping) {
-      pending += text.slice(start);
-      // Characters are at most 4 bytes; the exact byte length is only computed near the limit.
-      // A trailing CR may be half of a CRLF, which is not part of the line.
-      const crlfHalf = pending.endsWith("\r") ? 1 : 0;
-      if (pending.length * 4 > maxLineBytes && Buffer.byteLength(pending) - crlfHalf > maxLineBytes) {
-        batch.push({ line: lineNumber, tooLong: true });
-        pending = "";
-        skipping = true;
-      }
-    }
-    if (batch.length > 0) yield batch;
+  for await (const lines of splitByteLineBatches(utf8Chunks(chunks), maxLineBytes)) {
+    const batch: TextLine[] = new Array(lines.numbers.length);
+    for (let i = 0; i < batch.length; i++) batch[i] = decodeLine(lines, i);
+    yield batch;
   }
-  const rest = pending + decoder.end();
-  if (!skipping && rest !== "") yield [emit(rest)];
+}
+
+/**
+ * String chunks as their UTF-8 bytes, byte chunks as they are. A high surrogate that ends a string
+ * chunk waits for the next one, so a character cut between two chunks stays one character (a lone
+ * surrogate, which no decoded text holds, becomes U+FFFD).
+ */
+async function* utf8Chunks(chunks: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+  let held = "";
+  for await (const chunk of chunks) {
+    if (typeof chunk !== "string") {
+      if (held !== "") yield Buffer.from(held, "utf8");
+      held = "";
+      yield chunk;
+      continue;
+    }
+    let text = held + chunk;
+    held = "";
+    const last = text.charCodeAt(text.length - 1);
+    if (last >= 0xd800 && last <= 0xdbff) {
+      held = text.slice(-1);
+      text = text.slice(0, -1);
+    }
+    if (text !== "") yield Buffer.from(text, "utf8");
+  }
+  if (held !== "") yield Buffer.from(held, "utf8");
 }
 
 /** Lines of a file, read as a stream. */
@@ -86,10 +69,9 @@ export function readFileLineBatches(path: string, maxLineBytes: number): AsyncGe
 }
 
 /**
- * Lines of one chunk read, as places in its bytes: the lines `splitLineBatches` gives, left undecoded
- * (a reader that understands the bytes need not make a string of every line). Line `i` is numbered
- * `numbers[i]` and is `bytes[starts[i], ends[i])` (no LF, no CR before it), UTF-8; a line too long to
- * keep has start and end −1.
+ * Lines of one chunk read, as places in its bytes, undecoded (a reader that understands the bytes need
+ * not make a string of every line). Line `i` is numbered `numbers[i]` and is `bytes[starts[i], ends[i])`
+ * (no LF, no CR before it), UTF-8; a line too long to keep has start and end −1.
  */
 export interface ByteLines {
   readonly bytes: Buffer;
@@ -103,67 +85,98 @@ export interface ByteLines {
 const BOM = [0xef, 0xbb, 0xbf];
 
 /**
- * `splitLineBatches` over a byte stream, one batch per chunk, lines as places in the chunk's bytes. The
- * same lines: a leading BOM dropped, LF or CRLF ends, a line over `maxLineBytes` bytes reported too
- * long and skipped to its end. A line's text is its bytes decoded as UTF-8, `decodeLine`.
+ * Splits a byte stream into lines, one batch per chunk, lines as places in the chunk's bytes: a leading
+ * BOM dropped, LF or CRLF ends, a line over `maxLineBytes` (the UTF-8 length of its text, `longerThan`)
+ * reported too long and skipped to its end. A line's text is `decodeLine`.
  */
 export async function* splitByteLineBatches(chunks: AsyncIterable<Buffer>, maxLineBytes: number): AsyncGenerator<ByteLines> {
-  /** The start of a line not ended yet (an empty buffer when the last chunk ended a line). */
-  let pending: Buffer = Buffer.alloc(0);
+  // The start of a line not ended yet, in the pieces read so far: joined once, when its end comes,
+  // so a line over many chunks costs its length, not its length times the number of chunks.
+  let pending: Buffer[] = [];
+  let pendingLength = 0;
   let skipping = false;
   let lineNumber = 1;
   let bomChecked = false;
   for await (const chunk of chunks) {
-    let bytes: Buffer = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
+    let bytes: Buffer = chunk;
     if (!bomChecked) {
+      bytes = pendingLength === 0 ? chunk : Buffer.concat([...pending, chunk]);
+      pending = [];
+      pendingLength = 0;
       // Decide on the BOM once three bytes are in (a stream may deliver fewer first).
       if (bytes.length < 3 && bytes.every((byte, i) => byte === BOM[i])) {
-        pending = bytes;
+        if (bytes.length > 0) pending.push(bytes);
+        pendingLength = bytes.length;
         continue;
       }
       bomChecked = true;
       if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
     }
+    let newline = bytes.indexOf(10);
+    if (newline === -1) {
+      // No line ends here: keep the piece, or drop it when its line is already reported too long.
+      if (!skipping && bytes.length > 0) {
+        pending.push(bytes);
+        pendingLength += bytes.length;
+        // A trailing CR may be half of a CRLF, which is not part of the line.
+        if (pendingLength - (bytes[bytes.length - 1] === 13 ? 1 : 0) > maxLineBytes) {
+          yield { bytes, latin1: "", numbers: [lineNumber], starts: [-1], ends: [-1] };
+          pending = [];
+          pendingLength = 0;
+          skipping = true;
+        }
+      }
+      continue;
+    }
+    if (pendingLength > 0) {
+      // The first line began in the pieces before this chunk.
+      newline += pendingLength;
+      bytes = Buffer.concat([...pending, bytes]);
+      pending = [];
+      pendingLength = 0;
+    }
     const numbers: number[] = [];
     const starts: number[] = [];
     const ends: number[] = [];
-    const line = (start: number, end: number): void => {
-      const tooLong = longerThan(bytes, start, end, maxLineBytes);
-      numbers.push(lineNumber);
-      starts.push(tooLong ? -1 : start);
-      ends.push(tooLong ? -1 : end);
-    };
     let start = 0;
-    for (;;) {
-      const newline = bytes.indexOf(10, start);
-      if (newline === -1) break;
-      if (skipping) skipping = false;
-      else line(start, newline > start && bytes[newline - 1] === 13 ? newline - 1 : newline);
+    while (newline !== -1) {
+      if (skipping) {
+        skipping = false;
+      } else {
+        const end = newline > start && bytes[newline - 1] === 13 ? newline - 1 : newline;
+        const tooLong = longerThan(bytes, start, end, maxLineBytes);
+        numbers.push(lineNumber);
+        starts.push(tooLong ? -1 : start);
+        ends.push(tooLong ? -1 : end);
+      }
       lineNumber++;
       start = newline + 1;
+      newline = bytes.indexOf(10, start);
     }
-    pending = bytes.subarray(start);
-    // A trailing CR may be half of a CRLF, which is not part of the line.
-    if (skipping) {
-      pending = Buffer.alloc(0);
-    } else if (pending.length - (pending[pending.length - 1] === 13 ? 1 : 0) > maxLineBytes) {
-      line(start, bytes.length); // too long already
-      pending = Buffer.alloc(0);
+    const rest = bytes.subarray(start);
+    if (rest.length - (rest[rest.length - 1] === 13 ? 1 : 0) > maxLineBytes) {
+      numbers.push(lineNumber);
+      starts.push(-1);
+      ends.push(-1);
       skipping = true;
+    } else if (rest.length > 0) {
+      pending.push(rest);
+      pendingLength = rest.length;
     }
     if (numbers.length > 0) yield { bytes, latin1: bytes.toString("latin1"), numbers, starts, ends };
   }
-  if (!skipping && pending.length > 0) {
-    const end = pending[pending.length - 1] === 13 ? pending.length - 1 : pending.length;
-    if (longerThan(pending, 0, end, maxLineBytes)) yield { bytes: pending, latin1: "", numbers: [lineNumber], starts: [-1], ends: [-1] };
-    else yield { bytes: pending, latin1: pending.toString("latin1"), numbers: [lineNumber], starts: [0], ends: [end] };
+  if (!skipping && pendingLength > 0) {
+    const bytes = Buffer.concat(pending);
+    const end = bytes[bytes.length - 1] === 13 ? bytes.length - 1 : bytes.length;
+    const tooLong = longerThan(bytes, 0, end, maxLineBytes);
+    yield { bytes, latin1: tooLong ? "" : bytes.toString("latin1"), numbers: [lineNumber], starts: [tooLong ? -1 : 0], ends: [tooLong ? -1 : end] };
   }
 }
 
 /**
- * Whether the line `bytes[start, end)` is over `maxLineBytes` as `splitLineBatches` measures it: the
- * UTF-8 length of its text, which is its length unless it holds invalid UTF-8 (each invalid sequence
- * becomes U+FFFD, 3 bytes: at most 3 times as long, never shorter). Decoded only near the limit.
+ * Whether the line `bytes[start, end)` is over `maxLineBytes` measured as the UTF-8 length of its
+ * text: its length unless it holds invalid UTF-8, each invalid sequence becoming U+FFFD, 3 bytes (so at
+ * most 3 times as long, never shorter). Decoded only near the limit.
  */
 function longerThan(bytes: Buffer, start: number, end: number, maxLineBytes: number): boolean {
   const length = end - start;

@@ -4,18 +4,40 @@ import { decodeLine, splitByteLineBatches, splitLineBatches, type ByteLines, typ
 import { cutOffsets, splitAt } from "./chunking.js";
 
 /**
- * splitByteLineBatches (lines as places in the bytes) must give exactly the lines splitLineBatches
- * gives (decoded strings), for any bytes cut into chunks anywhere: BOM, LF/CRLF, lone CR, a last line
- * without newline, too-long lines reported once and skipped, line numbers.
+ * splitByteLineBatches (lines as places in the bytes, which splitLineBatches decodes) must give the
+ * lines of the specification below for any bytes cut into chunks anywhere: BOM, LF/CRLF, lone CR, a last
+ * line without newline, too-long lines reported once and skipped, line numbers, invalid UTF-8.
  */
 
 async function* bufferStream(chunks: readonly Buffer[]): AsyncGenerator<Buffer> {
   for (const chunk of chunks) yield chunk;
 }
 
+/**
+ * The lines of the whole input, written the obvious way: a leading BOM dropped, split at LF, a CR before
+ * the LF dropped, each line its bytes decoded as UTF-8, too long when that text is over `max` bytes.
+ */
+function specLines(chunks: readonly Buffer[], max: number): TextLine[] {
+  let bytes = Buffer.concat(chunks);
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+  const parts: Buffer[] = [];
+  let start = 0;
+  for (let at = bytes.indexOf(10); at !== -1; at = bytes.indexOf(10, start)) {
+    parts.push(bytes.subarray(start, at));
+    start = at + 1;
+  }
+  if (start < bytes.length) parts.push(bytes.subarray(start));
+  return parts.map((part, i) => {
+    const text = (part[part.length - 1] === 13 ? part.subarray(0, -1) : part).toString("utf8");
+    return Buffer.byteLength(text) > max ? { line: i + 1, tooLong: true as const } : { line: i + 1, text };
+  });
+}
+
+/** What splitLineBatches gives: the same lines, decoded. */
 async function textLines(chunks: readonly Buffer[], max: number): Promise<TextLine[]> {
   const lines: TextLine[] = [];
   for await (const batch of splitLineBatches(bufferStream(chunks), max)) lines.push(...batch);
+  expect(lines).toStrictEqual(specLines(chunks, max));
   return lines;
 }
 
@@ -74,7 +96,7 @@ const chunksOf = (bytes: Buffer) =>
 const input = content.chain((bytes) => fc.record({ bytes: fc.constant(bytes), chunks: chunksOf(bytes), max: fc.integer({ min: 1, max: 40 }) }));
 
 describe("splitByteLineBatches", () => {
-  it("gives the lines of splitLineBatches for any valid UTF-8, however cut, whatever maxLineBytes", async () => {
+  it("gives the specified lines for any valid UTF-8, however cut, whatever maxLineBytes", async () => {
     const seen = { runs: 0, lines: 0, tooLong: 0, kept: 0, bom: 0, multiChunk: 0 };
     await fc.assert(
       fc.asyncProperty(input, async ({ bytes, chunks, max }) => {
@@ -107,7 +129,7 @@ describe("splitByteLineBatches", () => {
       expect(lines).toStrictEqual(await textLines(chunks, 2));
       checkPlaces(batches);
     }
-    // A BOM only, or a part of one: no line, or the part as a line of its own, as splitLineBatches says.
+    // A BOM only, or a part of one: no line, or the part as a line of its own.
     for (const chunks of [[Buffer.from([0xef]), Buffer.from([0xbb]), Buffer.from([0xbf])], [Buffer.from([0xef, 0xbb])], [Buffer.from([0xef]), Buffer.from([0xbb, 0x61])]]) {
       expect((await byteLines(chunks, 10)).lines).toStrictEqual(await textLines(chunks, 10));
     }
@@ -141,14 +163,13 @@ describe("splitByteLineBatches", () => {
     expect((await byteLines([Buffer.from("a\nbc\r")], 2)).lines).toStrictEqual([{ line: 1, text: "a" }, { line: 2, text: "bc" }]);
   });
 
-  // Invalid UTF-8: both decode to U+FFFD the same way, split across chunks or not, as long as no line is
-  // near maxLineBytes (see the known divergence below).
+  // Invalid UTF-8: each invalid sequence decodes to U+FFFD, whether the chunks cut it or not.
   const invalid = [[0xff], [0x80], [0xc3], [0xe4, 0xb8], [0xf0, 0x9f, 0x98], [0xed, 0xa0, 0x80], [0xc0, 0xaf], [0xf4, 0x90, 0x80, 0x80], [0xef, 0xbb]];
   const mixed = fc
     .array(fc.oneof({ arbitrary: fc.constantFrom(...pieces).map((p) => Buffer.from(p, "utf8")), weight: 2 }, { arbitrary: fc.constantFrom(...invalid).map((b) => Buffer.from(b)), weight: 1 }), { maxLength: 30 })
     .map((parts) => Buffer.concat(parts));
 
-  it("decodes invalid UTF-8 as splitLineBatches does, however cut, when no line is too long", async () => {
+  it("decodes invalid UTF-8 as specified, however cut, when no line is too long", async () => {
     await fc.assert(
       fc.asyncProperty(mixed.chain((bytes) => fc.record({ bytes: fc.constant(bytes), chunks: chunksOf(bytes) })), async ({ bytes, chunks }) => {
         // Each replacement char is 3 bytes for at least 1 byte read: no line reaches 3 times the input.
@@ -161,9 +182,9 @@ describe("splitByteLineBatches", () => {
     );
   });
 
-  // A line is measured as splitLineBatches measures it: by the UTF-8 length of its text, where each
-  // invalid sequence became U+FFFD (3 bytes), so invalid bytes near the limit count as their replacements.
-  it("measures a line of invalid UTF-8 as splitLineBatches does", async () => {
+  // A line is measured by the UTF-8 length of its text, where each invalid sequence became U+FFFD
+  // (3 bytes), so invalid bytes near the limit count as their replacements.
+  it("measures a line of invalid UTF-8 by the UTF-8 length of its text", async () => {
     const chunks = [Buffer.from([0xff, 0x0a])];
     expect((await byteLines(chunks, 1)).lines).toStrictEqual([{ line: 1, tooLong: true }]);
     expect((await byteLines(chunks, 3)).lines).toStrictEqual([{ line: 1, text: "\ufffd" }]);

@@ -66,6 +66,24 @@ describe("splitLines", () => {
   });
 });
 
+describe("splitLines over string chunks", () => {
+  it("reads them as their UTF-8 bytes: a character cut between two chunks stays one, a BOM is dropped", async () => {
+    const lines = await collect(splitLines(streamOf(["\ufeffa\ud83d", "\ude00b\n", "中\r", "\nlast"]), 100));
+    expect(lines).toEqual([
+      { line: 1, text: "a😀b" },
+      { line: 2, text: "中" },
+      { line: 3, text: "last" },
+    ]);
+  });
+
+  it("measures a line in UTF-8 bytes, as for byte chunks", async () => {
+    expect(await collect(splitLines(streamOf(["中中\n", "中中中\n"]), 6))).toEqual([
+      { line: 1, text: "中中" },
+      { line: 2, tooLong: true },
+    ]);
+  });
+});
+
 describe("readNdjsonStreamBatches (events on stdin)", () => {
   it("reads records split across chunks, skips blank lines and rejects bad lines by number", async () => {
     const text = '{"id":"a"}\n\n{"id":\n  \n{"id":"b"}';

@@ -60,7 +60,9 @@ export function validateLines(
 ): Omit<EventBatch, "events"> {
   const rejected: Rejection[] = [];
   let read = 0;
-  const { bytes, latin1, numbers, starts, ends } = lines;
+  const { bytes, numbers, starts, ends } = lines;
+  // One string of the chunk, one char per byte, for the fast reader to cut its strings from.
+  const latin1 = bytes.toString("latin1");
   for (let i = 0; i < numbers.length; i++) {
     const start = starts[i] as number;
     let reason: string | undefined;

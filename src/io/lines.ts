@@ -75,8 +75,6 @@ export function readFileLineBatches(path: string, maxLineBytes: number): AsyncGe
  */
 export interface ByteLines {
   readonly bytes: Buffer;
-  /** `bytes` as latin1, one char per byte (a string cut from it is the bytes' text where they are ASCII). */
-  readonly latin1: string;
   readonly numbers: number[];
   readonly starts: number[];
   readonly ends: number[];
@@ -120,7 +118,7 @@ export async function* splitByteLineBatches(chunks: AsyncIterable<Buffer>, maxLi
         pendingLength += bytes.length;
         // A trailing CR may be half of a CRLF, which is not part of the line.
         if (pendingLength - (bytes[bytes.length - 1] === 13 ? 1 : 0) > maxLineBytes) {
-          yield { bytes, latin1: "", numbers: [lineNumber], starts: [-1], ends: [-1] };
+          yield { bytes, numbers: [lineNumber], starts: [-1], ends: [-1] };
           pending = [];
           pendingLength = 0;
           skipping = true;
@@ -163,13 +161,13 @@ export async function* splitByteLineBatches(chunks: AsyncIterable<Buffer>, maxLi
       pending.push(rest);
       pendingLength = rest.length;
     }
-    if (numbers.length > 0) yield { bytes, latin1: bytes.toString("latin1"), numbers, starts, ends };
+    if (numbers.length > 0) yield { bytes, numbers, starts, ends };
   }
   if (!skipping && pendingLength > 0) {
     const bytes = Buffer.concat(pending);
     const end = bytes[bytes.length - 1] === 13 ? bytes.length - 1 : bytes.length;
     const tooLong = longerThan(bytes, 0, end, maxLineBytes);
-    yield { bytes, latin1: tooLong ? "" : bytes.toString("latin1"), numbers: [lineNumber], starts: [tooLong ? -1 : 0], ends: [tooLong ? -1 : end] };
+    yield { bytes, numbers: [lineNumber], starts: [tooLong ? -1 : 0], ends: [tooLong ? -1 : end] };
   }
 }
 

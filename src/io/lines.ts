@@ -71,7 +71,8 @@ export function readFileLineBatches(path: string, maxLineBytes: number): AsyncGe
 /**
  * Lines of one chunk read, as places in its bytes, undecoded (a reader that understands the bytes need
  * not make a string of every line). Line `i` is numbered `numbers[i]` and is `bytes[starts[i], ends[i])`
- * (no LF, no CR before it), UTF-8; a line too long to keep has start and end −1.
+ * (no LF, no CR before it), UTF-8; a line too long to keep has start and end −1. `bytes` may be reused
+ * for the next batch: read a batch before asking for the next.
  */
 export interface ByteLines {
   readonly bytes: Buffer;
@@ -92,6 +93,7 @@ export async function* splitByteLineBatches(chunks: AsyncIterable<Buffer>, maxLi
   // so a line over many chunks costs its length, not its length times the number of chunks.
   let pending: Buffer[] = [];
   let pendingLength = 0;
+  let joined = Buffer.alloc(0);
   let skipping = false;
   let lineNumber = 1;
   let bomChecked = false;
@@ -127,9 +129,18 @@ export async function* splitByteLineBatches(chunks: AsyncIterable<Buffer>, maxLi
       continue;
     }
     if (pendingLength > 0) {
-      // The first line began in the pieces before this chunk.
+      // The first line began in the pieces before this chunk: join them in front of it, in a buffer
+      // reused from chunk to chunk (a fresh one per chunk is memory the allocator is slow to give back).
       newline += pendingLength;
-      bytes = Buffer.concat([...pending, bytes]);
+      const length = pendingLength + bytes.length;
+      if (joined.length < length) joined = Buffer.allocUnsafe(Math.max(length, 2 * joined.length));
+      let at = 0;
+      for (const piece of pending) {
+        joined.set(piece, at);
+        at += piece.length;
+      }
+      joined.set(bytes, at);
+      bytes = joined.subarray(0, length);
       pending = [];
       pendingLength = 0;
     }
@@ -158,6 +169,8 @@ export async function* splitByteLineBatches(chunks: AsyncIterable<Buffer>, maxLi
       ends.push(-1);
       skipping = true;
     } else if (rest.length > 0) {
+      // `rest` may lie in `joined`, where the next chunk joins it at the front: `set` copies a source that
+      // shares the target's memory as if through a copy (the spec says so), so nothing is lost.
       pending.push(rest);
       pendingLength = rest.length;
     }

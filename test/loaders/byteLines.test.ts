@@ -45,7 +45,8 @@ async function byteLines(chunks: readonly Buffer[], max: number): Promise<{ line
   const lines: TextLine[] = [];
   const batches: ByteLines[] = [];
   for await (const batch of splitByteLineBatches(bufferStream(chunks), max)) {
-    batches.push(batch);
+    // A copy of the bytes: the splitter may reuse them for its next batch.
+    batches.push({ ...batch, bytes: Buffer.from(batch.bytes) });
     for (let i = 0; i < batch.numbers.length; i++) lines.push(decodeLine(batch, i));
   }
   return { lines, batches };

@@ -7,9 +7,9 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { EventJsonScanner } from "../io/EventJsonScanner.js";
 import { readFileByteLineBatches } from "../io/lines.js";
-import { RawEvent } from "../schema/fastEvents.js";
 import { readCollectionBatches, type ReadLimits } from "../io/readRecords.js";
 import type { CollectionFile } from "../io/sources.js";
+import { RawEvent } from "../schema/fastEvents.js";
 import { validateBatch, validateLines, type LineReader } from "./eventBatches.js";
 import { EventPacker, type PackedEvents } from "./eventCodec.js";
 import type { Rejection } from "./types.js";

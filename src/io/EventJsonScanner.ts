@@ -55,11 +55,20 @@ const enum Byte {
   Delete = 127,
 }
 
-/** Key names by length, as bytes with their key. */
-function keyTable(keys: Record<string, Key>): (readonly (readonly [Uint8Array, Key])[])[] {
-  const byLength: (readonly [Uint8Array, Key])[][] = [];
-  for (const [name, key] of Object.entries(keys)) (byLength[name.length] ??= []).push([new TextEncoder().encode(name), key]);
-  return byLength;
+/** Key names as bytes, by length, with their keys in the same order. */
+interface KeyTable {
+  readonly names: (readonly Uint8Array[] | undefined)[];
+  readonly keys: (readonly Key[] | undefined)[];
+}
+
+function keyTable(keys: Record<string, Key>): KeyTable {
+  const names: Uint8Array[][] = [];
+  const byLength: Key[][] = [];
+  for (const [name, key] of Object.entries(keys)) {
+    (names[name.length] ??= []).push(new TextEncoder().encode(name));
+    (byLength[name.length] ??= []).push(key);
+  }
+  return { names, keys: byLength };
 }
 
 const EVENT_KEYS = keyTable({
@@ -80,13 +89,16 @@ const EVENT_KEYS = keyTable({
 });
 const SHIP_TO_KEYS = keyTable({ region: Key.Region, country: Key.Country, postalCode: Key.PostalCode });
 
-/** The key whose name is `bytes[start, end)`, or `Key.None`. */
-function keyOf(bytes: Uint8Array, start: number, end: number, table: ReturnType<typeof keyTable>): Key {
-  const candidates = table[end - start];
-  if (candidates === undefined) return Key.None;
-  next: for (const [name, key] of candidates) {
-    for (let i = 0; i < name.length; i++) if (bytes[start + i] !== name[i]) continue next;
-    return key;
+/** The key whose name is `bytes[start, end)`, or `Key.None` (plain indexed loops: this runs for every key read). */
+function keyOf(bytes: Uint8Array, start: number, end: number, table: KeyTable): Key {
+  const length = end - start;
+  const names = table.names[length];
+  if (names === undefined) return Key.None;
+  for (let k = 0; k < names.length; k++) {
+    const name = names[k] as Uint8Array;
+    let i = 0;
+    while (i < length && bytes[start + i] === name[i]) i++;
+    if (i === length) return (table.keys[length] as readonly Key[])[k] as Key;
   }
   return Key.None;
 }

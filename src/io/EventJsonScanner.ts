@@ -144,40 +144,47 @@ export class EventJsonScanner {
    */
   scan(bytes: Uint8Array, text: string, start: number, end: number, raw: RawEvent): boolean {
     raw.clear();
-    let at = skipSpace(bytes, start, end);
+    const at = skipSpace(bytes, start, end);
     if (at >= end || bytes[at] !== Byte.OpenBrace) return false;
+    const after = this.object(bytes, text, at, end, raw, EVENT_KEYS);
+    return after >= 0 && skipSpace(bytes, after, end) === end;
+  }
+
+  /**
+   * Reads the members of the object opening at `at`, keys from `table`, into `raw`; where the object
+   * ends, or −1. Only `shipTo` may hold an object, of its own keys (which hold none).
+   */
+  private object(bytes: Uint8Array, text: string, at: number, end: number, raw: RawEvent, table: KeyTable): number {
     let seen = 0;
     at = skipSpace(bytes, at + 1, end);
     for (;;) {
-      if (at >= end || bytes[at] !== Byte.Quote) return false;
+      if (at >= end || bytes[at] !== Byte.Quote) return -1;
       const nameEnd = stringEnd(bytes, at, end);
-      if (nameEnd < 0) return false;
-      const key = keyOf(bytes, at + 1, nameEnd, EVENT_KEYS);
-      if (key === Key.None || seen & (1 << key)) return false;
+      if (nameEnd < 0) return -1;
+      const key = keyOf(bytes, at + 1, nameEnd, table);
+      if (key === Key.None || seen & (1 << key)) return -1;
       seen |= 1 << key;
       at = skipSpace(bytes, nameEnd + 1, end);
-      if (at >= end || bytes[at] !== Byte.Colon) return false;
+      if (at >= end || bytes[at] !== Byte.Colon) return -1;
       at = skipSpace(bytes, at + 1, end);
-      if (at >= end) return false;
-      let value: unknown;
+      if (at >= end) return -1;
       if (bytes[at] === Byte.OpenBrace) {
-        if (key !== Key.ShipTo) return false;
-        at = this.shipTo(bytes, text, at, end, raw);
-        if (at < 0) return false;
-        value = SCANNED;
+        if (key !== Key.ShipTo) return -1;
+        at = this.object(bytes, text, at, end, raw, SHIP_TO_KEYS);
+        if (at < 0) return -1;
+        set(raw, key, SCANNED);
       } else {
         at = this.scalar(bytes, text, at, end);
-        if (at < 0) return false;
-        value = this.value;
+        if (at < 0) return -1;
+        set(raw, key, this.value);
       }
-      set(raw, key, value);
       at = skipSpace(bytes, at, end);
-      if (at >= end) return false;
+      if (at >= end) return -1;
       if (bytes[at] === Byte.Comma) {
         at = skipSpace(bytes, at + 1, end);
         continue;
       }
-      return bytes[at] === Byte.CloseBrace && skipSpace(bytes, at + 1, end) === end;
+      return bytes[at] === Byte.CloseBrace ? at + 1 : -1;
     }
   }
 
@@ -193,34 +200,6 @@ export class EventJsonScanner {
     if (after < 0) return -1;
     this.value = this.number;
     return after;
-  }
-
-  /** Reads the `shipTo` object opening at `at` into `raw`; where it ends, or −1. */
-  private shipTo(bytes: Uint8Array, text: string, at: number, end: number, raw: RawEvent): number {
-    let seen = 0;
-    at = skipSpace(bytes, at + 1, end);
-    for (;;) {
-      if (at >= end || bytes[at] !== Byte.Quote) return -1;
-      const nameEnd = stringEnd(bytes, at, end);
-      if (nameEnd < 0) return -1;
-      const key = keyOf(bytes, at + 1, nameEnd, SHIP_TO_KEYS);
-      if (key === Key.None || seen & (1 << key)) return -1;
-      seen |= 1 << key;
-      at = skipSpace(bytes, nameEnd + 1, end);
-      if (at >= end || bytes[at] !== Byte.Colon) return -1;
-      at = skipSpace(bytes, at + 1, end);
-      if (at >= end) return -1;
-      at = this.scalar(bytes, text, at, end);
-      if (at < 0) return -1;
-      set(raw, key, this.value);
-      at = skipSpace(bytes, at, end);
-      if (at >= end) return -1;
-      if (bytes[at] === Byte.Comma) {
-        at = skipSpace(bytes, at + 1, end);
-        continue;
-      }
-      return bytes[at] === Byte.CloseBrace ? at + 1 : -1;
-    }
   }
 
   /**

@@ -16,7 +16,7 @@ import { compileConditions } from "../src/engine/compileConditions.js";
 import { customOperators } from "../src/engine/operators/index.js";
 import { resolveSafePath } from "../src/engine/pathResolver.js";
 import { RegionTree } from "../src/reference/regionTree.js";
-import type { Condition } from "../src/rules/types.js";
+import type { Condition } from "../src/core/types.js";
 
 type Facts = Record<string, unknown>;
 interface ShippedRule {

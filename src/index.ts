@@ -3,11 +3,12 @@
 // Scanning
 export { scan, type ScanOptions } from "./scan/scan.js";
 export { scanStream, type ScanStreamOptions } from "./scan/scanStream.js";
-export type { ScanReport, ScanSummary } from "./scan/report.js";
+export type { ScanReport, ScanSummary } from "./findings/report.js";
 
 // Input
 export { loadDataset, openDataset, type DatasetSource } from "./dataset/loadDataset.js";
-export type { Dataset, Rejection, RecordCounts, ReferenceRecords } from "./dataset/types.js";
+export type { Dataset, RecordCounts } from "./dataset/types.js";
+export type { Rejection } from "./core/records.js";
 export {
   partnerSchema,
   regionSchema,
@@ -35,28 +36,29 @@ export {
   type ListingEvent,
   type AllocationEvent,
   type CollectionsInput,
+  type ReferenceRecords,
 } from "./schema/dataset.js";
 
 // Rules
 export { loadRules, shippedRulesPath } from "./rules/loadRules.js";
 export { validateRuleDocuments } from "./rules/validateRules.js";
-export type { Rule, RuleSet, Condition } from "./rules/types.js";
+export type { Rule, RuleSet } from "./rules/types.js";
 export { DETECTORS } from "./detectors/registry.js";
 export type { Detector, FactDoc, ParamDoc } from "./detectors/types.js";
 
 // Findings
 export { rankFindings } from "./findings/rankFindings.js";
+export type { Finding } from "./findings/types.js";
+export { CONFLICT_KINDS, type ConflictKind } from "./detectors/registry.js";
 export {
   SEVERITIES,
-  CONFLICT_KINDS,
   compareSeverity,
-  type Finding,
+  type Condition,
   type FindingRef,
   type Severity,
-  type ConflictKind,
   type Facts,
   type FactValue,
-} from "./findings/types.js";
+} from "./core/types.js";
 
 // Errors
 export {
@@ -66,4 +68,4 @@ export {
   OptionsError,
   LimitError,
   type RuleProblem,
-} from "./errors.js";
+} from "./core/errors.js";

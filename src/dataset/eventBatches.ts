@@ -1,7 +1,7 @@
-import { parseNdjsonLine, type RawRecord, type ReadLimits, type RecordOrigin } from "../io/readRecords.js";
+import { rejectionOf, type RecordOrigin, type Rejection } from "../core/records.js";
+import { parseNdjsonLine, type RawRecord, type ReadLimits } from "../io/readRecords.js";
 import { decodeLine, type ByteLines } from "../io/lines.js";
 import type { ChannelEvent } from "../schema/dataset.js";
-import { rejectionOf, type Rejection } from "./types.js";
 
 /** A batch of event records after validation: the events in read order, what was rejected, how many were read. */
 export interface EventBatch {

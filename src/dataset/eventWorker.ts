@@ -5,14 +5,14 @@
 // read from their bytes (EventJsonScanner), which leaves this thread room to mark the events whose id
 // came before, so the main thread need not keep every id.
 import { parentPort, workerData } from "node:worker_threads";
-import { EventJsonScanner } from "../io/EventJsonScanner.js";
+import { EventJsonScanner } from "../fast/EventJsonScanner.js";
 import { readFileByteLineBatches } from "../io/lines.js";
 import { readCollectionBatches, type ReadLimits } from "../io/readRecords.js";
 import type { CollectionFile } from "../io/sources.js";
-import { RawEvent } from "../schema/fastEvents.js";
+import { RawEvent } from "../fast/FastEventReader.js";
 import { validateBatch, validateLines, type LineReader } from "./eventBatches.js";
-import { EventPacker, type PackedEvents } from "./eventCodec.js";
-import type { Rejection } from "./types.js";
+import { EventPacker, type PackedEvents } from "../fast/eventCodec.js";
+import type { Rejection } from "../core/records.js";
 import { EventSchemaReader } from "./validateRecords.js";
 
 /** What the main thread hands the worker. */

@@ -8,11 +8,13 @@ import {
   type ReadLimits,
 } from "../io/readRecords.js";
 import { COLLECTION_NAMES, type ChannelEvent, type CollectionName, type CollectionsInput, type ReferenceName } from "../schema/dataset.js";
-import { OptionsError } from "../errors.js";
+import { OptionsError } from "../core/errors.js";
 import { EventAcceptor, EventValidator, ReferenceCollector } from "./validateRecords.js";
 import { validateBatches, type EventBatch } from "./eventBatches.js";
 import { EventReaderThread, eventWorkerPath } from "./readEventsInWorker.js";
-import type { Dataset, RecordCounts, ReferenceRecords, Rejection } from "./types.js";
+import type { Rejection } from "../core/records.js";
+import type { ReferenceRecords } from "../schema/dataset.js";
+import type { Dataset, RecordCounts } from "./types.js";
 
 /** A dataset folder's path, or its collections as in-memory arrays of plain objects. */
 export type DatasetSource = string | CollectionsInput;

@@ -2,9 +2,9 @@ import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
-import { ChannelConflictError, DatasetError, LimitError } from "../errors.js";
+import { ChannelConflictError, DatasetError, LimitError } from "../core/errors.js";
 import { acceptBatch, type EventBatch } from "./eventBatches.js";
-import { EventUnpacker, isRepeat } from "./eventCodec.js";
+import { EventUnpacker, isRepeat } from "../fast/eventCodec.js";
 import type { BatchMessage, EventWorkerData } from "./eventWorker.js";
 import type { EventAcceptor } from "./validateRecords.js";
 

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ChannelEvent } from "../schema/dataset.js";
-import type { ReferenceRecords } from "./types.js";
+import type { ReferenceRecords } from "../schema/dataset.js";
 import { EventAcceptor } from "./validateRecords.js";
 
 const reference = { partners: [{ id: "P1" }, { id: "P2" }], products: [{ sku: "S1" }] } as unknown as ReferenceRecords;

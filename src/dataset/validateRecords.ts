@@ -1,5 +1,6 @@
 import type { z } from "zod";
-import type { RawRecord, RecordOrigin } from "../io/readRecords.js";
+import { rejectionOf, type RecordOrigin, type Rejection } from "../core/records.js";
+import type { RawRecord } from "../io/readRecords.js";
 import { formatIssues } from "../schema/formatIssues.js";
 import {
   collectionSchemas,
@@ -8,10 +9,11 @@ import {
   type CollectionRecords,
   type ReferenceName,
 } from "../schema/dataset.js";
-import { FastEventReader } from "../schema/fastEvents.js";
-import { DuplicateIds } from "./DuplicateIds.js";
-import { StringSet } from "./StringIndex.js";
-import { emptyCounts, rejectionOf, type RecordCounts, type ReferenceRecords, type Rejection } from "./types.js";
+import { FastEventReader } from "../fast/FastEventReader.js";
+import { DuplicateIds } from "../fast/DuplicateIds.js";
+import { StringSet } from "../fast/StringIndex.js";
+import type { ReferenceRecords } from "../schema/dataset.js";
+import { emptyCounts, type RecordCounts } from "./types.js";
 
 type Validated<K extends CollectionName> = { record: CollectionRecords[K][number]; origin: RecordOrigin };
 

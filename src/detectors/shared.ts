@@ -1,4 +1,4 @@
-import { formatIsoTime } from "../time.js";
+import { formatIsoTime } from "../core/time.js";
 import type { ChannelEvent, SaleEvent } from "../schema/dataset.js";
 import type { DetectorContext, Evidence } from "./types.js";
 

@@ -1,6 +1,6 @@
 import type { ChannelEvent } from "../schema/dataset.js";
 import type { ReferenceIndex } from "../reference/referenceIndex.js";
-import type { ConflictKind, FactValue, FindingRef } from "../findings/types.js";
+import type { FactValue, FindingRef } from "../core/types.js";
 
 /** What a candidate shows when a rule fires: how it groups, who is involved, the evidence. */
 export interface Evidence {
@@ -90,7 +90,7 @@ export interface ParamDoc {
 
 /** A conflict kind, plugged in by declaration: its facts, its parameters, how it runs and how it speaks. */
 export interface Detector {
-  readonly kind: ConflictKind;
+  readonly kind: string;
   readonly checks: readonly string[];
   readonly facts: readonly FactDoc[];
   readonly params: readonly ParamDoc[];

@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { Engine } from "json-rules-engine";
 import { afterAll, describe, expect, it } from "vitest";
 import { RegionTree } from "../reference/regionTree.js";
-import type { Condition } from "../rules/types.js";
+import type { Condition } from "../core/types.js";
 import { compileConditions, compileFactTest } from "./compileConditions.js";
 import { customOperators } from "./operators/index.js";
 import { resolveSafePath } from "./pathResolver.js";

@@ -1,4 +1,4 @@
-import type { Condition } from "../rules/types.js";
+import type { Condition } from "../core/types.js";
 import { resolveSafePath } from "./pathResolver.js";
 
 /**

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { RegionTree } from "../reference/regionTree.js";
-import type { Condition, Rule } from "../rules/types.js";
+import type { Condition } from "../core/types.js";
+import type { Rule } from "../rules/types.js";
 import { createCompiledEvaluator } from "./createEvaluator.js";
 
 const regions = new RegionTree([{ code: "CN" }, { code: "CN-GD", parent: "CN" }, { code: "US" }], true);

@@ -1,6 +1,11 @@
 import { Engine } from "json-rules-engine";
-import type { Facts } from "../findings/types.js";
-import type { Condition, Rule } from "../rules/types.js";
+import type { Condition, Facts } from "../core/types.js";
+
+/** What the evaluator needs of a rule: its id and its conditions. */
+export interface RuleConditions {
+  readonly id: string;
+  readonly conditions: Condition;
+}
 import { booleanOperatorOf, compileConditions, compileFactTest } from "./compileConditions.js";
 import { customOperators, type OperatorEnvironment } from "./operators/index.js";
 import { resolveSafePath } from "./pathResolver.js";
@@ -25,7 +30,7 @@ export interface RuleEvaluator {
  * The fast path: each rule's conditions compiled once into a synchronous function with
  * json-rules-engine's exact semantics (held to the real engine by differential tests).
  */
-export function createCompiledEvaluator(rules: readonly Rule[], env: OperatorEnvironment): RuleEvaluator {
+export function createCompiledEvaluator(rules: readonly RuleConditions[], env: OperatorEnvironment): RuleEvaluator {
   const operators = customOperators(env);
   const compiled = rules.map((rule) => ({
     id: rule.id,
@@ -77,7 +82,7 @@ export function createCompiledEvaluator(rules: readonly Rule[], env: OperatorEnv
 }
 
 /** The children of the root when the engine reads it as an `all` (it reads `any` first), else undefined. */
-function rootAll(conditions: Rule["conditions"]): readonly Condition[] | undefined {
+function rootAll(conditions: Condition): readonly Condition[] | undefined {
   if (booleanOperatorOf(conditions) !== "all" || !("all" in conditions) || !Array.isArray(conditions.all)) return undefined;
   return conditions.all;
 }
@@ -90,7 +95,7 @@ function rootAll(conditions: Rule["conditions"]): readonly Condition[] | undefin
  * the other children changes no result.)
  */
 export function necessaryLeaves(
-  conditions: Rule["conditions"],
+  conditions: Condition,
   operators: ReturnType<typeof customOperators>,
 ): Array<{ fact: string; test: (facts: Readonly<Record<string, unknown>>) => boolean }> {
   const all = rootAll(conditions);
@@ -111,7 +116,7 @@ export function necessaryLeaves(
  * value: "<string>" }` with no path: such a rule is false for every candidate of another check (rule
  * validation refuses the operators that could throw instead, so skipping changes no result).
  */
-export function requiredCheck(conditions: Rule["conditions"]): string | undefined {
+export function requiredCheck(conditions: Condition): string | undefined {
   const all = rootAll(conditions);
   if (all === undefined) return undefined;
   for (const child of all) {
@@ -126,7 +131,7 @@ export function requiredCheck(conditions: Rule["conditions"]): string | undefine
  * The reference path: a real json-rules-engine `Engine` for the group of rules. Runs are serialised:
  * one `Engine` never runs two fact sets at once (concurrent runs skip rules, upstream issue #303).
  */
-export function createEngineEvaluator(rules: readonly Rule[], env: OperatorEnvironment): RuleEvaluator {
+export function createEngineEvaluator(rules: readonly RuleConditions[], env: OperatorEnvironment): RuleEvaluator {
   const engine = new Engine([], { allowUndefinedFacts: true, pathResolver: resolveSafePath });
   for (const [name, fn] of customOperators(env)) engine.addOperator(name, fn);
   const order = new Map<string, number>();
@@ -154,6 +159,6 @@ export function createEngineEvaluator(rules: readonly Rule[], env: OperatorEnvir
 }
 
 /** Builds the evaluator of the given kind for a group of rules. */
-export function createEvaluator(kind: EvaluatorKind, rules: readonly Rule[], env: OperatorEnvironment): RuleEvaluator {
+export function createEvaluator(kind: EvaluatorKind, rules: readonly RuleConditions[], env: OperatorEnvironment): RuleEvaluator {
   return kind === "compiled" ? createCompiledEvaluator(rules, env) : createEngineEvaluator(rules, env);
 }

@@ -1,10 +1,11 @@
 import type { Candidate, Detector, DetectorContext, Evidence } from "../detectors/types.js";
 import type { Rule } from "../rules/types.js";
-import { formatIsoTime, utcDaysInMs } from "../time.js";
-import { round } from "../reference/money.js";
+import { formatIsoTime, utcDaysInMs } from "../core/time.js";
+import { round } from "../core/money.js";
 import { findingId } from "./findingId.js";
 import { scoreFinding } from "./scoreFinding.js";
-import type { Finding, FindingRef } from "./types.js";
+import type { FindingRef } from "../core/types.js";
+import type { Finding } from "./types.js";
 
 interface OpenGroup {
   readonly rule: Rule;

@@ -1,4 +1,6 @@
-import { CONFLICT_KINDS, SEVERITIES, type Finding } from "./types.js";
+import { SEVERITIES } from "../core/types.js";
+import { CONFLICT_KINDS } from "../detectors/registry.js";
+import type { Finding } from "./types.js";
 
 /** Counts findings by severity and kind as they go by, without keeping them. */
 export class FindingTally {

@@ -1,6 +1,6 @@
 import { FindingTally } from "./FindingTally.js";
 import { rankFindings } from "./rankFindings.js";
-import type { ScanReport } from "../scan/report.js";
+import type { ScanReport } from "./report.js";
 
 /**
  * Suppresses findings already known from a baseline (by id) and re-ranks the rest; the summary says

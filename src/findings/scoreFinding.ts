@@ -1,5 +1,5 @@
-import { round } from "../reference/money.js";
-import type { Severity } from "./types.js";
+import { round } from "../core/money.js";
+import type { Severity } from "../core/types.js";
 
 /** The parts a score is made of, each bounded; they add up to the score (capped at 100). */
 export interface ScoreParts {

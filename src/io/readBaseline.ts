@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { DatasetError } from "../errors.js";
+import { DatasetError } from "../core/errors.js";
 import { formatIssues } from "../schema/formatIssues.js";
 
 const baselineSchema = z.object({ findings: z.array(z.looseObject({ id: z.string().min(1) })) });

@@ -1,18 +1,12 @@
 import { readFile, stat } from "node:fs/promises";
 import { createReadStream } from "node:fs";
-import { DatasetError, LimitError } from "../errors.js";
+import { DatasetError, LimitError } from "../core/errors.js";
 import { csvRowToRecord } from "../schema/csvShape.js";
 import type { CollectionName } from "../schema/dataset.js";
 import type { CollectionFile } from "./sources.js";
+import type { RecordOrigin } from "../core/records.js";
 import { readFileLineBatches, readFileLines, splitLineBatches, type TextLine } from "./lines.js";
 import { readCsvRecords } from "./readCsvRecords.js";
-
-/** Where a record came from: a file and its line (NDJSON, CSV) or its index in a JSON array. */
-export interface RecordOrigin {
-  readonly file: string;
-  readonly line?: number;
-  readonly index?: number;
-}
 
 /** One record as read, before validation, or a record that could not even be parsed. */
 export type RawRecord =

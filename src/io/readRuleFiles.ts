@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { isNode, parseDocument, visit } from "yaml";
-import { DatasetError } from "../errors.js";
+import { DatasetError } from "../core/errors.js";
 
 /** A rule file's parsed document, or why it could not be parsed. */
 export type RuleDocument =

@@ -1,6 +1,6 @@
 import { readdir, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { DatasetError } from "../errors.js";
+import { DatasetError } from "../core/errors.js";
 import { COLLECTION_NAMES, type CollectionName } from "../schema/dataset.js";
 
 /** The file formats a collection can be written in. */

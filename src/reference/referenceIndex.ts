@@ -8,9 +8,8 @@ import type {
   Registration,
   Territory,
 } from "../schema/dataset.js";
-import type { ReferenceRecords } from "../dataset/types.js";
-import type { CollectionName } from "../schema/dataset.js";
-import { spanContains } from "../time.js";
+import type { CollectionName, ReferenceRecords } from "../schema/dataset.js";
+import { spanContains } from "../core/time.js";
 import { RegionTree } from "./regionTree.js";
 import { SpanEpochs } from "./spanEpochs.js";
 import { scopeIncludes, type ProductKey } from "./productScope.js";

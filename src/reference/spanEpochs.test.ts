@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { spanContains, type Span } from "../time.js";
+import { spanContains, type Span } from "../core/time.js";
 import { EpochCache, SpanEpochs } from "./spanEpochs.js";
 
 const span: fc.Arbitrary<Span> = fc.record({ from: fc.option(fc.integer({ min: -50, max: 50 }), { nil: undefined }), to: fc.option(fc.integer({ min: -50, max: 50 }), { nil: undefined }) });

@@ -1,4 +1,4 @@
-import type { Span } from "../time.js";
+import type { Span } from "../core/time.js";
 
 /**
  * Cuts time at every start and end of a set of half-open spans: within one epoch every span either

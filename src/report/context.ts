@@ -1,4 +1,4 @@
-import type { Severity } from "../findings/types.js";
+import type { Severity } from "../core/types.js";
 import type { Rule } from "../rules/types.js";
 
 /** What renderers beyond JSON need to know about the run. */

@@ -1,4 +1,4 @@
-import type { ScanReport } from "../scan/report.js";
+import type { ScanReport } from "../findings/report.js";
 
 /** The report as one JSON object (CONTRACT §6), pretty-printed, ending in a newline. */
 export function formatJson(report: ScanReport): string {

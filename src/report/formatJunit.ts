@@ -1,5 +1,5 @@
-import { compareSeverity } from "../findings/types.js";
-import type { ScanReport } from "../scan/report.js";
+import { compareSeverity } from "../core/types.js";
+import type { ScanReport } from "../findings/report.js";
 import type { RenderContext } from "./context.js";
 import { escapeXml } from "./xml.js";
 

@@ -1,5 +1,6 @@
-import { CONFLICT_KINDS, SEVERITIES } from "../findings/types.js";
-import type { ScanReport } from "../scan/report.js";
+import { SEVERITIES } from "../core/types.js";
+import { CONFLICT_KINDS } from "../detectors/registry.js";
+import type { ScanReport } from "../findings/report.js";
 import { printable } from "./printable.js";
 
 function cell(text: string): string {

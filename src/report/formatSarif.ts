@@ -1,5 +1,5 @@
-import type { Severity } from "../findings/types.js";
-import type { ScanReport } from "../scan/report.js";
+import type { Severity } from "../core/types.js";
+import type { ScanReport } from "../findings/report.js";
 import type { RenderContext } from "./context.js";
 
 const LEVEL: Readonly<Record<Severity, "note" | "warning" | "error">> = {

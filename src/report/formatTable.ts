@@ -1,5 +1,5 @@
-import type { Severity } from "../findings/types.js";
-import type { ScanReport } from "../scan/report.js";
+import type { Severity } from "../core/types.js";
+import type { ScanReport } from "../findings/report.js";
 import { printable } from "./printable.js";
 
 /** How the table is laid out: terminal width and whether to colour severities. */

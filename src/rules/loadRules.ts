@@ -1,6 +1,6 @@
 import { join } from "node:path";
-import { packageRoot } from "../packageRoot.js";
-import { RuleSetError } from "../errors.js";
+import { packageRoot } from "../io/packageRoot.js";
+import { RuleSetError } from "../core/errors.js";
 import { readRuleFiles } from "../io/readRuleFiles.js";
 import type { RuleSet } from "./types.js";
 import { validateRuleDocuments } from "./validateRules.js";

@@ -1,12 +1,6 @@
-import type { ConflictKind, Severity } from "../findings/types.js";
+import type { Condition, Severity } from "../core/types.js";
+import type { ConflictKind } from "../detectors/registry.js";
 import type { RuleTest } from "../schema/rules.js";
-
-/** A json-rules-engine condition tree, as validated. */
-export type Condition =
-  | { readonly all: readonly Condition[] }
-  | { readonly any: readonly Condition[] }
-  | { readonly not: Condition }
-  | { readonly fact: string; readonly operator: string; readonly value: unknown; readonly path?: string };
 
 /** A validated rule: its parameters filled with defaults, its source file known. */
 export interface Rule {

@@ -1,11 +1,14 @@
 import { DETECTORS } from "../detectors/registry.js";
-import type { RuleProblem } from "../errors.js";
-import { CONFLICT_KINDS, type ConflictKind } from "../findings/types.js";
+import type { RuleProblem } from "../core/errors.js";
+import { CONFLICT_KINDS, type ConflictKind } from "../detectors/registry.js";
 import { KNOWN_OPERATORS, OPERATOR_DECORATORS } from "../engine/operators/index.js";
 import { SAFE_PATH_PATTERN } from "../engine/pathResolver.js";
-import { factConditionSchema, ruleSchema, ruleTestSchema } from "../schema/rules.js";
+import { factConditionSchema, ruleSchemaOf, ruleTestSchema } from "../schema/rules.js";
 import { formatIssues, formatPath } from "../schema/formatIssues.js";
-import type { Condition, Rule } from "./types.js";
+import type { Condition } from "../core/types.js";
+import type { Rule } from "./types.js";
+
+const ruleSchema = ruleSchemaOf(CONFLICT_KINDS as readonly [ConflictKind, ...ConflictKind[]]);
 
 /** Parameters every rule has, whatever its kind. */
 export const GROUPING_PARAMS = [

@@ -2,14 +2,13 @@ import { DETECTORS } from "../detectors/registry.js";
 import type { Detector, DetectorContext, DetectorRun } from "../detectors/types.js";
 import { createEvaluator, type EvaluatorKind, type RuleEvaluator } from "../engine/createEvaluator.js";
 import type { Candidate } from "../detectors/types.js";
-import { LimitError } from "../errors.js";
+import { LimitError } from "../core/errors.js";
 import { FindingAssembler } from "../findings/FindingAssembler.js";
 import type { Finding } from "../findings/types.js";
 import { ReferenceIndex } from "../reference/referenceIndex.js";
 import type { Rule } from "../rules/types.js";
 import type { ChannelEvent } from "../schema/dataset.js";
-import type { ReferenceRecords } from "../dataset/types.js";
-import type { CollectionName } from "../schema/dataset.js";
+import type { CollectionName, ReferenceRecords } from "../schema/dataset.js";
 
 interface DetectorInstance {
   readonly detector: Detector;

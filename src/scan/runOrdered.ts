@@ -1,9 +1,8 @@
-import type { Rejection } from "../dataset/types.js";
-import { rejectionOf } from "../dataset/types.js";
+import { rejectionOf, type Rejection } from "../core/records.js";
 import type { EventBatch } from "../dataset/eventBatches.js";
 import type { Finding } from "../findings/types.js";
 import type { ChannelEvent } from "../schema/dataset.js";
-import { formatIsoTime } from "../time.js";
+import { formatIsoTime } from "../core/time.js";
 import { compareEvents, type Scanner } from "./Scanner.js";
 
 /** Progress is reported each time the records read pass a multiple of this. */

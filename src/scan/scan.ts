@@ -1,17 +1,17 @@
 import { collectEvents, openDataset, openDatasetReading, type DatasetSource, type OpenedDataset, type ReadingDataset } from "../dataset/loadDataset.js";
-import type { Rejection } from "../dataset/types.js";
-import { OptionsError } from "../errors.js";
+import type { Rejection } from "../core/records.js";
+import { OptionsError } from "../core/errors.js";
 import { rankFindings } from "../findings/rankFindings.js";
 import { FindingTally } from "../findings/FindingTally.js";
 import type { Finding } from "../findings/types.js";
 import { loadRules } from "../rules/loadRules.js";
 import { conditionProblems } from "../rules/validateRules.js";
 import { DETECTORS } from "../detectors/registry.js";
-import type { ConflictKind } from "../findings/types.js";
+import type { ConflictKind } from "../detectors/registry.js";
 import type { RuleSet } from "../rules/types.js";
 import { formatIssues } from "../schema/formatIssues.js";
 import { scanOptionsSchema } from "../schema/options.js";
-import type { ScanReport, ScanSummary } from "./report.js";
+import type { ScanReport, ScanSummary } from "../findings/report.js";
 import { PROGRESS_EVERY, passesProgressStep, runOrdered } from "./runOrdered.js";
 import { compareEvents, Scanner } from "./Scanner.js";
 

@@ -1,14 +1,14 @@
 import { openDataset, type DatasetSource } from "../dataset/loadDataset.js";
-import type { Rejection } from "../dataset/types.js";
-import { OptionsError } from "../errors.js";
+import type { Rejection } from "../core/records.js";
+import { OptionsError } from "../core/errors.js";
 import { FindingTally } from "../findings/FindingTally.js";
 import type { Finding } from "../findings/types.js";
 import { batchesOf, type RawRecord } from "../io/readRecords.js";
 import { loadRules } from "../rules/loadRules.js";
-import { utcDaysInMs } from "../time.js";
+import { utcDaysInMs } from "../core/time.js";
 import { EventValidator } from "../dataset/validateRecords.js";
 import { validateBatches } from "../dataset/eventBatches.js";
-import type { ScanSummary } from "./report.js";
+import type { ScanSummary } from "../findings/report.js";
 import { parseOptions, summarize, type ScanOptions } from "./scan.js";
 import { runOrdered } from "./runOrdered.js";
 import { Scanner } from "./Scanner.js";

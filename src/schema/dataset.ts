@@ -175,5 +175,8 @@ export type ReferenceName = Exclude<CollectionName, "events">;
 /** The validated records of each collection. */
 export type CollectionRecords = { [K in CollectionName]: z.infer<(typeof collectionSchemas)[K]>[] };
 
+/** The validated reference collections of a dataset (everything but events). */
+export type ReferenceRecords = Pick<CollectionRecords, ReferenceName>;
+
 /** Collections as plain objects, the way a caller hands them to `scan` (each may be absent). */
 export type CollectionsInput = { [K in CollectionName]?: readonly unknown[] };

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { parseIsoTime } from "../time.js";
+import { parseIsoTime } from "../core/time.js";
 
 /** A non-empty identifier or code. */
 export const idSchema = z.string().trim().min(1, "must be a non-empty string");

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CONFLICT_KINDS, SEVERITIES } from "../findings/types.js";
+import { SEVERITIES } from "../core/types.js";
 
 /** One test case carried by a rule: a tiny dataset and the findings it must produce. */
 export const ruleTestSchema = z.strictObject({
@@ -13,24 +13,28 @@ export const ruleTestSchema = z.strictObject({
 });
 export type RuleTest = z.infer<typeof ruleTestSchema>;
 
-/** A rule as written in a rule file. `conditions` are json-rules-engine conditions, checked separately. */
-export const ruleSchema = z.strictObject({
-  id: z
-    .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "must be letters, digits, `.`, `_` or `-`, starting with a letter or digit"),
-  kind: z.enum(CONFLICT_KINDS),
-  severity: z.enum(SEVERITIES),
-  title: z.string().min(1, "must be a non-empty string"),
-  description: z.string().optional(),
-  remediation: z.string().optional(),
-  tags: z.array(z.string()).optional(),
-  enabled: z.boolean().default(true),
-  params: z.record(z.string(), z.number().finite()).default({}),
-  /** Checked by the rule validator against json-rules-engine's syntax and the kind's facts. */
-  conditions: z.unknown().optional(),
-  tests: z.array(ruleTestSchema).optional(),
-});
-export type RuleInput = z.input<typeof ruleSchema>;
+/**
+ * A rule as written in a rule file, for the given kinds (the registry's: this stage knows no kind).
+ * `conditions` are json-rules-engine conditions, checked separately.
+ */
+export function ruleSchemaOf<Kind extends string>(kinds: readonly [Kind, ...Kind[]]) {
+  return z.strictObject({
+    id: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "must be letters, digits, `.`, `_` or `-`, starting with a letter or digit"),
+    kind: z.enum(kinds),
+    severity: z.enum(SEVERITIES),
+    title: z.string().min(1, "must be a non-empty string"),
+    description: z.string().optional(),
+    remediation: z.string().optional(),
+    tags: z.array(z.string()).optional(),
+    enabled: z.boolean().default(true),
+    params: z.record(z.string(), z.number().finite()).default({}),
+    /** Checked by the rule validator against json-rules-engine's syntax and the kind's facts. */
+    conditions: z.unknown().optional(),
+    tests: z.array(ruleTestSchema).optional(),
+  });
+}
 
 /** A leaf condition: a fact compared by an operator to a value (or to another fact). */
 export const factConditionSchema = z.strictObject({

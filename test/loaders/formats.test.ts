@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { loadDataset } from "../../src/dataset/loadDataset.js";
-import { ChannelConflictError, DatasetError, LimitError } from "../../src/errors.js";
+import { ChannelConflictError, DatasetError, LimitError } from "../../src/core/errors.js";
 import { DEFAULT_READ_LIMITS } from "../../src/io/readRecords.js";
 import { expectConservation, loaderFixture, ndjson, order, removeDatasets, writeDataset } from "./helpers.js";
 

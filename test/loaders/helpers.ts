@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
-import type { Dataset, Rejection } from "../../src/dataset/types.js";
+import type { Rejection } from "../../src/core/records.js";
+import type { Dataset } from "../../src/dataset/types.js";
 import { COLLECTION_NAMES, type CollectionName } from "../../src/schema/dataset.js";
 
 /** The repository's `fixtures/loader/<name>` folder. */

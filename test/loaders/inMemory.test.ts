@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { loadDataset, openDataset } from "../../src/dataset/loadDataset.js";
-import { OptionsError } from "../../src/errors.js";
+import { OptionsError } from "../../src/core/errors.js";
 import { expectConservation, order } from "./helpers.js";
 
 describe("in-memory collections", () => {

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { formatIsoTime, parseIsoTime, spanContains, spansIntersect } from "../../src/time.js";
+import { formatIsoTime, parseIsoTime, spanContains, spansIntersect } from "../../src/core/time.js";
 
 const iso = (ms: number | undefined) => (ms === undefined ? undefined : new Date(ms).toISOString());
 

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { parseIsoTime, parseIsoTimeWithDateFns } from "../../src/time.js";
+import { parseIsoTime, parseIsoTimeWithDateFns } from "../../src/core/time.js";
 
 import { isoLike } from "./isoLike.js";
 

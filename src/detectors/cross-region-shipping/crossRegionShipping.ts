@@ -1,10 +1,10 @@
-import { CharArena, StringIndex } from "../../dataset/StringIndex.js";
-import { LimitError } from "../../errors.js";
+import { CharArena, StringIndex } from "../../fast/StringIndex.js";
+import { LimitError } from "../../core/errors.js";
 import type { ChannelEvent, SaleEvent, Territory } from "../../schema/dataset.js";
 import { EpochCache } from "../../reference/spanEpochs.js";
 import { scopeIncludes, type ProductKey } from "../../reference/productScope.js";
-import { formatMoney, round } from "../../reference/money.js";
-import type { FindingRef } from "../../findings/types.js";
+import { formatMoney, round } from "../../core/money.js";
+import type { FindingRef } from "../../core/types.js";
 import { describeOccurrences, destinationOf, groupKey, isSale, listLabels } from "../shared.js";
 import type { Candidate, Detector, DetectorContext, DetectorRun } from "../types.js";
 

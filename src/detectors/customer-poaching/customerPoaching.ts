@@ -1,8 +1,8 @@
 import { differenceInCalendarDays } from "date-fns/differenceInCalendarDays";
 import { utc } from "@date-fns/utc";
 import type { ChannelEvent, Registration, SaleEvent } from "../../schema/dataset.js";
-import { formatMoney, round } from "../../reference/money.js";
-import { spansIntersect, utcDayIndex } from "../../time.js";
+import { formatMoney, round } from "../../core/money.js";
+import { spansIntersect, utcDayIndex } from "../../core/time.js";
 import { day, describeOccurrences, groupKey, isSale, pairEvidence } from "../shared.js";
 import type { Candidate, Detector, DetectorContext, DetectorRun } from "../types.js";
 import { byRegistration } from "../../reference/referenceIndex.js";

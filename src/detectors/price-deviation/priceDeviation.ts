@@ -1,11 +1,11 @@
 import type { ChannelEvent, ListingEvent, Partner, Promotion, SaleEvent } from "../../schema/dataset.js";
 import { ONLINE_CHANNELS, type Channel } from "../../schema/primitives.js";
 import type { PolicyField } from "../../reference/referenceIndex.js";
-import { allowedByDiscount, formatMoney, fromMinor, percentBelow, round, toMinor } from "../../reference/money.js";
+import { allowedByDiscount, formatMoney, fromMinor, percentBelow, round, toMinor } from "../../core/money.js";
 import { describeOccurrences, groupKey, isSale, listLabels } from "../shared.js";
-import { utcDaysInMs } from "../../time.js";
+import { utcDaysInMs } from "../../core/time.js";
 import type { Candidate, Detector, DetectorContext, DetectorRun } from "../types.js";
-import { SortedPrices } from "./medianWindow.js";
+import { SortedPrices } from "../../fast/SortedPrices.js";
 import { EpochCache } from "../../reference/spanEpochs.js";
 
 /**

@@ -1,6 +1,6 @@
 import type { Territory } from "../../schema/dataset.js";
 import { scopesIntersect } from "../../reference/productScope.js";
-import { spansIntersect } from "../../time.js";
+import { spansIntersect } from "../../core/time.js";
 import { day, groupKey, pairEvidence } from "../shared.js";
 import type { Candidate, Detector, DetectorContext, DetectorRun } from "../types.js";
 

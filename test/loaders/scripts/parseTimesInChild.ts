@@ -1,6 +1,6 @@
 // Run by time.test.ts in a child process with TZ set: prints, as JSON on stdout, how the loader reads times there.
 import { loadDataset } from "../../../src/dataset/loadDataset.js";
-import { parseIsoTime } from "../../../src/time.js";
+import { parseIsoTime } from "../../../src/core/time.js";
 
 const inputs = process.argv.slice(2);
 const dataset = await loadDataset({

@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { EventPacker, EventUnpacker } from "../../src/dataset/eventCodec.js";
-import { eventSchema, type ChannelEvent } from "../../src/schema/dataset.js";
-import { FastEventReader, type EventFields } from "../../src/schema/fastEvents.js";
-import { isoLike } from "./isoLike.js";
+import { EventPacker, EventUnpacker } from "./eventCodec.js";
+import { eventSchema, type ChannelEvent } from "../schema/dataset.js";
+import { FastEventReader, type EventFields } from "./FastEventReader.js";
+import { isoLike } from "../../test/property/isoLike.js";
 
 // Values a field may take: right and wrong types, edge numbers, ids with whitespace, dates of every shape.
 const oddValue = fc.oneof(

@@ -1,6 +1,6 @@
 import { isExists } from "date-fns/isExists";
-import type { ChannelEvent, ListingEvent, SaleEvent } from "./dataset.js";
-import { parseIsoTime } from "../time.js";
+import type { ChannelEvent, ListingEvent, SaleEvent } from "../schema/dataset.js";
+import { parseIsoTime } from "../core/time.js";
 
 type Input = Record<string, unknown>;
 

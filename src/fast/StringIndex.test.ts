@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { LimitError } from "../errors.js";
+import { LimitError } from "../core/errors.js";
 import { CharArena, StringIndex, StringSet } from "./StringIndex.js";
 
 describe("StringSet", () => {

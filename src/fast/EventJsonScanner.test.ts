@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { EventJsonScanner } from "../../src/io/EventJsonScanner.js";
-import { ABSENT, FastEventReader, RawEvent, SCANNED } from "../../src/schema/fastEvents.js";
-import { isoLike } from "./isoLike.js";
+import { EventJsonScanner } from "./EventJsonScanner.js";
+import { ABSENT, FastEventReader, RawEvent, SCANNED } from "./FastEventReader.js";
+import { isoLike } from "../../test/property/isoLike.js";
 
 /** What the reader thread makes of one line: the scanner reads it, the fast reader checks what it read. */
 function fieldsOfJson(reader: FastEventReader, bytes: Uint8Array, text: string, start: number, end: number) {

@@ -1,5 +1,5 @@
 import type { AllocationEvent, ChannelEvent, ListingEvent, SaleEvent } from "../schema/dataset.js";
-import { EventFields } from "../schema/fastEvents.js";
+import { EventFields } from "./FastEventReader.js";
 import { StringSet } from "./StringIndex.js";
 
 /**

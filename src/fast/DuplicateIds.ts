@@ -1,4 +1,4 @@
-import { LimitError } from "../errors.js";
+import { LimitError } from "../core/errors.js";
 import { CharArena, hashOf, StringSet } from "./StringIndex.js";
 
 /**

@@ -10,7 +10,7 @@
  * and a string for every key and value that the reader then reads once and drops.
  */
 
-import { RawEvent, SCANNED } from "../schema/fastEvents.js";
+import { RawEvent, SCANNED } from "./FastEventReader.js";
 
 const enum Key {
   None,

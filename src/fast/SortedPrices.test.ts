@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SortedPrices } from "./medianWindow.js";
+import { SortedPrices } from "./SortedPrices.js";
 
 /** The obvious model: a sorted array. */
 function modelMedian(values: number[]): number {

@@ -1,4 +1,4 @@
-import { LimitError } from "../errors.js";
+import { LimitError } from "../core/errors.js";
 
 /** Most bytes a `CharArena` stores (its offsets are 32-bit). */
 const MAX_BYTES = 2 ** 31 - 2;

@@ -1,5 +1,6 @@
-import type { Rejection, RecordCounts } from "../dataset/types.js";
-import type { Finding } from "../findings/types.js";
+import type { Rejection } from "../core/records.js";
+import type { RecordCounts } from "../dataset/types.js";
+import type { Finding } from "./types.js";
 
 /** The totals of a scan. `events + rejected` equals the event records read. */
 export interface ScanSummary {

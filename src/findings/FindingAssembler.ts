@@ -1,4 +1,5 @@
 import type { Candidate, Detector, DetectorContext, Evidence } from "../detectors/types.js";
+import { groupGapDaysOf } from "../rules/groupingParams.js";
 import type { Rule } from "../rules/types.js";
 import { formatIsoTime, utcDaysInMs } from "../core/time.js";
 import { round } from "../core/money.js";
@@ -44,7 +45,7 @@ export class FindingAssembler {
   private gapMs(rule: Rule): number {
     let gap = this.gaps.get(rule);
     if (gap === undefined) {
-      gap = utcDaysInMs(rule.params.groupGapDays ?? 30);
+      gap = utcDaysInMs(groupGapDaysOf(rule));
       this.gaps.set(rule, gap);
     }
     return gap;

@@ -6,19 +6,10 @@ import { SAFE_PATH_PATTERN } from "../engine/pathResolver.js";
 import { factConditionSchema, ruleSchemaOf, ruleTestSchema } from "../schema/rules.js";
 import { formatIssues, formatPath } from "../schema/formatIssues.js";
 import type { Condition } from "../core/types.js";
+import { GROUPING_PARAMS } from "./groupingParams.js";
 import type { Rule } from "./types.js";
 
 const ruleSchema = ruleSchemaOf(CONFLICT_KINDS as readonly [ConflictKind, ...ConflictKind[]]);
-
-/** Parameters every rule has, whatever its kind. */
-export const GROUPING_PARAMS = [
-  {
-    name: "groupGapDays",
-    default: 30,
-    min: 0,
-    description: "repeated violations of a rule on one key join one finding until the key has been quiet this many days",
-  },
-] as const;
 
 const MAX_CONDITION_DEPTH = 32;
 const MAX_VALUE_DEPTH = 32;

@@ -1,6 +1,7 @@
-import { formatIsoTime } from "../core/time.js";
+import type { NamedRecord, Occurrences } from "../messages/types.js";
+import type { ReferenceIndex } from "../reference/referenceIndex.js";
 import type { ChannelEvent, SaleEvent } from "../schema/dataset.js";
-import type { DetectorContext, Evidence } from "./types.js";
+import type { CandidateGroup, DetectorContext, Evidence } from "./types.js";
 
 /** Orders and sales: the events with a customer, a quantity and a unit price. */
 export function isSale(event: ChannelEvent): event is SaleEvent {
@@ -14,22 +15,14 @@ export function destinationOf(event: SaleEvent, context: DetectorContext): strin
   return context.index.customers.get(event.customerId)?.region;
 }
 
-/** `2025-03-01` for an instant, for messages. */
-export function day(ms: number): string {
-  return formatIsoTime(ms).slice(0, 10);
+/** A partner as messages name it (its name when the partners collection gives one). */
+export function namedPartner(index: ReferenceIndex, partnerId: string): NamedRecord {
+  return { id: partnerId, name: index.partners.get(partnerId)?.name };
 }
 
-/** "3 times between 2025-03-01 and 2025-03-04", or "on 2025-03-01" for a single occurrence. */
-export function describeOccurrences(count: number, firstAt: number, lastAt: number): string {
-  if (count === 1) return `on ${day(firstAt)}`;
-  const span = day(firstAt) === day(lastAt) ? `on ${day(firstAt)}` : `between ${day(firstAt)} and ${day(lastAt)}`;
-  return `${count} times ${span}`;
-}
-
-/** "A, B and C". */
-export function listLabels(labels: readonly string[]): string {
-  if (labels.length <= 1) return labels[0] ?? "";
-  return `${labels.slice(0, -1).join(", ")} and ${labels[labels.length - 1]}`;
+/** How often a group's candidates happened, for its message. */
+export function occurrencesOf(group: CandidateGroup): Occurrences {
+  return { count: group.count, firstAt: group.firstAt, lastAt: group.lastAt };
 }
 
 /** Joins key parts so no part can be confused with another (ids may contain any character). */

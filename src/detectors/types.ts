@@ -1,6 +1,8 @@
-import type { ChannelEvent } from "../schema/dataset.js";
-import type { ReferenceIndex } from "../reference/referenceIndex.js";
 import type { FactValue, FindingRef } from "../core/types.js";
+import type { EventAdmission } from "../dataset/admission.js";
+import type { Message, Texts } from "../messages/types.js";
+import type { ReferenceIndex } from "../reference/referenceIndex.js";
+import type { ChannelEvent } from "../schema/dataset.js";
 
 /** What a candidate shows when a rule fires: how it groups, who is involved, the evidence. */
 export interface Evidence {
@@ -53,8 +55,6 @@ export interface DetectorContext {
   readonly params: Readonly<Record<string, number>>;
   /** Counts a check that could not be made (unknown reference, mixed currencies, …). */
   skip(reason: string): void;
-  /** A partner's display name: `Name (id)` or the id. */
-  partnerLabel(partnerId: string): string;
   /**
    * Binds a probe: an object of `check` and a few cheap facts, whose check and keys stay as they are
    * while the detector sets their values for each candidate. The function returned answers for the
@@ -77,6 +77,10 @@ export interface FactDoc {
   readonly type: "string" | "number" | "boolean" | "string[]";
   /** The checks that set it; absent means every check of the kind. */
   readonly checks?: readonly string[];
+  /** The values it can take when they are a known set (a rule comparing it with another value can never fire). */
+  readonly values?: readonly string[];
+  /** It may be null (e.g. a category the catalogue does not know). */
+  readonly nullable?: boolean;
   readonly description: string;
 }
 
@@ -88,13 +92,30 @@ export interface ParamDoc {
   readonly description: string;
 }
 
-/** A conflict kind, plugged in by declaration: its facts, its parameters, how it runs and how it speaks. */
+/**
+ * A conflict kind, plugged in by declaration: its checks, facts and parameters, the reference types its
+ * findings cite, which events it judges and in what order, how it runs and what it says.
+ */
 export interface Detector {
   readonly kind: string;
   readonly checks: readonly string[];
   readonly facts: readonly FactDoc[];
   readonly params: readonly ParamDoc[];
+  /** The `refs[].type` values its findings may carry. */
+  readonly refTypes: readonly string[];
+  /**
+   * Events it judges although the reference data does not know their partner or sku; absent: none (such
+   * events are rejected unless another kind admits them, and never reach this kind).
+   */
+  readonly admits?: EventAdmission;
+  /**
+   * Among events of one instant, the order it needs (lower first), e.g. allocations before the sales they
+   * supply; absent: no need (events of an instant then go by id).
+   */
+  readonly instantOrder?: (event: ChannelEvent) => number;
+  /** The text of each message code `describe` returns, per language. */
+  readonly messages: Texts<any>;
   create(context: DetectorContext): DetectorRun;
-  /** One plain sentence a channel manager can act on. */
-  describe(group: CandidateGroup, context: DetectorContext): string;
+  /** What a finding's message says, as data: one plain sentence a channel manager can act on once rendered. */
+  describe(group: CandidateGroup, context: DetectorContext): Message;
 }

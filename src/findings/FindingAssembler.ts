@@ -3,6 +3,7 @@ import { groupGapDaysOf } from "../rules/groupingParams.js";
 import type { Rule } from "../rules/types.js";
 import { formatIsoTime, utcDaysInMs } from "../core/time.js";
 import { round } from "../core/money.js";
+import { renderMessage } from "../messages/renderMessage.js";
 import { findingId } from "./findingId.js";
 import { scoreFinding } from "./scoreFinding.js";
 import type { FindingRef } from "../core/types.js";
@@ -137,7 +138,7 @@ export class FindingAssembler {
     const affected = [...group.affected].filter((id) => !group.offenders.includes(id)).sort();
     const partners = [...group.offenders, ...affected];
     const { score, parts } = scoreFinding(rule.severity, group.worst.magnitude, group.amount, group.count);
-    const message = detector.describe(
+    const message = renderMessage(detector.messages, detector.describe(
       {
         check: group.worst.check,
         worst: group.worst,
@@ -149,7 +150,7 @@ export class FindingAssembler {
         partners,
       },
       context,
-    );
+    ));
     return {
       id: findingId(rule.id, rule.kind, group.key, group.firstAt),
       rank: 0,

@@ -46,10 +46,6 @@ export class Scanner {
   ) {
     this.assembler = new FindingAssembler(options.maxEvidence);
     const index = new ReferenceIndex(reference, present);
-    const partnerLabel = (id: string) => {
-      const name = index.partners.get(id)?.name;
-      return name ? `${name} (${id})` : id;
-    };
     // One detector instance per kind and distinct derivation parameters; rules sharing them share it.
     const groups = new Map<string, Rule[]>();
     for (const rule of rules) {
@@ -73,7 +69,6 @@ export class Scanner {
         index,
         params: Object.fromEntries(detector.params.map((p) => [p.name, first.params[p.name] ?? p.default])),
         skip: counts ? (reason) => this.skipped.set(reason, (this.skipped.get(reason) ?? 0) + 1) : () => undefined,
-        partnerLabel,
         prefilter: (probe) => {
           const test = evaluator.prefilter(probe.check, Object.keys(probe));
           return () => test(probe);

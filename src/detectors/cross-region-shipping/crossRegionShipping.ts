@@ -3,9 +3,11 @@ import { LimitError } from "../../core/errors.js";
 import type { ChannelEvent, SaleEvent, Territory } from "../../schema/dataset.js";
 import { EpochCache } from "../../reference/spanEpochs.js";
 import { scopeIncludes, type ProductKey } from "../../reference/productScope.js";
-import { formatMoney, round } from "../../core/money.js";
+import { round } from "../../core/money.js";
+import type { MessageOf } from "../../messages/types.js";
 import type { FindingRef } from "../../core/types.js";
-import { describeOccurrences, destinationOf, groupKey, isSale, listLabels } from "../shared.js";
+import { destinationOf, groupKey, isSale, namedPartner, occurrencesOf } from "../shared.js";
+import { crossRegionShippingTexts, type CrossRegionShippingMessages } from "./messages.js";
 import type { Candidate, Detector, DetectorContext, DetectorRun } from "../types.js";
 
 /**
@@ -288,23 +290,32 @@ export const crossRegionShipping: Detector = {
     { name: "sellerPartnerId", type: "string", checks: ["lot-diversion"], description: "the partner that sold it" },
     { name: "sellerIsSource", type: "boolean", checks: ["lot-diversion"], description: "the source sold it itself (then out-of-territory reports it too)" },
   ],
+  refTypes: ["territory", "lot"],
+  // A sale is traced to the lots allocated before it: allocations of an instant come before its sales.
+  instantOrder: (event) => (event.type === "allocation" ? 0 : 1),
+  messages: crossRegionShippingTexts,
   create: createRun,
-  describe(group, context) {
+  describe(group, context): MessageOf<CrossRegionShippingMessages> {
     const facts = group.worst.facts;
-    const when = describeOccurrences(group.count, group.firstAt, group.lastAt);
-    const holders = (facts.exclusiveHolders as readonly string[]).map((id) => context.partnerLabel(id));
-    const into = holders.length > 0 ? `, into the exclusive territory of ${listLabels(holders)}` : "";
-    const money = formatMoney(group.amount, String(facts.currency));
+    const common = {
+      sku: String(facts.sku),
+      destination: String(facts.destination),
+      exclusiveHolders: (facts.exclusiveHolders as readonly string[]).map((id) => namedPartner(context.index, id)),
+      occurrences: occurrencesOf(group),
+      amount: group.amount,
+      currency: String(facts.currency),
+    };
     if (group.check === "lot-diversion") {
-      return (
-        `Goods of lot ${String(facts.lot)} allocated to ${context.partnerLabel(String(facts.sourcePartnerId))} were sold ` +
-        `by ${context.partnerLabel(String(facts.sellerPartnerId))} to ${String(facts.destination)}, outside the source's territory${into}, ` +
-        `${when} (${String(facts.sku)}, ${money}).`
-      );
+      return {
+        code: "cross-region-shipping.lot-diversion",
+        args: {
+          lot: String(facts.lot),
+          source: namedPartner(context.index, String(facts.sourcePartnerId)),
+          seller: namedPartner(context.index, String(facts.sellerPartnerId)),
+          ...common,
+        },
+      };
     }
-    return (
-      `${context.partnerLabel(String(facts.partnerId))} shipped ${String(facts.sku)} to ${String(facts.destination)}, outside its territory${into}, ` +
-      `${when} (${money}).`
-    );
+    return { code: "cross-region-shipping.out-of-territory", args: { seller: namedPartner(context.index, String(facts.partnerId)), ...common } };
   },
 };

@@ -1,9 +1,11 @@
 import { differenceInCalendarDays } from "date-fns/differenceInCalendarDays";
 import { utc } from "@date-fns/utc";
 import type { ChannelEvent, Registration, SaleEvent } from "../../schema/dataset.js";
-import { formatMoney, round } from "../../core/money.js";
+import { round } from "../../core/money.js";
+import type { MessageOf } from "../../messages/types.js";
 import { spansIntersect, utcDayIndex } from "../../core/time.js";
-import { day, describeOccurrences, groupKey, isSale, pairEvidence } from "../shared.js";
+import { groupKey, isSale, namedPartner, occurrencesOf, pairEvidence } from "../shared.js";
+import { customerPoachingTexts, type CustomerPoachingMessages } from "./messages.js";
 import type { Candidate, Detector, DetectorContext, DetectorRun } from "../types.js";
 import { byRegistration } from "../../reference/referenceIndex.js";
 
@@ -130,22 +132,36 @@ export const customerPoaching: Detector = {
     { name: "overlapDays", type: "number", checks: ["duplicate-registration"], description: "calendar days both are live, or null when open-ended" },
     { name: "laterIsDirect", type: "boolean", checks: ["duplicate-registration"], description: "the later registration belongs to the direct channel" },
   ],
+  refTypes: ["registration"],
+  messages: customerPoachingTexts,
   create: createRun,
-  describe(group, context) {
+  describe(group, context): MessageOf<CustomerPoachingMessages> {
     const facts = group.worst.facts;
-    const customer = context.index.customers.get(String(facts.customerId));
-    const customerLabel = customer?.name ? `${customer.name} (${customer.id})` : String(facts.customerId);
+    const customerId = String(facts.customerId);
+    const customer = { id: customerId, name: context.index.customers.get(customerId)?.name };
     if (group.check === "duplicate-registration") {
-      return (
-        `${context.partnerLabel(String(facts.partnerId))} registered customer ${customerLabel} on ${day(group.firstAt)} (${String(facts.status)}) ` +
-        `while ${context.partnerLabel(String(facts.earlierPartnerId))} already held a live registration (${String(facts.earlierStatus)}); ` +
-        `the earlier registration should win unless the account is reassigned.`
-      );
+      return {
+        code: "customer-poaching.duplicate-registration",
+        args: {
+          partner: namedPartner(context.index, String(facts.partnerId)),
+          customer,
+          registeredAt: group.firstAt,
+          status: String(facts.status),
+          earlierPartner: namedPartner(context.index, String(facts.earlierPartnerId)),
+          earlierStatus: String(facts.earlierStatus),
+        },
+      };
     }
-    return (
-      `${context.partnerLabel(String(facts.partnerId))} sold to ${customerLabel}, a customer registered to ` +
-      `${context.partnerLabel(String(facts.ownerPartnerId))}, ${describeOccurrences(group.count, group.firstAt, group.lastAt)} ` +
-      `(${formatMoney(group.amount, String(facts.currency))}).`
-    );
+    return {
+      code: "customer-poaching.protected-customer",
+      args: {
+        seller: namedPartner(context.index, String(facts.partnerId)),
+        customer,
+        owner: namedPartner(context.index, String(facts.ownerPartnerId)),
+        occurrences: occurrencesOf(group),
+        amount: group.amount,
+        currency: String(facts.currency),
+      },
+    };
   },
 };

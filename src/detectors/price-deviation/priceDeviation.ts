@@ -1,8 +1,10 @@
 import type { ChannelEvent, ListingEvent, Partner, Promotion, SaleEvent } from "../../schema/dataset.js";
 import { ONLINE_CHANNELS, type Channel } from "../../schema/primitives.js";
 import type { PolicyField } from "../../reference/referenceIndex.js";
-import { allowedByDiscount, formatMoney, fromMinor, percentBelow, round, toMinor } from "../../core/money.js";
-import { describeOccurrences, groupKey, isSale, listLabels } from "../shared.js";
+import { allowedByDiscount, fromMinor, percentBelow, round, toMinor } from "../../core/money.js";
+import type { MessageOf } from "../../messages/types.js";
+import { groupKey, isSale, namedPartner, occurrencesOf } from "../shared.js";
+import { priceDeviationTexts, type PriceDeviationMessages } from "./messages.js";
 import { utcDaysInMs } from "../../core/time.js";
 import type { Candidate, Detector, DetectorContext, DetectorRun } from "../types.js";
 import { SortedPrices } from "../../fast/SortedPrices.js";
@@ -335,33 +337,57 @@ export const priceDeviation: Detector = {
     { name: "offlineSamples", type: "number", checks: ["online-offline-gap"], description: "offline orders/sales in the window" },
     { name: "windowDays", type: "number", checks: ["online-offline-gap"], description: "the window length the medians were taken over" },
   ],
+  refTypes: ["pricePolicy", "promotion"],
+  messages: priceDeviationTexts,
   create: createRun,
-  describe(group, context) {
+  describe(group, context): MessageOf<PriceDeviationMessages> {
     const facts = group.worst.facts;
-    const who = context.partnerLabel(group.partners[0] ?? "");
-    const when = describeOccurrences(group.count, group.firstAt, group.lastAt);
+    const occurrences = occurrencesOf(group);
     const currency = String(facts.currency);
     switch (group.check) {
       case "below-floor":
-        return (
-          `${who} sold ${String(facts.sku)} below its floor price ${when}: lowest ${formatMoney(Number(facts.unitPrice), currency)} ` +
-          `against a floor of ${formatMoney(Number(facts.floorPrice), currency)} (${round(Number(facts.belowFloorPct), 1)}% below), ` +
-          `${formatMoney(group.amount, currency)} under the floor in all, with no promotion allowing it.`
-        );
+        return {
+          code: "price-deviation.below-floor",
+          args: {
+            seller: namedPartner(context.index, group.partners[0] ?? ""),
+            sku: String(facts.sku),
+            occurrences,
+            currency,
+            unitPrice: Number(facts.unitPrice),
+            floorPrice: Number(facts.floorPrice),
+            belowFloorPct: Number(facts.belowFloorPct),
+            amountBelowFloor: group.amount,
+          },
+        };
       case "below-map":
-        return (
-          `${who} advertised ${String(facts.sku)} below MAP ${when}: lowest ${formatMoney(Number(facts.advertisedPrice), currency)} ` +
-          `against a MAP of ${formatMoney(Number(facts.map), currency)} (${round(Number(facts.belowMapPct), 1)}% below)` +
-          `${facts.url ? ` at ${String(facts.url)}` : ""}.`
-        );
-      default: {
-        const sellers = listLabels(group.partners.slice(0, 3).map((id) => context.partnerLabel(id)));
-        return (
-          `${String(facts.sku)}: the online median price was ${round(Number(facts.gapPct), 1)}% ${facts.onlineCheaper ? "below" : "above"} ` +
-          `the offline median (online ${formatMoney(Number(facts.onlineMedian), currency)}, offline ${formatMoney(Number(facts.offlineMedian), currency)}, ` +
-          `${String(facts.windowDays)}-day window) ${when}; cheapest sellers: ${sellers}.`
-        );
-      }
+        return {
+          code: "price-deviation.below-map",
+          args: {
+            seller: namedPartner(context.index, group.partners[0] ?? ""),
+            sku: String(facts.sku),
+            occurrences,
+            currency,
+            advertisedPrice: Number(facts.advertisedPrice),
+            map: Number(facts.map),
+            belowMapPct: Number(facts.belowMapPct),
+            url: facts.url ? String(facts.url) : null,
+          },
+        };
+      default:
+        return {
+          code: "price-deviation.online-offline-gap",
+          args: {
+            sku: String(facts.sku),
+            occurrences,
+            currency,
+            gapPct: Number(facts.gapPct),
+            onlineCheaper: facts.onlineCheaper === true,
+            onlineMedian: Number(facts.onlineMedian),
+            offlineMedian: Number(facts.offlineMedian),
+            windowDays: Number(facts.windowDays),
+            sellers: group.partners.slice(0, 3).map((id) => namedPartner(context.index, id)),
+          },
+        };
     }
   },
 };

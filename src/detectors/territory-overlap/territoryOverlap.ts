@@ -1,13 +1,10 @@
 import type { Territory } from "../../schema/dataset.js";
 import { scopesIntersect } from "../../reference/productScope.js";
 import { spansIntersect } from "../../core/time.js";
-import { day, groupKey, pairEvidence } from "../shared.js";
+import type { MessageOf } from "../../messages/types.js";
+import { groupKey, namedPartner, pairEvidence } from "../shared.js";
+import { territoryOverlapTexts, type GrantScope, type TerritoryOverlapMessages } from "./messages.js";
 import type { Candidate, Detector, DetectorContext, DetectorRun } from "../types.js";
-
-function describeScope(territory: Territory): string {
-  const parts = [...(territory.skus ?? []), ...(territory.categories ?? []).map((c) => `category ${c}`)];
-  return parts.length === 0 ? "all products" : parts.join(", ");
-}
 
 /** The later grant first (later start, then larger id): it is the one that broke exclusivity. */
 function laterFirst(a: Territory, b: Territory): [Territory, Territory] {
@@ -77,18 +74,29 @@ export const territoryOverlap: Detector = {
     { name: "overlapTo", type: "string", description: "ISO end of the common span, or null when open" },
     { name: "openEnded", type: "boolean", description: "the common span has no end" },
   ],
+  refTypes: ["territory"],
+  messages: territoryOverlapTexts,
   create: createRun,
-  describe(group, context) {
+  describe(group, context): MessageOf<TerritoryOverlapMessages> {
     const facts = group.worst.facts;
     const [laterRef, earlierRef] = group.worstEvidence.refs;
-    const later = context.index.territories.find((t) => t.id === laterRef?.id);
-    const earlier = context.index.territories.find((t) => t.id === earlierRef?.id);
-    const since = facts.overlapFrom === null ? "with no start date" : `from ${day(group.firstAt)}`;
-    const until = facts.overlapTo === null ? "" : ` until ${String(facts.overlapTo).slice(0, 10)}`;
-    return (
-      `${context.partnerLabel(String(facts.partnerId))} was granted ${String(facts.region)} exclusively (${later?.id ?? "?"}, ${later ? describeScope(later) : ""}) ` +
-      `while ${context.partnerLabel(String(facts.otherPartnerId))} holds ${String(facts.otherRegion)} exclusively (${earlier?.id ?? "?"}, ${earlier ? describeScope(earlier) : ""}); ` +
-      `both claim ${String(facts.overlapRegion)} ${since}${until}.`
-    );
+    const grantOf = (id: string | undefined): GrantScope | null => {
+      const territory = context.index.territories.find((t) => t.id === id);
+      return territory ? { id: territory.id, skus: territory.skus ?? [], categories: territory.categories ?? [] } : null;
+    };
+    return {
+      code: "territory-overlap.exclusive-overlap",
+      args: {
+        partner: namedPartner(context.index, String(facts.partnerId)),
+        region: String(facts.region),
+        grant: grantOf(laterRef?.id),
+        otherPartner: namedPartner(context.index, String(facts.otherPartnerId)),
+        otherRegion: String(facts.otherRegion),
+        otherGrant: grantOf(earlierRef?.id),
+        overlapRegion: String(facts.overlapRegion),
+        from: facts.overlapFrom === null ? null : group.firstAt,
+        to: facts.overlapTo === null ? null : Date.parse(String(facts.overlapTo)),
+      },
+    };
   },
 };

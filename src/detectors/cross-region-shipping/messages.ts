@@ -1,0 +1,43 @@
+import type { NamedRecord, Occurrences, Texts } from "../../messages/types.js";
+
+/** What cross-region-shipping findings say, by code. */
+export interface CrossRegionShippingMessages {
+  "cross-region-shipping.out-of-territory": {
+    readonly seller: NamedRecord;
+    readonly sku: string;
+    readonly destination: string;
+    /** Other partners holding the destination exclusively (the affected parties). */
+    readonly exclusiveHolders: readonly NamedRecord[];
+    readonly occurrences: Occurrences;
+    readonly amount: number;
+    readonly currency: string;
+  };
+  "cross-region-shipping.lot-diversion": {
+    readonly lot: string;
+    /** The partner the lot was allocated to: where the goods leaked from. */
+    readonly source: NamedRecord;
+    readonly seller: NamedRecord;
+    readonly sku: string;
+    readonly destination: string;
+    readonly exclusiveHolders: readonly NamedRecord[];
+    readonly occurrences: Occurrences;
+    readonly amount: number;
+    readonly currency: string;
+  };
+}
+
+type Holders = { readonly exclusiveHolders: readonly NamedRecord[] };
+const intoEn = (a: Holders, list: (items: readonly string[]) => string, named: (r: NamedRecord) => string): string =>
+  a.exclusiveHolders.length > 0 ? `, into the exclusive territory of ${list(a.exclusiveHolders.map(named))}` : "";
+
+export const crossRegionShippingTexts: Texts<CrossRegionShippingMessages> = {
+  en: {
+    "cross-region-shipping.out-of-territory": (a, w) =>
+      `${w.named(a.seller)} shipped ${a.sku} to ${a.destination}, outside its territory${intoEn(a, w.list, w.named)}, ` +
+      `${w.occurrences(a.occurrences)} (${w.money(a.amount, a.currency)}).`,
+    "cross-region-shipping.lot-diversion": (a, w) =>
+      `Goods of lot ${a.lot} allocated to ${w.named(a.source)} were sold ` +
+      `by ${w.named(a.seller)} to ${a.destination}, outside the source's territory${intoEn(a, w.list, w.named)}, ` +
+      `${w.occurrences(a.occurrences)} (${a.sku}, ${w.money(a.amount, a.currency)}).`,
+  },
+};

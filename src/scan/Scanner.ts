@@ -1,14 +1,14 @@
-import { DETECTORS } from "../detectors/registry.js";
-import type { Detector, DetectorContext, DetectorRun } from "../detectors/types.js";
-import { createEvaluator, type EvaluatorKind, type RuleEvaluator } from "../engine/createEvaluator.js";
-import type { Candidate } from "../detectors/types.js";
 import { LimitError } from "../core/errors.js";
+import type { Candidate, Detector, DetectorContext, DetectorRun } from "../detectors/types.js";
+import { combineAdmissions } from "../dataset/admission.js";
+import { DETECTORS } from "../detectors/registry.js";
+import { createEvaluator, type EvaluatorKind, type RuleEvaluator } from "../engine/createEvaluator.js";
 import { FindingAssembler } from "../findings/FindingAssembler.js";
 import type { Finding } from "../findings/types.js";
 import { ReferenceIndex } from "../reference/referenceIndex.js";
 import type { Rule } from "../rules/types.js";
-import type { ChannelEvent } from "../schema/dataset.js";
-import type { CollectionName, ReferenceRecords } from "../schema/dataset.js";
+import type { ChannelEvent, CollectionName, ReferenceRecords } from "../schema/dataset.js";
+import { inOrder } from "./inOrder.js";
 
 interface DetectorInstance {
   readonly detector: Detector;
@@ -16,20 +16,37 @@ interface DetectorInstance {
   readonly context: DetectorContext;
   readonly rules: ReadonlyMap<string, Rule>;
   readonly evaluator: RuleEvaluator;
+  /** Whether it judges the event (undefined: every event that reaches the scanner, as the shipped kinds do). */
+  readonly admits: ((event: ChannelEvent) => boolean) | undefined;
 }
 
-/** Events at one instant are processed allocations first, then by id, in batch and stream alike. */
-export function compareEvents(a: ChannelEvent, b: ChannelEvent): number {
-  if (a.occurredAt !== b.occurredAt) return a.occurredAt - b.occurredAt;
-  const typeA = a.type === "allocation" ? 0 : 1;
-  const typeB = b.type === "allocation" ? 0 : 1;
-  if (typeA !== typeB) return typeA - typeB;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+/**
+ * The order of events: by time; within an instant, by the order each kind of the registry declares
+ * (`instantOrder`, in registry order), then by id — in batch and stream alike, whatever the input order.
+ */
+export function eventOrderOf(detectors: Iterable<Detector>): (a: ChannelEvent, b: ChannelEvent) => number {
+  const orders = [...detectors].flatMap((detector) => (detector.instantOrder ? [detector.instantOrder] : []));
+  return (a, b) => {
+    if (a.occurredAt !== b.occurredAt) return a.occurredAt - b.occurredAt;
+    for (const order of orders) {
+      const difference = order(a) - order(b);
+      if (difference !== 0) return difference;
+    }
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  };
+}
+
+/** What the scanner needs to know beyond the rules. */
+export interface ScannerOptions {
+  readonly maxEvidence: number;
+  readonly maxOpenFindings: number;
+  readonly evaluator: EvaluatorKind;
 }
 
 /**
  * The scan itself, shared by batch and stream: detectors derive candidates from reference data and
  * from events in time order, rules decide, the assembler groups. Findings come out as they close.
+ * Its methods return a promise only when an evaluator is asynchronous (json-rules-engine itself).
  */
 export class Scanner {
   private readonly instances: DetectorInstance[] = [];
@@ -37,20 +54,25 @@ export class Scanner {
   readonly skipped = new Map<string, number>();
   private lastSweepDay = -Infinity;
   private readonly candidates: Candidate[] = [];
+  /** How events of one instant are ordered (`eventOrderOf` the registry). */
+  readonly compareEvents: (a: ChannelEvent, b: ChannelEvent) => number;
 
   constructor(
     reference: ReferenceRecords,
     present: ReadonlySet<CollectionName>,
     rules: readonly Rule[],
-    private readonly options: { maxEvidence: number; maxOpenFindings: number; evaluator: EvaluatorKind },
+    private readonly options: ScannerOptions,
+    registry: Readonly<Record<string, Detector>> = DETECTORS,
   ) {
     this.assembler = new FindingAssembler(options.maxEvidence);
+    this.compareEvents = eventOrderOf(Object.values(registry));
     const index = new ReferenceIndex(reference, present);
+    const admits = admissionTests(registry, index, present.has("products"));
     // One detector instance per kind and distinct derivation parameters; rules sharing them share it.
     const groups = new Map<string, Rule[]>();
     for (const rule of rules) {
       if (!rule.enabled) continue;
-      const detector = DETECTORS[rule.kind];
+      const detector = registry[rule.kind] as Detector;
       const derivation = detector.params.map((p) => rule.params[p.name] ?? p.default);
       const key = JSON.stringify([rule.kind, derivation]);
       const list = groups.get(key);
@@ -60,16 +82,20 @@ export class Scanner {
     const countingKinds = new Set<string>();
     for (const [, groupRules] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
       const first = groupRules[0] as Rule;
-      const detector = DETECTORS[first.kind];
+      const detector = registry[first.kind] as Detector;
       // Only one instance per kind counts skipped checks, so a skip is counted once.
       const counts = !countingKinds.has(first.kind);
       countingKinds.add(first.kind);
       const evaluator = createEvaluator(options.evaluator, groupRules, { regions: index.regions });
+      const facts = new Set(detector.facts.map((fact) => fact.name));
       const context: DetectorContext = {
         index,
         params: Object.fromEntries(detector.params.map((p) => [p.name, first.params[p.name] ?? p.default])),
         skip: counts ? (reason) => this.skipped.set(reason, (this.skipped.get(reason) ?? 0) + 1) : () => undefined,
         prefilter: (probe) => {
+          // A probe reads declared facts only: what it tests is what the rules' conditions see.
+          const undeclared = Object.keys(probe).filter((name) => !facts.has(name));
+          if (undeclared.length > 0) throw new Error(`${detector.kind}: prefilter probe of "${probe.check}" reads undeclared facts ${undeclared.join(", ")}`);
           const test = evaluator.prefilter(probe.check, Object.keys(probe));
           return () => test(probe);
         },
@@ -80,13 +106,9 @@ export class Scanner {
         context,
         rules: new Map(groupRules.map((rule) => [rule.id, rule])),
         evaluator,
+        admits: admits(detector),
       });
     }
-  }
-
-  /** True when every evaluator is synchronous: `start`/`push` may then be called without awaiting. */
-  get sync(): boolean {
-    return this.instances.every((instance) => instance.evaluator.sync);
   }
 
   /** Hands a candidate that fired rules to the assembler, building its evidence once. */
@@ -97,6 +119,16 @@ export class Scanner {
       const rule = instance.rules.get(ruleId) as Rule;
       this.assembler.add(rule, instance.detector, instance.context, candidate, evidence, out);
     }
+  }
+
+  /** Evaluates the rules of `instance` on `candidates[from…]`, collecting what fires. */
+  private judge(instance: DetectorInstance, candidates: readonly Candidate[], from: number, out: Finding[]): void | Promise<void> {
+    return inOrder(candidates, from, candidates.length, (candidate) => {
+      const fired = instance.evaluator.evaluate(candidate.facts);
+      if (!Array.isArray(fired)) return (fired as Promise<readonly string[]>).then((ids) => this.collect(instance, candidate, ids, out));
+      this.collect(instance, candidate, fired as readonly string[], out);
+      return undefined;
+    });
   }
 
   private before(event: ChannelEvent, out: Finding[]): void {
@@ -118,60 +150,29 @@ export class Scanner {
     }
   }
 
-  /** Findings from reference data alone (overlapping territories, duplicate registrations): final at once. */
-  startSync(): Finding[] {
-    const out: Finding[] = [];
-    for (const instance of this.instances) {
-      for (const candidate of instance.run.start()) this.collect(instance, candidate, instance.evaluator.evaluate(candidate.facts) as readonly string[], out);
-    }
-    out.push(...this.assembler.closeAll());
-    return out;
+  /** Appends to `out` the findings of reference data alone (overlapping territories, duplicate registrations): final at once. */
+  start(out: Finding[]): void | Promise<void> {
+    const done = inOrder(this.instances, 0, this.instances.length, (instance) => this.judge(instance, [...instance.run.start()], 0, out));
+    const close = () => {
+      out.push(...this.assembler.closeAll());
+    };
+    return done === undefined ? close() : done.then(close);
   }
 
-  /** Feeds one event (in time order) through synchronous evaluators; appends the findings that became final to `out`. */
-  pushSync(event: ChannelEvent, out: Finding[]): void {
+  /** Feeds one event (in time order); appends the findings that became final to `out`. */
+  push(event: ChannelEvent, out: Finding[]): void | Promise<void> {
     this.before(event, out);
     // One array collects every event's candidates (most events make a few and fire none); it is
     // emptied now and then rather than per event.
     const candidates = this.candidates;
     if (candidates.length > 1024) candidates.length = 0;
-    for (const instance of this.instances) {
+    const done = inOrder(this.instances, 0, this.instances.length, (instance) => {
+      if (instance.admits !== undefined && !instance.admits(event)) return undefined;
       const from = candidates.length;
       instance.run.onEvent(event, candidates);
-      for (let i = from; i < candidates.length; i++) {
-        const candidate = candidates[i] as Candidate;
-        this.collect(instance, candidate, instance.evaluator.evaluate(candidate.facts) as readonly string[], out);
-      }
-    }
-    this.after();
-  }
-
-  /** `startSync` for any evaluator. */
-  async start(): Promise<Finding[]> {
-    if (this.sync) return this.startSync();
-    const out: Finding[] = [];
-    for (const instance of this.instances) {
-      for (const candidate of instance.run.start()) this.collect(instance, candidate, await instance.evaluator.evaluate(candidate.facts), out);
-    }
-    out.push(...this.assembler.closeAll());
-    return out;
-  }
-
-  /** `pushSync` for any evaluator; returns the findings that became final. */
-  async push(event: ChannelEvent): Promise<Finding[]> {
-    const out: Finding[] = [];
-    if (this.sync) {
-      this.pushSync(event, out);
-      return out;
-    }
-    this.before(event, out);
-    for (const instance of this.instances) {
-      const candidates: Candidate[] = [];
-      instance.run.onEvent(event, candidates);
-      for (const candidate of candidates) this.collect(instance, candidate, await instance.evaluator.evaluate(candidate.facts), out);
-    }
-    this.after();
-    return out;
+      return this.judge(instance, candidates, from, out);
+    });
+    return done === undefined ? this.after() : done.then(() => this.after());
   }
 
   /** Closes every open finding: the input has ended. */
@@ -183,4 +184,24 @@ export class Scanner {
   skippedSummary(): Record<string, number> {
     return Object.fromEntries([...this.skipped].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
   }
+}
+
+/**
+ * Which events each detector judges. The dataset accepted an event of an unknown partner or sku only
+ * because some kind of the registry admits it; a kind that does not must not see it. When no kind admits
+ * any (the shipped kinds), every event reaching the scanner is for every detector: no test at all.
+ */
+function admissionTests(
+  registry: Readonly<Record<string, Detector>>,
+  index: ReferenceIndex,
+  productsListed: boolean,
+): (detector: Detector) => ((event: ChannelEvent) => boolean) | undefined {
+  const any = combineAdmissions(Object.values(registry).map((detector) => detector.admits));
+  if ((any.unknownPartners ?? []).length === 0 && (any.unknownSkus ?? []).length === 0) return () => undefined;
+  return (detector) => {
+    const partners = new Set(detector.admits?.unknownPartners ?? []);
+    const skus = new Set(detector.admits?.unknownSkus ?? []);
+    return (event) =>
+      (partners.has(event.type) || index.partners.has(event.partnerId)) && (skus.has(event.type) || !productsListed || index.products.has(event.sku));
+  };
 }

@@ -3,7 +3,8 @@ import type { EventBatch } from "../dataset/eventBatches.js";
 import type { Finding } from "../findings/types.js";
 import type { ChannelEvent } from "../schema/dataset.js";
 import { formatIsoTime } from "../core/time.js";
-import { compareEvents, type Scanner } from "./Scanner.js";
+import { inOrder } from "./inOrder.js";
+import type { Scanner } from "./Scanner.js";
 
 /** Progress is reported each time the records read pass a multiple of this. */
 export const PROGRESS_EVERY = 10_000;
@@ -24,28 +25,24 @@ export interface OrderedRun {
 }
 
 /**
- * Feeds validated event batches to the scanner in time order, yielding findings as they become final. Events of one instant are buffered and ordered as `compareEvents` orders them, so the
+ * Feeds validated event batches to the scanner in time order, yielding findings as they become final. Events of one instant are buffered and ordered as the scanner orders them (`Scanner.compareEvents`), so the
  * result equals a scan of the sorted events. Returns false when it aborted on an out-of-order event.
  */
 export async function* runOrdered(batches: AsyncIterable<EventBatch>, run: OrderedRun): AsyncGenerator<Finding, boolean, undefined> {
   const { scanner, counts } = run;
-  const sync = scanner.sync;
   // The events of the current instant, and the findings they closed: both arrays are reused, most
   // instants hold one event and close nothing.
   const pending: ChannelEvent[] = [];
   const closed: Finding[] = [];
   let watermark = -Infinity;
-  // Feeds the buffered instant; with synchronous evaluators no promise is made per event.
-  const flushSync = (): void => {
-    if (pending.length > 1) pending.sort(compareEvents);
-    for (const event of pending) scanner.pushSync(event, closed);
-    pending.length = 0;
-  };
-  const flush = async (): Promise<void> => {
-    if (sync) return flushSync();
-    if (pending.length > 1) pending.sort(compareEvents);
-    for (const event of pending) closed.push(...(await scanner.push(event)));
-    pending.length = 0;
+  const push = (event: ChannelEvent) => scanner.push(event, closed);
+  /** Feeds the buffered instant, in the scan's order; synchronous unless an evaluator is not. */
+  const flush = (): void | Promise<void> => {
+    if (pending.length > 1) pending.sort(scanner.compareEvents);
+    const done = inOrder(pending, 0, pending.length, push);
+    if (done === undefined) pending.length = 0;
+    else return done.then(() => void (pending.length = 0));
+    return undefined;
   };
   /** The findings closed so far, handed over once (the array is reused). */
   const take = (): Finding[] => closed.splice(0);
@@ -74,8 +71,8 @@ export async function* runOrdered(batches: AsyncIterable<EventBatch>, run: Order
       counts.accepted++;
       if (event.occurredAt > watermark) {
         if (pending.length > 0) {
-          if (sync) flushSync();
-          else await flush();
+          const done = flush();
+          if (done !== undefined) await done;
           if (closed.length > 0) yield* take();
         }
         watermark = event.occurredAt;

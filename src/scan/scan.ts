@@ -13,7 +13,7 @@ import { formatIssues } from "../schema/formatIssues.js";
 import { scanOptionsSchema } from "../schema/options.js";
 import type { ScanReport, ScanSummary } from "../findings/report.js";
 import { PROGRESS_EVERY, passesProgressStep, runOrdered } from "./runOrdered.js";
-import { compareEvents, Scanner } from "./Scanner.js";
+import { Scanner } from "./Scanner.js";
 
 /** Options of `scan`. */
 export interface ScanOptions {
@@ -154,7 +154,8 @@ async function scanAsRead(
   try {
     const rules = await rulesLoading;
     const scanner = new Scanner(opened.reference, opened.present, rules.rules, parsed);
-    const findings: Finding[] = await scanner.start();
+    const findings: Finding[] = [];
+    await scanner.start(findings);
     const run = runOrdered(opened.eventBatches(), {
       scanner,
       counts: opened.counts.events,
@@ -186,14 +187,14 @@ async function scanSorted(
       progress({ phase: "reading", read, scanned: 0, findings: 0 });
     }
   });
-  events.sort(compareEvents);
   const scanner = new Scanner(opened.reference, opened.present, rules.rules, parsed);
-  const findings: Finding[] = await scanner.start();
+  events.sort(scanner.compareEvents);
+  const findings: Finding[] = [];
+  await scanner.start(findings);
   let scanned = 0;
-  const sync = scanner.sync;
   for (const event of events) {
-    if (sync) scanner.pushSync(event, findings);
-    else findings.push(...(await scanner.push(event)));
+    const done = scanner.push(event, findings);
+    if (done !== undefined) await done;
     if (progress && ++scanned % PROGRESS_EVERY === 0) progress({ phase: "scanning", read: counts.read, scanned, findings: findings.length });
   }
   findings.push(...scanner.finish());

@@ -87,7 +87,9 @@ export async function* scanStream(
   // Rejected reference records are reported like rejected events: nothing read goes unlisted.
   for (const rejection of opened.rejected) options.onRejected?.(rejection);
   const emitted = new FindingTally();
-  for (const finding of await scanner.start()) {
+  const initial: Finding[] = [];
+  await scanner.start(initial);
+  for (const finding of initial) {
     emitted.add(finding);
     yield finding;
   }

@@ -1,8 +1,9 @@
 // channel-conflict — the public entry. Named exports only, grouped by area.
 
 // Scanning
-export { scan, type ScanOptions } from "./scan/scan.js";
-export { scanStream, type ScanStreamOptions } from "./scan/scanStream.js";
+export { scan } from "./scan/scan.js";
+export { scanStream } from "./scan/scanStream.js";
+export type { ScanOptions, ScanStreamOptions, ScanProgress } from "./scan/options.js";
 export type { ScanReport, ScanSummary } from "./findings/report.js";
 
 // Input

@@ -21,7 +21,8 @@ import { loadRules } from "../rules/loadRules.js";
 import type { RuleSet } from "../rules/types.js";
 import { validateRuleDocuments } from "../rules/validateRules.js";
 import type { ScanReport } from "../findings/report.js";
-import { scan, summarize, type ScanProgress } from "../scan/scan.js";
+import type { ScanProgress } from "../scan/options.js";
+import { scan, summarize } from "../scan/scan.js";
 import { markRawBatch, scanStream } from "../scan/scanStream.js";
 import { runRuleTests } from "../testing/runRuleTests.js";
 

@@ -10,8 +10,9 @@ import { booleanOperatorOf, compileConditions, compileFactTest } from "./compile
 import { customOperators, type OperatorEnvironment } from "./operators/index.js";
 import { resolveSafePath } from "./pathResolver.js";
 
-/** How rule conditions are evaluated: compiled (default, synchronous) or by json-rules-engine itself. */
-export type EvaluatorKind = "compiled" | "json-rules-engine";
+/** How rule conditions can be evaluated: compiled (the default, synchronous) or by json-rules-engine itself. */
+export const EVALUATOR_KINDS = ["compiled", "json-rules-engine"] as const;
+export type EvaluatorKind = (typeof EVALUATOR_KINDS)[number];
 
 /** Evaluates rule conditions over one candidate's facts and returns the ids of the rules that hold, in rule order. */
 export interface RuleEvaluator {

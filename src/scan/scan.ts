@@ -1,74 +1,15 @@
+import type { z } from "zod";
 import { collectEvents, openDataset, openDatasetReading, type DatasetSource, type OpenedDataset, type ReadingDataset } from "../dataset/loadDataset.js";
 import type { Rejection } from "../core/records.js";
-import { OptionsError } from "../core/errors.js";
 import { rankFindings } from "../findings/rankFindings.js";
 import { FindingTally } from "../findings/FindingTally.js";
 import type { Finding } from "../findings/types.js";
 import { loadRules } from "../rules/loadRules.js";
-import { conditionProblems } from "../rules/validateRules.js";
-import { DETECTORS } from "../detectors/registry.js";
-import type { ConflictKind } from "../detectors/registry.js";
 import type { RuleSet } from "../rules/types.js";
-import { formatIssues } from "../schema/formatIssues.js";
-import { scanOptionsSchema } from "../schema/options.js";
+import { parseOptions, scanOptionsSchema, type ScanOptions } from "./options.js";
 import type { ScanReport, ScanSummary } from "../findings/report.js";
 import { PROGRESS_EVERY, passesProgressStep, runOrdered } from "./runOrdered.js";
 import { Scanner } from "./Scanner.js";
-
-/** Options of `scan`. */
-export interface ScanOptions {
-  /** The rules to run; the shipped rules when absent. */
-  readonly rules?: RuleSet;
-  /** At most this many evidence event ids per finding (≥ 50, default 50); `count` stays the total. */
-  readonly maxEvidence?: number;
-  /** Longest NDJSON line or CSV record in bytes (default 1 MiB); longer ones are rejected. */
-  readonly maxRecordBytes?: number;
-  /** Largest JSON array file read whole, in bytes (default 256 MiB). */
-  readonly maxJsonFileBytes?: number;
-  /** Most findings open at once before the scan stops with a LimitError (default 1,000,000). */
-  readonly maxOpenFindings?: number;
-  /**
-   * How rule conditions are evaluated: `compiled` (default; synchronous, json-rules-engine's semantics)
-   * or `json-rules-engine` (the real engine, one run per candidate — slower, for cross-checking).
-   */
-  readonly evaluator?: "compiled" | "json-rules-engine";
-  /** Called every 10,000 events read and scanned, and once at the end (the CLI draws progress with it). */
-  readonly onProgress?: (progress: ScanProgress) => void;
-}
-
-/** How far a scan has come. */
-export interface ScanProgress {
-  readonly phase: "reading" | "scanning" | "done";
-  /** Event records read so far. */
-  readonly read: number;
-  /** Events scanned so far. */
-  readonly scanned: number;
-  /** Findings final so far. */
-  readonly findings: number;
-}
-
-export function parseOptions<T extends object>(options: T | undefined) {
-  const parsed = scanOptionsSchema.safeParse(options ?? {}, { reportInput: true });
-  if (!parsed.success) throw new OptionsError(`options: ${formatIssues(parsed.error.issues)}`);
-  const rules = (options as { rules?: unknown } | undefined)?.rules;
-  if (rules !== undefined && !(typeof rules === "object" && rules !== null && Array.isArray((rules as RuleSet).rules))) {
-    throw new OptionsError("options.rules: expected a rule set from loadRules()");
-  }
-  // A rule set built by hand gets the checks loadRules makes on conditions: the fast evaluator relies
-  // on them (a validated condition cannot throw, so it may skip what cannot fire).
-  for (const [i, rule] of ((rules as RuleSet | undefined)?.rules ?? []).entries()) {
-    const kind = typeof rule === "object" && rule !== null ? rule.kind : undefined;
-    if (typeof kind !== "string" || !Object.hasOwn(DETECTORS, kind)) {
-      throw new OptionsError(`options.rules.rules[${i}].kind: expected one of ${Object.keys(DETECTORS).join(", ")}; load rules with loadRules()`);
-    }
-    const problems = conditionProblems(kind as ConflictKind, rule.conditions);
-    if (problems.length > 0) {
-      const listed = problems.slice(0, 3).map(([path, message]) => `${path}: ${message}`).join("; ");
-      throw new OptionsError(`options.rules: rule "${String(rule.id)}" ${listed}; load rules with loadRules()`);
-    }
-  }
-  return parsed.data;
-}
 
 function sortRejections(rejected: Rejection[]): Rejection[] {
   return rejected.sort(
@@ -105,7 +46,7 @@ export function summarize(
  * for (const finding of report.findings) console.log(finding.rank, finding.message);
  */
 export async function scan(dataset: DatasetSource, options?: ScanOptions): Promise<ScanReport> {
-  const parsed = parseOptions(options);
+  const parsed = parseOptions(scanOptionsSchema, options);
   // The rules load while the dataset opens (its events start being read at once).
   const rulesLoading = options?.rules ? Promise.resolve(options.rules) : loadRules();
   rulesLoading.catch(() => undefined); // awaited below, first
@@ -129,7 +70,7 @@ export async function scan(dataset: DatasetSource, options?: ScanOptions): Promi
   };
 }
 
-type ParsedOptions = ReturnType<typeof parseOptions>;
+type ParsedOptions = z.output<typeof scanOptionsSchema>;
 interface ScanPass {
   readonly opened: OpenedDataset;
   readonly scanner: Scanner;

@@ -1,6 +1,4 @@
-import { openDataset, type DatasetSource } from "../dataset/loadDataset.js";
-import type { Rejection } from "../core/records.js";
-import { OptionsError } from "../core/errors.js";
+import { openDataset } from "../dataset/loadDataset.js";
 import { FindingTally } from "../findings/FindingTally.js";
 import type { Finding } from "../findings/types.js";
 import { batchesOf, type RawRecord } from "../io/readRecords.js";
@@ -9,24 +7,10 @@ import { utcDaysInMs } from "../core/time.js";
 import { EventValidator } from "../dataset/validateRecords.js";
 import { validateBatches } from "../dataset/eventBatches.js";
 import type { ScanSummary } from "../findings/report.js";
-import { parseOptions, summarize, type ScanOptions } from "./scan.js";
+import { parseOptions, scanStreamOptionsSchema, type ScanStreamOptions } from "./options.js";
+import { summarize } from "./scan.js";
 import { runOrdered } from "./runOrdered.js";
 import { Scanner } from "./Scanner.js";
-
-/** Options of `scanStream`. */
-export interface ScanStreamOptions extends ScanOptions {
-  /** The reference data: a dataset folder or in-memory collections (its events, if any, are ignored). */
-  readonly reference: DatasetSource;
-  /** Called with every rejected event (bad record, unknown partner, duplicate, out of time order). */
-  readonly onRejected?: (rejection: Rejection) => void;
-  /** Name used for rejections' `file` (default `stream`). */
-  readonly sourceName?: string;
-  /**
-   * Duplicate event ids are caught among events less than this many days apart (default 1: resent
-   * events come soon after the original): a stream cannot remember every id it ever saw and stay bounded.
-   */
-  readonly duplicateWindowDays?: number;
-}
 
 /**
  * Wraps plain event objects as raw records numbered by their position (1-based line), in batches:
@@ -75,10 +59,7 @@ export async function* scanStream(
   events: AsyncIterable<unknown> | Iterable<unknown>,
   options: ScanStreamOptions,
 ): AsyncGenerator<Finding, ScanSummary, undefined> {
-  if (!options || options.reference === undefined) {
-    throw new OptionsError("options.reference: expected a dataset folder or in-memory collections for the reference data");
-  }
-  const parsed = parseOptions(options);
+  const parsed = parseOptions(scanStreamOptionsSchema, options);
   const rules = options.rules ?? (await loadRules());
   const opened = await openDataset(options.reference, parsed);
   const scanner = new Scanner(opened.reference, opened.present, rules.rules, parsed);

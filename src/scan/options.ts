@@ -1,0 +1,91 @@
+import { z } from "zod";
+import { OptionsError } from "../core/errors.js";
+import type { Rejection } from "../core/records.js";
+import type { DatasetSource } from "../dataset/loadDataset.js";
+import { DETECTORS } from "../detectors/registry.js";
+import { EVALUATOR_KINDS } from "../engine/createEvaluator.js";
+import { DEFAULT_READ_LIMITS } from "../io/readRecords.js";
+import type { RuleSet } from "../rules/types.js";
+import { conditionProblems } from "../rules/validateRules.js";
+import { formatIssues } from "../schema/formatIssues.js";
+
+/** How far a scan has come. */
+export interface ScanProgress {
+  readonly phase: "reading" | "scanning" | "done";
+  /** Event records read so far. */
+  readonly read: number;
+  /** Events scanned so far. */
+  readonly scanned: number;
+  /** Findings final so far. */
+  readonly findings: number;
+}
+
+const callback = <T>() => z.custom<T>((value) => typeof value === "function", "must be a function");
+
+/** The options of `scan`: declared here only — their types are inferred, their defaults set here. */
+export const scanOptionsSchema = z.strictObject({
+  /** The rules to run; the shipped rules when absent (checked further by `parseOptions`). */
+  rules: z.custom<RuleSet>().optional(),
+  /** At most this many evidence event ids per finding (≥ 50, default 50); `count` stays the total. */
+  maxEvidence: z.number().int().min(50, "must be at least 50").default(50),
+  /** Longest NDJSON line or CSV record in bytes (default 1 MiB); longer ones are rejected. */
+  maxRecordBytes: z.number().int().positive().default(DEFAULT_READ_LIMITS.maxRecordBytes),
+  /** Largest JSON array file read whole, in bytes (default 256 MiB). */
+  maxJsonFileBytes: z.number().int().positive().default(DEFAULT_READ_LIMITS.maxJsonFileBytes),
+  /** Most findings open at once before the scan stops with a LimitError (default 1,000,000). */
+  maxOpenFindings: z.number().int().positive().default(1_000_000),
+  /**
+   * How rule conditions are evaluated: `compiled` (default; synchronous, json-rules-engine's semantics)
+   * or `json-rules-engine` (the real engine, one run per candidate — slower, for cross-checking).
+   */
+  evaluator: z.enum(EVALUATOR_KINDS).default("compiled"),
+  /** Called every 10,000 events read and scanned, and once at the end (the CLI draws progress with it). */
+  onProgress: callback<(progress: ScanProgress) => void>().optional(),
+});
+
+/** Options of `scan`. */
+export type ScanOptions = z.input<typeof scanOptionsSchema>;
+
+/** The options of `scanStream`: those of `scan` and the stream's own. */
+export const scanStreamOptionsSchema = scanOptionsSchema.extend({
+  /** The reference data: a dataset folder or in-memory collections (its events, if any, are ignored). */
+  reference: z.custom<DatasetSource>((value) => value !== undefined, "expected a dataset folder or in-memory collections for the reference data"),
+  /** Called with every rejected event (bad record, unknown partner, duplicate, out of time order). */
+  onRejected: callback<(rejection: Rejection) => void>().optional(),
+  /** Name used for rejections' `file` (default `stream`). */
+  sourceName: z.string().min(1).optional(),
+  /**
+   * Duplicate event ids are caught among events less than this many days apart (default 1: resent
+   * events come soon after the original): a stream cannot remember every id it ever saw and stay bounded.
+   */
+  duplicateWindowDays: z.number().positive().default(1),
+});
+
+/** Options of `scanStream`. */
+export type ScanStreamOptions = z.input<typeof scanStreamOptionsSchema>;
+
+/** Validates options against `schema`, defaults filled in; a rule set built by hand gets the checks `loadRules` makes. */
+export function parseOptions<Schema extends typeof scanOptionsSchema | typeof scanStreamOptionsSchema>(
+  schema: Schema,
+  options: unknown,
+): z.output<Schema> {
+  const parsed = schema.safeParse(options ?? {}, { reportInput: true });
+  if (!parsed.success) throw new OptionsError(`options: ${formatIssues(parsed.error.issues)}`);
+  const rules = (options as { rules?: unknown } | undefined)?.rules;
+  if (rules !== undefined && !(typeof rules === "object" && rules !== null && Array.isArray((rules as RuleSet).rules))) {
+    throw new OptionsError("options.rules: expected a rule set from loadRules()");
+  }
+  // The fast evaluator relies on these checks (a validated condition cannot throw, so it may skip what cannot fire).
+  for (const [i, rule] of ((rules as RuleSet | undefined)?.rules ?? []).entries()) {
+    const kind = typeof rule === "object" && rule !== null ? rule.kind : undefined;
+    if (typeof kind !== "string" || !Object.hasOwn(DETECTORS, kind)) {
+      throw new OptionsError(`options.rules.rules[${i}].kind: expected one of ${Object.keys(DETECTORS).join(", ")}; load rules with loadRules()`);
+    }
+    const problems = conditionProblems(kind, rule.conditions);
+    if (problems.length > 0) {
+      const listed = problems.slice(0, 3).map(([path, message]) => `${path}: ${message}`).join("; ");
+      throw new OptionsError(`options.rules: rule "${String(rule.id)}" ${listed}; load rules with loadRules()`);
+    }
+  }
+  return parsed.data as z.output<Schema>;
+}

@@ -6,9 +6,14 @@ export interface OperatorEnvironment {
   readonly regions: RegionTree;
 }
 
+/** The custom operators channel-conflict adds to json-rules-engine, by name, each made from what it may see. */
+const CUSTOM_OPERATORS: Readonly<Record<string, (env: OperatorEnvironment) => (fact: unknown, value: unknown) => boolean>> = {
+  coveredBy: (env) => coveredBy(env.regions),
+};
+
 /** Custom operators channel-conflict adds to json-rules-engine, by name. */
 export function customOperators(env: OperatorEnvironment): ReadonlyMap<string, (fact: unknown, value: unknown) => boolean> {
-  return new Map([["coveredBy", coveredBy(env.regions)]]);
+  return new Map(Object.entries(CUSTOM_OPERATORS).map(([name, make]) => [name, make(env)]));
 }
 
 /** json-rules-engine's built-in operators. */
@@ -29,4 +34,4 @@ export const BUILT_IN_OPERATORS: readonly string[] = [
 export const OPERATOR_DECORATORS: readonly string[] = ["someFact", "someValue", "everyFact", "everyValue", "swap", "not"];
 
 /** Every operator name a rule may use (decorators aside). */
-export const KNOWN_OPERATORS: readonly string[] = [...BUILT_IN_OPERATORS, "coveredBy"];
+export const KNOWN_OPERATORS: readonly string[] = [...BUILT_IN_OPERATORS, ...Object.keys(CUSTOM_OPERATORS)];

@@ -11,7 +11,7 @@ import {
 } from "../schema/dataset.js";
 import { FastEventReader } from "../fast/FastEventReader.js";
 import { DuplicateIds } from "../fast/DuplicateIds.js";
-import { StringSet } from "../fast/StringIndex.js";
+import { StringSet } from "../fast/StringSet.js";
 import type { ReferenceRecords } from "../schema/dataset.js";
 import { emptyCounts, type RecordCounts } from "./types.js";
 

@@ -1,7 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+// The window is kept by RecentIds (RecentIds.ts); these tests drive it through DuplicateIds, as the acceptor does.
 import { DuplicateIds } from "./DuplicateIds.js";
-import { hashOf } from "./StringIndex.js";
+import { hashOf } from "./hashOf.js";
 
 describe("DuplicateIds", () => {
   it("forgets ids older than its window, and only those", () => {

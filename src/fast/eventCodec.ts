@@ -1,6 +1,6 @@
 import type { AllocationEvent, ChannelEvent, ListingEvent, SaleEvent } from "../schema/dataset.js";
 import { EventFields } from "./FastEventReader.js";
-import { StringSet } from "./StringIndex.js";
+import { StringSet } from "./StringSet.js";
 
 /**
  * Validated events packed for the trip from the reader thread to the scan: numbers in a Float64Array,

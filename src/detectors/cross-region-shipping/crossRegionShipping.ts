@@ -1,5 +1,4 @@
-import { CharArena, StringIndex } from "../../fast/StringIndex.js";
-import { LimitError } from "../../core/errors.js";
+import { LatestByKey } from "../../fast/LatestByKey.js";
 import type { ChannelEvent, SaleEvent, Territory } from "../../schema/dataset.js";
 import { EpochCache } from "../../reference/spanEpochs.js";
 import { scopeIncludes, type ProductKey } from "../../reference/productScope.js";
@@ -9,81 +8,6 @@ import type { FindingRef } from "../../core/types.js";
 import { destinationOf, groupKey, isSale, namedPartner, occurrencesOf } from "../shared.js";
 import { crossRegionShippingTexts, type CrossRegionShippingMessages } from "./messages.js";
 import type { Candidate, Detector, DetectorContext, DetectorRun } from "../types.js";
-
-/**
- * The latest allocation of each lot. Events come in time order (allocations first within an instant),
- * so when a sale comes every allocation seen is at or before it, and the latest one is the source.
- * A long stream allocates hundreds of thousands of lots and keeps them all: lot codes and allocation
- * ids are kept as bytes in typed arrays (`StringIndex`, `CharArena`), not as live strings.
- */
-export class LotBook {
-  private readonly lots = new StringIndex(() => new LimitError("lots", "the lot codes of this scan passed 2 GiB"));
-  private eventIds = new CharArena(LotBook.full);
-  /** Bytes of `eventIds` no lot points to any more (ids replaced by a later allocation of a different size). */
-  private dead = 0;
-  /** By lot number: the partner (its number in `partnerIds`) and the allocation id (where it starts in `eventIds`). */
-  private partnerOf = new Int32Array(1 << 10);
-  private eventIdOf = new Int32Array(1 << 10);
-  private readonly partnerIds: string[] = [];
-  private readonly partnerNumbers = new Map<string, number>();
-
-  private static full(): Error {
-    return new LimitError("lots", "the allocation ids of this scan passed 2 GiB");
-  }
-
-  allocate(lot: string, partnerId: string, eventId: string): void {
-    const known = this.lots.size;
-    const slot = this.lots.intern(lot);
-    if (slot === this.partnerOf.length) {
-      const partnerOf = new Int32Array(slot * 2);
-      partnerOf.set(this.partnerOf);
-      this.partnerOf = partnerOf;
-      const eventIdOf = new Int32Array(slot * 2);
-      eventIdOf.set(this.eventIdOf);
-      this.eventIdOf = eventIdOf;
-    }
-    let partner = this.partnerNumbers.get(partnerId);
-    if (partner === undefined) {
-      partner = this.partnerIds.length;
-      this.partnerNumbers.set(partnerId, partner);
-      this.partnerIds.push(partnerId);
-    }
-    this.partnerOf[slot] = partner;
-    if (slot === known) {
-      this.eventIdOf[slot] = this.eventIds.append(eventId);
-      return;
-    }
-    // A lot allocated again: its latest id replaces the one kept (in place when it is as long).
-    const at = this.eventIdOf[slot] as number;
-    if (this.eventIds.overwrite(at, eventId)) return;
-    this.dead += this.eventIds.sizeAt(at);
-    this.eventIdOf[slot] = this.eventIds.append(eventId);
-    if (this.dead > 1 << 16 && this.dead * 2 > this.eventIds.size) this.compact();
-  }
-
-  /** Copies the ids lots point to into a fresh arena, leaving the replaced ones behind. */
-  private compact(): void {
-    const arena = new CharArena(LotBook.full);
-    for (let slot = 0; slot < this.lots.size; slot++) this.eventIdOf[slot] = this.eventIds.copyTo(this.eventIdOf[slot] as number, arena);
-    this.eventIds = arena;
-    this.dead = 0;
-  }
-
-  /** The lot's slot, or −1 when the lot was never allocated. */
-  find(lot: string): number {
-    return this.lots.find(lot);
-  }
-
-  /** The partner of the latest allocation of the lot in `slot`. */
-  partnerAt(slot: number): string {
-    return this.partnerIds[this.partnerOf[slot] as number] as string;
-  }
-
-  /** The id of the latest allocation of the lot in `slot`. */
-  eventIdAt(slot: number): string {
-    return this.eventIds.read(this.eventIdOf[slot] as number);
-  }
-}
 
 /** What the territories say about a partner selling into a region at some instant, for any product. */
 interface TerritoryView {
@@ -127,8 +51,10 @@ function createRun(context: DetectorContext): DetectorRun {
   const lotMayFire = context.prefilter(lotProbe);
   // Partner → restricted by territories (holds some, and is not the direct channel).
   const restrictedPartners = new Map<string, boolean>();
-  // A sale of a lot is traced to the lot's latest allocation.
-  const lots = new LotBook();
+  // A sale of a lot is traced to the lot's latest allocation: events come in time order (allocations
+  // first within an instant), so every allocation seen is at or before the sale. A long stream allocates
+  // hundreds of thousands of lots and keeps them all, off V8's heap.
+  const lots = new LatestByKey("lots");
 
   /** A partner restricted by territories: it holds some, and is not the direct channel. */
   const restricted = (partnerId: string): boolean => {
@@ -192,14 +118,14 @@ function createRun(context: DetectorContext): DetectorRun {
 
   /** `slot`: the lot's slot in the book; `lot`: the sale's lot. */
   function lotDiversion(event: SaleEvent, lot: string, slot: number, destination: string): Candidate | undefined {
-    const sourcePartnerId = lots.partnerAt(slot);
+    const sourcePartnerId = lots.ownerAt(slot);
     if (!restricted(sourcePartnerId)) return undefined;
     const view = viewOf(sourcePartnerId, destination, event.occurredAt);
     const product = index.productKey(event.sku);
     lotProbe.sellerIsSource = event.partnerId === sourcePartnerId;
     lotProbe.covered = covers(view.covering, product);
     if (!lotMayFire()) return undefined;
-    const source = { partnerId: sourcePartnerId, eventId: lots.eventIdAt(slot) };
+    const source = { partnerId: sourcePartnerId, eventId: lots.idAt(slot) };
     const { covering, holders, holderIds } = narrow(view, product);
     const amount = event.unitPrice * event.quantity;
     return {
@@ -239,7 +165,7 @@ function createRun(context: DetectorContext): DetectorRun {
     start: () => [],
     onEvent(event: ChannelEvent, out: Candidate[]): void {
       if (event.type === "allocation") {
-        lots.allocate(event.lot, event.partnerId, event.id);
+        lots.set(event.lot, event.partnerId, event.id);
         return;
       }
       if (!isSale(event)) return;

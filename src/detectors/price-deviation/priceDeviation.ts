@@ -7,84 +7,20 @@ import { groupKey, isSale, namedPartner, occurrencesOf } from "../shared.js";
 import { priceDeviationTexts, type PriceDeviationMessages } from "./messages.js";
 import { utcDaysInMs } from "../../core/time.js";
 import type { Candidate, Detector, DetectorContext, DetectorRun } from "../types.js";
-import { SortedPrices } from "../../fast/SortedPrices.js";
+import { PriceWindow } from "../../fast/PriceWindow.js";
 import { EpochCache } from "../../reference/spanEpochs.js";
 
-/**
- * The orders and sales of one sku in one currency inside the rolling window, oldest first, in a ring
- * of typed arrays (about 21 bytes an entry: a window can hold hundreds of thousands), with the sorted
- * prices of each side. Partners are kept as indexes into the detector's partner table.
- */
-class SkuWindow {
-  private at = new Float64Array(16);
-  private price = new Float64Array(16);
-  private online = new Uint8Array(16);
-  private partner = new Int32Array(16);
-  /** Where the oldest entry is, and how many there are. */
-  private head = 0;
-  private count = 0;
-  readonly onlinePrices = new SortedPrices();
-  readonly offlinePrices = new SortedPrices();
-
-  add(at: number, price: number, online: boolean, partner: number): void {
-    if (this.count === this.at.length) this.resize(this.at.length * 2);
-    const i = (this.head + this.count) & (this.at.length - 1);
-    this.at[i] = at;
-    this.price[i] = price;
-    this.online[i] = online ? 1 : 0;
-    this.partner[i] = partner;
-    this.count++;
-    (online ? this.onlinePrices : this.offlinePrices).add(price);
-  }
-
-  /** Drops the entries at or before `start`. */
-  expire(start: number): void {
-    const mask = this.at.length - 1;
-    while (this.count > 0 && (this.at[this.head] as number) <= start) {
-      const price = this.price[this.head] as number;
-      (this.online[this.head] === 1 ? this.onlinePrices : this.offlinePrices).remove(price);
-      this.head = (this.head + 1) & mask;
-      this.count--;
-    }
-    if (this.at.length > 16 && this.count * 4 < this.at.length) this.resize(this.at.length / 2);
-  }
-
-  /** Moves the entries, oldest first, to rings of `capacity` (a power of two ≥ count). */
-  private resize(capacity: number): void {
-    const at = new Float64Array(capacity);
-    const price = new Float64Array(capacity);
-    const online = new Uint8Array(capacity);
-    const partner = new Int32Array(capacity);
-    const mask = this.at.length - 1;
-    for (let k = 0; k < this.count; k++) {
-      const i = (this.head + k) & mask;
-      at[k] = this.at[i] as number;
-      price[k] = this.price[i] as number;
-      online[k] = this.online[i] as number;
-      partner[k] = this.partner[i] as number;
-    }
-    this.at = at;
-    this.price = price;
-    this.online = online;
-    this.partner = partner;
-    this.head = 0;
-  }
-
-  /** The cheaper side's sellers, cheapest first, then the other side's (by id); `names` maps partner indexes to ids. */
-  partners(onlineCheaper: boolean, names: readonly string[]): string[] {
-    const lowest = new Map<string, number>();
-    const others = new Set<string>();
-    const mask = this.at.length - 1;
-    for (let k = 0; k < this.count; k++) {
-      const i = (this.head + k) & mask;
-      const id = names[this.partner[i] as number] as string;
-      const price = this.price[i] as number;
-      if ((this.online[i] === 1) === onlineCheaper) lowest.set(id, Math.min(lowest.get(id) ?? Infinity, price));
-      else others.add(id);
-    }
-    const offenders = [...lowest.entries()].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).map(([id]) => id);
-    return [...offenders, ...[...others].filter((id) => !lowest.has(id)).sort()];
-  }
+/** The cheaper side's sellers, cheapest first, then the other side's (by id); `names` maps partner indexes to ids. */
+function sellersOf(window: PriceWindow, onlineCheaper: boolean, names: readonly string[]): string[] {
+  const lowest = new Map<string, number>();
+  const others = new Set<string>();
+  window.forEach((partner, price, online) => {
+    const id = names[partner] as string;
+    if (online === onlineCheaper) lowest.set(id, Math.min(lowest.get(id) ?? Infinity, price));
+    else others.add(id);
+  });
+  const offenders = [...lowest.entries()].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).map(([id]) => id);
+  return [...offenders, ...[...others].filter((id) => !lowest.has(id)).sort()];
 }
 
 function createRun(context: DetectorContext): DetectorRun {
@@ -92,7 +28,7 @@ function createRun(context: DetectorContext): DetectorRun {
   const windowDays = context.params.windowDays as number;
   const minSamples = context.params.minSamples as number;
   // sku → currency → window.
-  const windows = new Map<string, Map<string, SkuWindow>>();
+  const windows = new Map<string, Map<string, PriceWindow>>();
   // Partners seen in windows, by index (windows store indexes, not ids).
   const partnerIndex = new Map<string, number>();
   const partnerNames: string[] = [];
@@ -227,11 +163,11 @@ function createRun(context: DetectorContext): DetectorRun {
     };
   }
 
-  function windowOf(sku: string, currency: string): SkuWindow {
+  function windowOf(sku: string, currency: string): PriceWindow {
     let byCurrency = windows.get(sku);
     if (!byCurrency) windows.set(sku, (byCurrency = new Map()));
     let window = byCurrency.get(currency);
-    if (!window) byCurrency.set(currency, (window = new SkuWindow()));
+    if (!window) byCurrency.set(currency, (window = new PriceWindow()));
     return window;
   }
 
@@ -240,7 +176,8 @@ function createRun(context: DetectorContext): DetectorRun {
     window.add(event.occurredAt, toMinor(event.unitPrice), ONLINE_CHANNELS.has(partner.channel), indexOf(partner.id));
     // The window is (t − windowDays, t]: entries at or before the start leave it.
     window.expire(event.occurredAt - windowMs);
-    const { onlinePrices, offlinePrices } = window;
+    // The window's sides: `true` is online.
+    const { truePrices: onlinePrices, falsePrices: offlinePrices } = window;
     if (onlinePrices.size < minSamples || offlinePrices.size < minSamples) return undefined;
     const onlineMedian = onlinePrices.median();
     const offlineMedian = offlinePrices.median();
@@ -274,7 +211,7 @@ function createRun(context: DetectorContext): DetectorRun {
       // The cheaper side's sellers are the offenders; read from the window before it moves on.
       evidence: () => ({
         groupKey: groupKey(event.sku, event.currency),
-        partners: window.partners(onlineCheaper, partnerNames),
+        partners: sellersOf(window, onlineCheaper, partnerNames),
         eventIds: [event.id],
         refs: [],
       }),

@@ -1,6 +1,6 @@
-import { DETECTORS } from "../detectors/registry.js";
 import type { RuleProblem } from "../core/errors.js";
-import { CONFLICT_KINDS, type ConflictKind } from "../detectors/registry.js";
+import { DETECTORS, type ConflictKind } from "../detectors/registry.js";
+import type { Detector } from "../detectors/types.js";
 import { KNOWN_OPERATORS, OPERATOR_DECORATORS } from "../engine/operators/index.js";
 import { SAFE_PATH_PATTERN } from "../engine/pathResolver.js";
 import { factConditionSchema, ruleSchemaOf, ruleTestSchema } from "../schema/rules.js";
@@ -9,7 +9,17 @@ import type { Condition } from "../core/types.js";
 import { GROUPING_PARAMS } from "./groupingParams.js";
 import type { Rule } from "./types.js";
 
-const ruleSchema = ruleSchemaOf(CONFLICT_KINDS as readonly [ConflictKind, ...ConflictKind[]]);
+/** The kinds rules may have, by name: the shipped registry, or one a test extends. */
+export type Registry = Readonly<Record<string, Detector>>;
+
+const ruleSchemas = new WeakMap<Registry, ReturnType<typeof ruleSchemaOf>>();
+
+/** The rule schema whose `kind` is one of the registry's kinds. */
+function ruleSchemaFor(registry: Registry): ReturnType<typeof ruleSchemaOf> {
+  let schema = ruleSchemas.get(registry);
+  if (!schema) ruleSchemas.set(registry, (schema = ruleSchemaOf(Object.keys(registry) as [string, ...string[]])));
+  return schema;
+}
 
 const MAX_CONDITION_DEPTH = 32;
 const MAX_VALUE_DEPTH = 32;
@@ -35,8 +45,8 @@ function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** The fact names a kind documents. */
-export function factsOf(kind: ConflictKind): ReadonlySet<string> {
-  return new Set(DETECTORS[kind].facts.map((fact) => fact.name));
+export function factsOf(kind: string, registry: Registry = DETECTORS): ReadonlySet<string> {
+  return new Set((registry[kind]?.facts ?? []).map((fact) => fact.name));
 }
 
 function checkOperator(operator: string): string | undefined {
@@ -139,8 +149,8 @@ function checkCondition(node: unknown, path: (string | number)[], context: Condi
  * Problems with a rule's conditions (json-rules-engine syntax, its kind's facts, operators that could
  * throw), each as [path, message]: empty for every rule `loadRules` returns.
  */
-export function conditionProblems(kind: ConflictKind, conditions: unknown): Array<[string, string]> {
-  const context: ConditionContext = { facts: factsOf(kind), kind, problems: [], count: 0 };
+export function conditionProblems(kind: string, conditions: unknown, registry: Registry = DETECTORS): Array<[string, string]> {
+  const context: ConditionContext = { facts: factsOf(kind, registry), kind, problems: [], count: 0 };
   checkCondition(conditions, ["conditions"], context, 0);
   return context.problems.map(([path, message]) => [path as string, message as string]);
 }
@@ -149,8 +159,9 @@ export function conditionProblems(kind: ConflictKind, conditions: unknown): Arra
 export type RuleCheck = { ok: true; rule: Rule } | { ok: false; problems: Array<{ path: string; message: string }> };
 
 /** Validates one rule: its shape with zod, its conditions against json-rules-engine's syntax and its kind's facts. */
-export function validateRule(input: unknown, file: string): RuleCheck {
+export function validateRule(input: unknown, file: string, registry: Registry = DETECTORS): RuleCheck {
   const problems: Array<{ path: string; message: string }> = [];
+  const ruleSchema = ruleSchemaFor(registry);
   const parsed = ruleSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
@@ -165,14 +176,14 @@ export function validateRule(input: unknown, file: string): RuleCheck {
       }
     }
   }
-  const kind = isObject(input) && CONFLICT_KINDS.includes(input.kind as ConflictKind) ? (input.kind as ConflictKind) : undefined;
+  const kind = isObject(input) && typeof input.kind === "string" && Object.hasOwn(registry, input.kind) ? (input.kind as ConflictKind) : undefined;
   if (kind && isObject(input) && Object.hasOwn(input, "conditions")) {
-    for (const [path, message] of conditionProblems(kind, input.conditions)) problems.push({ path, message });
+    for (const [path, message] of conditionProblems(kind, input.conditions, registry)) problems.push({ path, message });
   } else if (isObject(input) && !Object.hasOwn(input, "conditions")) {
     problems.push({ path: "conditions", message: "is missing; expected json-rules-engine conditions (all, any or not)" });
   }
   let params: Record<string, number> = {};
-  const docs = kind ? [...DETECTORS[kind].params, ...GROUPING_PARAMS] : [];
+  const docs = kind ? [...(registry[kind] as Detector).params, ...GROUPING_PARAMS] : [];
   if (kind && isObject(input) && isObject(input.params) && Object.hasOwn(input.params, "__proto__")) {
     // zod drops an own `__proto__` key while parsing a record: name it here, like any unknown parameter.
     problems.push({ path: "params.__proto__", message: `unknown parameter for kind ${kind}; expected one of ${docs.map((d) => d.name).join(", ")}` });
@@ -198,7 +209,8 @@ export function validateRule(input: unknown, file: string): RuleCheck {
     ok: true,
     rule: {
       id: data.id,
-      kind: data.kind,
+      // One of the registry's kinds (the schema checked it): the shipped ones, or a test's own.
+      kind: data.kind as ConflictKind,
       severity: data.severity,
       title: data.title,
       ...(data.description !== undefined ? { description: data.description } : {}),
@@ -217,6 +229,14 @@ export function validateRule(input: unknown, file: string): RuleCheck {
 export function validateRuleDocuments(
   documents: ReadonlyArray<{ file: string; document?: unknown; error?: string }>,
 ): { rules: Rule[]; problems: RuleProblem[] } {
+  return validateRuleDocumentsWith(DETECTORS, documents);
+}
+
+/** `validateRuleDocuments` against the kinds of `registry` (a test registers a kind of its own this way). */
+export function validateRuleDocumentsWith(
+  registry: Registry,
+  documents: ReadonlyArray<{ file: string; document?: unknown; error?: string }>,
+): { rules: Rule[]; problems: RuleProblem[] } {
   const rules: Rule[] = [];
   const problems: RuleProblem[] = [];
   const firstFile = new Map<string, string>();
@@ -231,7 +251,7 @@ export function validateRuleDocuments(
     }
     items.forEach((item, i) => {
       const prefix = Array.isArray(doc.document) ? `[${i}]` : "";
-      const result = validateRule(item, doc.file);
+      const result = validateRule(item, doc.file, registry);
       if (!result.ok) {
         for (const p of result.problems) {
           problems.push({ file: doc.file, path: prefix === "" ? p.path : p.path.startsWith("[") ? `${prefix}${p.path}` : `${prefix}.${p.path}`, message: p.message });

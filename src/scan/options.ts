@@ -6,7 +6,7 @@ import { DETECTORS } from "../detectors/registry.js";
 import { EVALUATOR_KINDS } from "../engine/createEvaluator.js";
 import { DEFAULT_READ_LIMITS } from "../io/readRecords.js";
 import type { RuleSet } from "../rules/types.js";
-import { conditionProblems } from "../rules/validateRules.js";
+import { conditionProblems, type Registry } from "../rules/validateRules.js";
 import { formatIssues } from "../schema/formatIssues.js";
 
 /** How far a scan has come. */
@@ -68,6 +68,7 @@ export type ScanStreamOptions = z.input<typeof scanStreamOptionsSchema>;
 export function parseOptions<Schema extends typeof scanOptionsSchema | typeof scanStreamOptionsSchema>(
   schema: Schema,
   options: unknown,
+  registry: Registry = DETECTORS,
 ): z.output<Schema> {
   const parsed = schema.safeParse(options ?? {}, { reportInput: true });
   if (!parsed.success) throw new OptionsError(`options: ${formatIssues(parsed.error.issues)}`);
@@ -78,10 +79,10 @@ export function parseOptions<Schema extends typeof scanOptionsSchema | typeof sc
   // The fast evaluator relies on these checks (a validated condition cannot throw, so it may skip what cannot fire).
   for (const [i, rule] of ((rules as RuleSet | undefined)?.rules ?? []).entries()) {
     const kind = typeof rule === "object" && rule !== null ? rule.kind : undefined;
-    if (typeof kind !== "string" || !Object.hasOwn(DETECTORS, kind)) {
-      throw new OptionsError(`options.rules.rules[${i}].kind: expected one of ${Object.keys(DETECTORS).join(", ")}; load rules with loadRules()`);
+    if (typeof kind !== "string" || !Object.hasOwn(registry, kind)) {
+      throw new OptionsError(`options.rules.rules[${i}].kind: expected one of ${Object.keys(registry).join(", ")}; load rules with loadRules()`);
     }
-    const problems = conditionProblems(kind, rule.conditions);
+    const problems = conditionProblems(kind, rule.conditions, registry);
     if (problems.length > 0) {
       const listed = problems.slice(0, 3).map(([path, message]) => `${path}: ${message}`).join("; ");
       throw new OptionsError(`options.rules: rule "${String(rule.id)}" ${listed}; load rules with loadRules()`);

@@ -4,7 +4,9 @@ import type { Rejection } from "../core/records.js";
 import { rankFindings } from "../findings/rankFindings.js";
 import { FindingTally } from "../findings/FindingTally.js";
 import type { Finding } from "../findings/types.js";
-import { loadRules } from "../rules/loadRules.js";
+import { DETECTORS } from "../detectors/registry.js";
+import { loadRulesWith } from "../rules/loadRules.js";
+import type { Registry } from "../rules/validateRules.js";
 import type { RuleSet } from "../rules/types.js";
 import { parseOptions, scanOptionsSchema, type ScanOptions } from "./options.js";
 import type { ScanReport, ScanSummary } from "../findings/report.js";
@@ -45,16 +47,22 @@ export function summarize(
  * const report = await scan("fixtures/demo");
  * for (const finding of report.findings) console.log(finding.rank, finding.message);
  */
-export async function scan(dataset: DatasetSource, options?: ScanOptions): Promise<ScanReport> {
-  const parsed = parseOptions(scanOptionsSchema, options);
+export function scan(dataset: DatasetSource, options?: ScanOptions): Promise<ScanReport> {
+  return scanWith(DETECTORS, dataset, options);
+}
+
+/** `scan` with the kinds of `registry` (a test registers a kind of its own this way). */
+export async function scanWith(registry: Registry, dataset: DatasetSource, options?: ScanOptions): Promise<ScanReport> {
+  const parsed = parseOptions(scanOptionsSchema, options, registry);
   // The rules load while the dataset opens (its events start being read at once).
-  const rulesLoading = options?.rules ? Promise.resolve(options.rules) : loadRules();
+  const rulesLoading = options?.rules ? Promise.resolve(options.rules) : loadRulesWith(registry);
   rulesLoading.catch(() => undefined); // awaited below, first
   const progress = options?.onProgress;
   // Most exports are already in time order: scan them as they are read, holding no events. On the
   // first event earlier than one before it, start over and sort — the findings are the same either way.
-  const inOrder = await scanAsRead(dataset, rulesLoading, parsed, progress);
-  const { opened, scanner, findings } = inOrder ?? (await scanSorted(dataset, await rulesLoading, parsed, progress));
+  const setup: ScanSetup = { registry, parsed, progress };
+  const inOrder = await scanAsRead(dataset, rulesLoading, setup);
+  const { opened, scanner, findings } = inOrder ?? (await scanSorted(dataset, await rulesLoading, setup));
   const counts = opened.counts.events;
   progress?.({ phase: "done", read: counts.read, scanned: counts.accepted, findings: findings.length });
   const ranked = rankFindings(findings);
@@ -70,7 +78,12 @@ export async function scan(dataset: DatasetSource, options?: ScanOptions): Promi
   };
 }
 
-type ParsedOptions = z.output<typeof scanOptionsSchema>;
+/** What both passes of a scan share. */
+interface ScanSetup {
+  readonly registry: Registry;
+  readonly parsed: z.output<typeof scanOptionsSchema>;
+  readonly progress: ScanOptions["onProgress"];
+}
 interface ScanPass {
   readonly opened: OpenedDataset;
   readonly scanner: Scanner;
@@ -80,8 +93,7 @@ interface ScanPass {
 async function scanAsRead(
   dataset: DatasetSource,
   rulesLoading: Promise<RuleSet>,
-  parsed: ParsedOptions,
-  progress: ScanOptions["onProgress"],
+  { registry, parsed, progress }: ScanSetup,
 ): Promise<ScanPass | undefined> {
   // A folder's events start being read (in the worker) while the rules and the reference data load.
   let opened: ReadingDataset;
@@ -94,7 +106,7 @@ async function scanAsRead(
   }
   try {
     const rules = await rulesLoading;
-    const scanner = new Scanner(opened.reference, opened.present, rules.rules, parsed);
+    const scanner = new Scanner(opened.reference, opened.present, rules.rules, parsed, registry);
     const findings: Finding[] = [];
     await scanner.start(findings);
     const run = runOrdered(opened.eventBatches(), {
@@ -118,8 +130,7 @@ async function scanAsRead(
 async function scanSorted(
   dataset: DatasetSource,
   rules: RuleSet,
-  parsed: ParsedOptions,
-  progress: ScanOptions["onProgress"],
+  { registry, parsed, progress }: ScanSetup,
 ): Promise<ScanPass> {
   const opened = await openDataset(dataset, parsed);
   const counts = opened.counts.events;
@@ -128,7 +139,7 @@ async function scanSorted(
       progress({ phase: "reading", read, scanned: 0, findings: 0 });
     }
   });
-  const scanner = new Scanner(opened.reference, opened.present, rules.rules, parsed);
+  const scanner = new Scanner(opened.reference, opened.present, rules.rules, parsed, registry);
   events.sort(scanner.compareEvents);
   const findings: Finding[] = [];
   await scanner.start(findings);

@@ -1,4 +1,5 @@
 import { LatestByKey } from "../../fast/LatestByKey.js";
+import { channelSchema } from "../../schema/primitives.js";
 import type { ChannelEvent, SaleEvent, Territory } from "../../schema/dataset.js";
 import { EpochCache } from "../../reference/spanEpochs.js";
 import { scopeIncludes, type ProductKey } from "../../reference/productScope.js";
@@ -193,15 +194,17 @@ function createRun(context: DetectorContext): DetectorRun {
   };
 }
 
+const CHECKS = ["out-of-territory", "lot-diversion"] as const;
+
 /** Cross-region shipping (grey-market diversion): out of the seller's territory, or a lot leaving its allocated territory. */
 export const crossRegionShipping: Detector = {
   kind: "cross-region-shipping",
-  checks: ["out-of-territory", "lot-diversion"],
+  checks: CHECKS,
   params: [],
   facts: [
-    { name: "check", type: "string", description: "`out-of-territory` or `lot-diversion`" },
+    { name: "check", type: "string", values: CHECKS, description: "`out-of-territory` or `lot-diversion`" },
     { name: "sku", type: "string", description: "the product" },
-    { name: "category", type: "string", description: "the product's category, or null" },
+    { name: "category", type: "string", nullable: true, description: "the product's category, or null" },
     { name: "destination", type: "string", description: "the ship-to region, else the customer's region" },
     { name: "covered", type: "boolean", description: "a territory of the restricted partner (the seller, or the lot's source) valid then for this product covers the destination" },
     { name: "exclusiveHolders", type: "string[]", description: "other partners holding the destination exclusively then for this product" },
@@ -209,7 +212,7 @@ export const crossRegionShipping: Detector = {
     { name: "amount", type: "number", description: "unitPrice × quantity" },
     { name: "currency", type: "string", description: "the sale's currency" },
     { name: "partnerId", type: "string", checks: ["out-of-territory"], description: "the selling partner (one with territories, not direct)" },
-    { name: "channel", type: "string", checks: ["out-of-territory"], description: "the selling partner's channel" },
+    { name: "channel", type: "string", checks: ["out-of-territory"], values: channelSchema.options, nullable: true, description: "the selling partner's channel" },
     { name: "intoExclusiveTerritory", type: "boolean", checks: ["out-of-territory"], description: "the destination is another partner's exclusive territory" },
     { name: "lot", type: "string", checks: ["lot-diversion"], description: "the lot sold" },
     { name: "sourcePartnerId", type: "string", checks: ["lot-diversion"], description: "the partner the lot was last allocated to before the sale" },

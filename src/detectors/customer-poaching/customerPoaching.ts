@@ -2,6 +2,7 @@ import { differenceInCalendarDays } from "date-fns/differenceInCalendarDays";
 import { utc } from "@date-fns/utc";
 import type { ChannelEvent, Registration, SaleEvent } from "../../schema/dataset.js";
 import { round } from "../../core/money.js";
+import { channelSchema } from "../../schema/primitives.js";
 import type { MessageOf } from "../../messages/types.js";
 import { spansIntersect, utcDayIndex } from "../../core/time.js";
 import { groupKey, isSale, namedPartner, occurrencesOf, pairEvidence } from "../shared.js";
@@ -9,7 +10,9 @@ import { customerPoachingTexts, type CustomerPoachingMessages } from "./messages
 import type { Candidate, Detector, DetectorContext, DetectorRun } from "../types.js";
 import { byRegistration } from "../../reference/referenceIndex.js";
 
-const LIVE_STATUSES: ReadonlySet<Registration["status"]> = new Set(["approved", "pending"]);
+const LIVE = ["approved", "pending"] as const;
+const LIVE_STATUSES: ReadonlySet<Registration["status"]> = new Set(LIVE);
+const CHECKS = ["protected-customer", "duplicate-registration"] as const;
 
 function registrationSpan(registration: Registration) {
   return { from: registration.registeredAt, to: registration.expiresAt };
@@ -110,26 +113,26 @@ function createRun(context: DetectorContext): DetectorRun {
 /** Customer poaching: selling to another partner's registered customer, or registering one twice. */
 export const customerPoaching: Detector = {
   kind: "customer-poaching",
-  checks: ["protected-customer", "duplicate-registration"],
+  checks: CHECKS,
   params: [],
   facts: [
-    { name: "check", type: "string", description: "`protected-customer` or `duplicate-registration`" },
+    { name: "check", type: "string", values: CHECKS, description: "`protected-customer` or `duplicate-registration`" },
     { name: "customerId", type: "string", description: "the customer" },
     { name: "partnerId", type: "string", description: "the selling partner, or the partner of the later registration" },
     { name: "sku", type: "string", checks: ["protected-customer"], description: "the product sold" },
-    { name: "channel", type: "string", checks: ["protected-customer"], description: "the seller's channel" },
+    { name: "channel", type: "string", checks: ["protected-customer"], values: channelSchema.options, nullable: true, description: "the seller's channel" },
     { name: "ownerPartnerId", type: "string", checks: ["protected-customer"], description: "the partner of the earliest approved registration active at the sale" },
-    { name: "ownerChannel", type: "string", checks: ["protected-customer"], description: "the owner's channel" },
+    { name: "ownerChannel", type: "string", checks: ["protected-customer"], values: channelSchema.options, nullable: true, description: "the owner's channel" },
     { name: "protectedByOther", type: "boolean", checks: ["protected-customer"], description: "the owner is not the seller" },
     { name: "registrationAgeDays", type: "number", checks: ["protected-customer"], description: "calendar days from the registration to the sale" },
     { name: "quantity", type: "number", checks: ["protected-customer"], description: "units sold" },
     { name: "amount", type: "number", checks: ["protected-customer"], description: "unitPrice × quantity" },
     { name: "currency", type: "string", checks: ["protected-customer"], description: "the sale's currency" },
     { name: "earlierPartnerId", type: "string", checks: ["duplicate-registration"], description: "the partner of the earlier registration" },
-    { name: "status", type: "string", checks: ["duplicate-registration"], description: "status of the later registration (`approved` or `pending`)" },
-    { name: "earlierStatus", type: "string", checks: ["duplicate-registration"], description: "status of the earlier registration" },
+    { name: "status", type: "string", checks: ["duplicate-registration"], values: LIVE, description: "status of the later registration (`approved` or `pending`)" },
+    { name: "earlierStatus", type: "string", checks: ["duplicate-registration"], values: LIVE, description: "status of the earlier registration" },
     { name: "bothApproved", type: "boolean", checks: ["duplicate-registration"], description: "both registrations are approved" },
-    { name: "overlapDays", type: "number", checks: ["duplicate-registration"], description: "calendar days both are live, or null when open-ended" },
+    { name: "overlapDays", type: "number", checks: ["duplicate-registration"], nullable: true, description: "calendar days both are live, or null when open-ended" },
     { name: "laterIsDirect", type: "boolean", checks: ["duplicate-registration"], description: "the later registration belongs to the direct channel" },
   ],
   refTypes: ["registration"],

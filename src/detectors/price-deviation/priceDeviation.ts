@@ -1,5 +1,5 @@
 import type { ChannelEvent, ListingEvent, Partner, Promotion, SaleEvent } from "../../schema/dataset.js";
-import { ONLINE_CHANNELS, type Channel } from "../../schema/primitives.js";
+import { channelSchema, ONLINE_CHANNELS, type Channel } from "../../schema/primitives.js";
 import type { PolicyField } from "../../reference/referenceIndex.js";
 import { allowedByDiscount, fromMinor, percentBelow, round, toMinor } from "../../core/money.js";
 import type { MessageOf } from "../../messages/types.js";
@@ -238,21 +238,23 @@ function createRun(context: DetectorContext): DetectorRun {
   };
 }
 
+const CHECKS = ["below-floor", "below-map", "online-offline-gap"] as const;
+
 /** Price deviation: below the floor, advertised below MAP, online and offline medians apart. */
 export const priceDeviation: Detector = {
   kind: "price-deviation",
-  checks: ["below-floor", "below-map", "online-offline-gap"],
+  checks: CHECKS,
   params: [
     { name: "windowDays", default: 30, min: 1, description: "length of the rolling window of the online/offline medians, in days" },
     { name: "minSamples", default: 3, min: 1, description: "order/sale events each side needs in the window before medians are compared" },
   ],
   facts: [
-    { name: "check", type: "string", description: "`below-floor`, `below-map` or `online-offline-gap`" },
+    { name: "check", type: "string", values: CHECKS, description: "`below-floor`, `below-map` or `online-offline-gap`" },
     { name: "sku", type: "string", description: "the product" },
-    { name: "category", type: "string", description: "the product's category, or null when the catalogue does not know it" },
+    { name: "category", type: "string", nullable: true, description: "the product's category, or null when the catalogue does not know it" },
     { name: "currency", type: "string", description: "the currency of the prices compared" },
     { name: "partnerId", type: "string", checks: ["below-floor", "below-map"], description: "the selling or advertising partner" },
-    { name: "channel", type: "string", checks: ["below-floor", "below-map"], description: "the partner's channel" },
+    { name: "channel", type: "string", checks: ["below-floor", "below-map"], values: channelSchema.options, description: "the partner's channel" },
     { name: "online", type: "boolean", checks: ["below-floor", "below-map"], description: "true for the `ecommerce` and `marketplace` channels" },
     { name: "unitPrice", type: "number", checks: ["below-floor"], description: "the net unit price of the order/sale" },
     { name: "floorPrice", type: "number", checks: ["below-floor"], description: "the floor of the applicable policy (channel-specific beats general)" },
@@ -265,7 +267,7 @@ export const priceDeviation: Detector = {
     { name: "map", type: "number", checks: ["below-map"], description: "the minimum advertised price of the applicable policy" },
     { name: "belowMap", type: "boolean", checks: ["below-map"], description: "advertisedPrice < map, compared exactly" },
     { name: "belowMapPct", type: "number", checks: ["below-map"], description: "(map − price) / map × 100" },
-    { name: "url", type: "string", checks: ["below-map"], description: "where the listing was seen, or null" },
+    { name: "url", type: "string", checks: ["below-map"], nullable: true, description: "where the listing was seen, or null" },
     { name: "onlineMedian", type: "number", checks: ["online-offline-gap"], description: "median unit price of online orders/sales in the window" },
     { name: "offlineMedian", type: "number", checks: ["online-offline-gap"], description: "median unit price of offline orders/sales (direct included) in the window" },
     { name: "gapPct", type: "number", checks: ["online-offline-gap"], description: "|online − offline| / offline × 100" },

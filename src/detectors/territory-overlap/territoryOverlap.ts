@@ -57,21 +57,23 @@ function createRun(context: DetectorContext): DetectorRun {
   return { start: overlaps, onEvent: () => undefined };
 }
 
+const CHECKS = ["exclusive-overlap"] as const;
+
 /** Territory overlap: exclusive grants of different partners over the same ground, products and time. */
 export const territoryOverlap: Detector = {
   kind: "territory-overlap",
-  checks: ["exclusive-overlap"],
+  checks: CHECKS,
   params: [],
   facts: [
-    { name: "check", type: "string", description: "`exclusive-overlap`" },
+    { name: "check", type: "string", values: CHECKS, description: "`exclusive-overlap`" },
     { name: "partnerId", type: "string", description: "the partner of the later grant" },
     { name: "otherPartnerId", type: "string", description: "the partner of the earlier grant" },
     { name: "region", type: "string", description: "the later grant's region" },
     { name: "otherRegion", type: "string", description: "the earlier grant's region" },
     { name: "sameRegion", type: "boolean", description: "both grants are for the same region" },
     { name: "overlapRegion", type: "string", description: "the smaller of the two regions: the ground both claim" },
-    { name: "overlapFrom", type: "string", description: "ISO start of the common span, or null when both are open" },
-    { name: "overlapTo", type: "string", description: "ISO end of the common span, or null when open" },
+    { name: "overlapFrom", type: "string", nullable: true, description: "ISO start of the common span, or null when both are open" },
+    { name: "overlapTo", type: "string", nullable: true, description: "ISO end of the common span, or null when open" },
     { name: "openEnded", type: "boolean", description: "the common span has no end" },
   ],
   refTypes: ["territory"],

@@ -68,5 +68,7 @@ export {
   RuleSetError,
   OptionsError,
   LimitError,
+  formatRuleProblem,
   type RuleProblem,
+  type RuleProblemCode,
 } from "./core/errors.js";

@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import type { Rejection } from "../core/records.js";
-import { ChannelConflictError, RuleSetError } from "../core/errors.js";
+import { ChannelConflictError, formatRuleProblem, RuleSetError } from "../core/errors.js";
 import { applyBaseline } from "../findings/applyBaseline.js";
 import { rankFindings } from "../findings/rankFindings.js";
 import { compareSeverity, SEVERITIES, type Severity } from "../core/types.js";
@@ -167,7 +167,7 @@ async function emit(
 async function validateCommand(positionals: string[], io: CliIo): Promise<number> {
   if (positionals.length === 0) throw new UsageError("validate: expected at least one rule file or folder");
   const { rules, problems } = validateRuleDocuments(await readRuleFiles(positionals));
-  for (const p of problems) io.stderr.write(printable(`${p.file}:${p.path}: ${p.message}`) + "\n");
+  for (const p of problems) io.stderr.write(printable(formatRuleProblem(p)) + "\n");
   if (problems.length > 0) {
     io.stderr.write(`${problems.length} problem${problems.length === 1 ? "" : "s"}; the rule set is refused.\n`);
     return 2;
@@ -228,7 +228,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     }
   } catch (error) {
     if (error instanceof RuleSetError) {
-      for (const p of error.problems) io.stderr.write(printable(`${p.file}:${p.path}: ${p.message}`) + "\n");
+      for (const p of error.problems) io.stderr.write(printable(formatRuleProblem(p)) + "\n");
       io.stderr.write(`${error.problems.length} problem${error.problems.length === 1 ? "" : "s"}; the rule set is refused.\n`);
     } else if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       io.stderr.write(`channel-conflict: ${printable((error as Error).message)}\nRun channel-conflict --help for usage.\n`);

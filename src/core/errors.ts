@@ -19,11 +19,43 @@ export class DatasetError extends ChannelConflictError {
   }
 }
 
-/** One problem of a rule set: where it is and what is wrong. */
+/**
+ * What is wrong, as a code a program can switch on: zod's issue codes for the shape of a rule
+ * (`invalid_type`, `invalid_value`, `too_small`, …), and these for the rest.
+ */
+export type RuleProblemCode =
+  | "unreadable_file"
+  | "empty_file"
+  | "unknown_key"
+  | "duplicate_id"
+  | "missing_conditions"
+  | "invalid_root"
+  | "invalid_condition"
+  | "ambiguous_condition"
+  | "empty_condition"
+  | "named_condition"
+  | "unexpected_key"
+  | "missing_value"
+  | "unknown_fact"
+  | "unknown_operator"
+  | "needs_list"
+  | "unsafe_path"
+  | "too_deep"
+  | "too_many_conditions"
+  | "unknown_parameter"
+  | (string & {});
+
+/** One problem of a rule set: where it is (file and path inside it), what is wrong (`code`), and the message. */
 export interface RuleProblem {
   readonly file: string;
   readonly path: string;
+  readonly code: RuleProblemCode;
   readonly message: string;
+}
+
+/** A problem as one line: `file:path: message`. */
+export function formatRuleProblem(problem: RuleProblem): string {
+  return `${problem.file}:${problem.path}: ${problem.message}`;
 }
 
 /** A rule set that does not validate; it is refused whole and lists every problem. */
@@ -33,8 +65,7 @@ export class RuleSetError extends ChannelConflictError {
   constructor(problems: readonly RuleProblem[]) {
     super(
       "RULES_INVALID",
-      `the rule set has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
-        problems.map((p) => `${p.file}:${p.path}: ${p.message}`).join("\n"),
+      `the rule set has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` + problems.map(formatRuleProblem).join("\n"),
     );
     this.problems = problems;
   }

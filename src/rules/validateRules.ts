@@ -1,4 +1,4 @@
-import type { RuleProblem } from "../core/errors.js";
+import type { RuleProblem, RuleProblemCode } from "../core/errors.js";
 import { DETECTORS, type ConflictKind } from "../detectors/registry.js";
 import type { Detector } from "../detectors/types.js";
 import { KNOWN_OPERATORS, OPERATOR_DECORATORS } from "../engine/operators/index.js";
@@ -64,83 +64,83 @@ function checkOperator(operator: string): string | undefined {
 interface ConditionContext {
   readonly facts: ReadonlySet<string>;
   readonly kind: string;
-  readonly problems: string[][];
+  readonly problems: Array<[string, string, RuleProblemCode]>;
   count: number;
 }
 
 function checkCondition(node: unknown, path: (string | number)[], context: ConditionContext, depth: number): void {
-  const report = (at: (string | number)[], message: string) => context.problems.push([formatPath(at), message]);
+  const report = (at: (string | number)[], code: RuleProblemCode, message: string) => context.problems.push([formatPath(at), message, code]);
   if (++context.count > MAX_CONDITIONS) {
-    if (context.count === MAX_CONDITIONS + 1) report(path, `more than ${MAX_CONDITIONS} conditions in one rule`);
+    if (context.count === MAX_CONDITIONS + 1) report(path, "too_many_conditions", `more than ${MAX_CONDITIONS} conditions in one rule`);
     return;
   }
   if (depth > MAX_CONDITION_DEPTH) {
-    report(path, `conditions nest deeper than ${MAX_CONDITION_DEPTH} levels`);
+    report(path, "too_deep", `conditions nest deeper than ${MAX_CONDITION_DEPTH} levels`);
     return;
   }
   if (!isObject(node)) {
-    report(path, `expected a condition object (all, any, not, or fact/operator/value), got ${Array.isArray(node) ? "an array" : typeof node}`);
+    report(path, "invalid_condition", `expected a condition object (all, any, not, or fact/operator/value), got ${Array.isArray(node) ? "an array" : typeof node}`);
     return;
   }
   const booleans = ["all", "any", "not"].filter((key) => Object.hasOwn(node, key));
   if (Object.hasOwn(node, "condition")) {
-    report([...path, "condition"], "named condition references are not supported; write the conditions inline");
+    report([...path, "condition"], "named_condition", "named condition references are not supported; write the conditions inline");
     return;
   }
   if (booleans.length > 1) {
-    report(path, `has ${booleans.join(" and ")}; expected exactly one of all, any, not`);
+    report(path, "ambiguous_condition", `has ${booleans.join(" and ")}; expected exactly one of all, any, not`);
     return;
   }
   const booleanKey = booleans[0];
   if (booleanKey !== undefined) {
     const extra = Object.keys(node).filter((key) => key !== booleanKey && key !== "name" && key !== "priority");
-    for (const key of extra) report([...path, key], `unexpected key beside "${booleanKey}"`);
+    for (const key of extra) report([...path, key], "unexpected_key", `unexpected key beside "${booleanKey}"`);
     const inner = node[booleanKey];
     if (booleanKey === "not") {
       checkCondition(inner, [...path, "not"], context, depth + 1);
     } else if (!Array.isArray(inner)) {
-      report([...path, booleanKey], `expected an array of conditions, got ${typeof inner}`);
+      report([...path, booleanKey], "invalid_condition", `expected an array of conditions, got ${typeof inner}`);
     } else if (inner.length === 0) {
-      report([...path, booleanKey], "must hold at least one condition");
+      report([...path, booleanKey], "empty_condition", "must hold at least one condition");
     } else {
       inner.forEach((child, i) => checkCondition(child, [...path, booleanKey, i], context, depth + 1));
     }
     return;
   }
   if (depth === 0) {
-    report(path, 'the root must be "all", "any" or "not"');
+    report(path, "invalid_root", 'the root must be "all", "any" or "not"');
     return;
   }
   const parsed = factConditionSchema.safeParse(node, { reportInput: true });
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) context.problems.push([formatPath([...path, ...(issue.path as (string | number)[])]), formatIssues([issue]).replace(/^[^:]*: /, "")]);
+    for (const issue of parsed.error.issues) context.problems.push([formatPath([...path, ...(issue.path as (string | number)[])]), formatIssues([issue]).replace(/^[^:]*: /, ""), issue.code]);
     return;
   }
   const leaf = parsed.data;
-  if (!Object.hasOwn(node, "value")) report([...path, "value"], "is missing; expected the value to compare the fact with");
+  if (!Object.hasOwn(node, "value")) report([...path, "value"], "missing_value", "is missing; expected the value to compare the fact with");
   else if (nestingDepth(node.value, MAX_VALUE_DEPTH) > MAX_VALUE_DEPTH) {
-    report([...path, "value"], `nests deeper than ${MAX_VALUE_DEPTH} levels`);
+    report([...path, "value"], "too_deep", `nests deeper than ${MAX_VALUE_DEPTH} levels`);
   }
   if (!context.facts.has(leaf.fact)) {
-    report([...path, "fact"], `unknown fact "${leaf.fact}" for kind ${context.kind}; expected one of ${[...context.facts].sort().join(", ")}`);
+    report([...path, "fact"], "unknown_fact", `unknown fact "${leaf.fact}" for kind ${context.kind}; expected one of ${[...context.facts].sort().join(", ")}`);
   }
   const operatorProblem = checkOperator(leaf.operator);
-  if (operatorProblem) report([...path, "operator"], operatorProblem);
+  if (operatorProblem) report([...path, "operator"], "unknown_operator", operatorProblem);
   // Operators json-rules-engine would throw on at run time: refuse them at load time instead.
   const base = leaf.operator.split(":");
   const comparesToFact = isObject(leaf.value) && Object.hasOwn(leaf.value, "fact");
   const needsList =
     base.includes("someValue") || base.includes("everyValue") || ["in", "notIn"].includes(base[base.length - 1] as string);
   if (needsList && !comparesToFact && !Array.isArray(leaf.value) && !(base.includes("swap"))) {
-    report([...path, "value"], `operator "${leaf.operator}" needs a list value, got ${JSON.stringify(leaf.value)}`);
+    report([...path, "value"], "needs_list", `operator "${leaf.operator}" needs a list value, got ${JSON.stringify(leaf.value)}`);
   }
   if (leaf.path !== undefined && !SAFE_PATH_PATTERN.test(leaf.path)) {
-    report([...path, "path"], `unsupported path "${leaf.path}"; expected a plain path such as $.field or $.list[0] (no filters or expressions)`);
+    report([...path, "path"], "unsafe_path", `unsupported path "${leaf.path}"; expected a plain path such as $.field or $.list[0] (no filters or expressions)`);
   }
   if (isObject(leaf.value) && Object.hasOwn(leaf.value, "fact")) {
     const other = leaf.value.fact;
     if (typeof other !== "string" || !context.facts.has(other)) {
-      report([...path, "value", "fact"], `unknown fact ${JSON.stringify(other)} for kind ${context.kind}`);
+      report([...path, "value", "fact"], "unknown_fact", `unknown fact ${JSON.stringify(other)} for kind ${context.kind}`);
     }
   }
 }
@@ -149,18 +149,21 @@ function checkCondition(node: unknown, path: (string | number)[], context: Condi
  * Problems with a rule's conditions (json-rules-engine syntax, its kind's facts, operators that could
  * throw), each as [path, message]: empty for every rule `loadRules` returns.
  */
-export function conditionProblems(kind: string, conditions: unknown, registry: Registry = DETECTORS): Array<[string, string]> {
+export function conditionProblems(kind: string, conditions: unknown, registry: Registry = DETECTORS): Array<[string, string, RuleProblemCode]> {
   const context: ConditionContext = { facts: factsOf(kind, registry), kind, problems: [], count: 0 };
   checkCondition(conditions, ["conditions"], context, 0);
-  return context.problems.map(([path, message]) => [path as string, message as string]);
+  return context.problems;
 }
 
 /** A rule that validated, or the problems that stop it, each with a path inside the rule. */
-export type RuleCheck = { ok: true; rule: Rule } | { ok: false; problems: Array<{ path: string; message: string }> };
+/** A problem found inside one rule: where in it, what is wrong (`code`), and the message. */
+type RuleCheckProblem = Omit<RuleProblem, "file">;
+
+export type RuleCheck = { ok: true; rule: Rule } | { ok: false; problems: RuleCheckProblem[] };
 
 /** Validates one rule: its shape with zod, its conditions against json-rules-engine's syntax and its kind's facts. */
 export function validateRule(input: unknown, file: string, registry: Registry = DETECTORS): RuleCheck {
-  const problems: Array<{ path: string; message: string }> = [];
+  const problems: RuleCheckProblem[] = [];
   const ruleSchema = ruleSchemaFor(registry);
   const parsed = ruleSchema.safeParse(input, { reportInput: true });
   if (!parsed.success) {
@@ -169,24 +172,24 @@ export function validateRule(input: unknown, file: string, registry: Registry = 
         // The issue's path says which object had the key: the rule itself, or one of its test cases.
         const allowed = issue.path[0] === "tests" ? Object.keys(ruleTestSchema.shape) : Object.keys(ruleSchema.shape);
         for (const key of issue.keys) {
-          problems.push({ path: formatPath([...issue.path, key]), message: `unknown key; expected one of ${allowed.join(", ")}` });
+          problems.push({ path: formatPath([...issue.path, key]), message: `unknown key; expected one of ${allowed.join(", ")}`, code: "unknown_key" });
         }
       } else {
-        problems.push({ path: formatPath(issue.path), message: formatIssues([issue]).replace(/^[^:]*: /, "") });
+        problems.push({ path: formatPath(issue.path), message: formatIssues([issue]).replace(/^[^:]*: /, ""), code: issue.code });
       }
     }
   }
   const kind = isObject(input) && typeof input.kind === "string" && Object.hasOwn(registry, input.kind) ? (input.kind as ConflictKind) : undefined;
   if (kind && isObject(input) && Object.hasOwn(input, "conditions")) {
-    for (const [path, message] of conditionProblems(kind, input.conditions, registry)) problems.push({ path, message });
+    for (const [path, message, code] of conditionProblems(kind, input.conditions, registry)) problems.push({ path, message, code });
   } else if (isObject(input) && !Object.hasOwn(input, "conditions")) {
-    problems.push({ path: "conditions", message: "is missing; expected json-rules-engine conditions (all, any or not)" });
+    problems.push({ path: "conditions", message: "is missing; expected json-rules-engine conditions (all, any or not)", code: "missing_conditions" });
   }
   let params: Record<string, number> = {};
   const docs = kind ? [...(registry[kind] as Detector).params, ...GROUPING_PARAMS] : [];
   if (kind && isObject(input) && isObject(input.params) && Object.hasOwn(input.params, "__proto__")) {
     // zod drops an own `__proto__` key while parsing a record: name it here, like any unknown parameter.
-    problems.push({ path: "params.__proto__", message: `unknown parameter for kind ${kind}; expected one of ${docs.map((d) => d.name).join(", ")}` });
+    problems.push({ path: "params.__proto__", message: `unknown parameter for kind ${kind}; expected one of ${docs.map((d) => d.name).join(", ")}`, code: "unknown_parameter" });
   }
   if (kind && parsed.success) {
     for (const name of Object.keys(parsed.data.params)) {
@@ -196,9 +199,10 @@ export function validateRule(input: unknown, file: string, registry: Registry = 
         problems.push({
           path: `params.${name}`,
           message: `unknown parameter for kind ${kind}; expected one of ${docs.map((d) => d.name).join(", ")}`,
+          code: "unknown_parameter",
         });
       } else if (value < doc.min) {
-        problems.push({ path: `params.${name}`, message: `must be at least ${doc.min}, got ${value}` });
+        problems.push({ path: `params.${name}`, message: `must be at least ${doc.min}, got ${value}`, code: "too_small" });
       }
     }
     params = Object.fromEntries(docs.map((d) => [d.name, parsed.data.params[d.name] ?? d.default]));
@@ -242,25 +246,25 @@ export function validateRuleDocumentsWith(
   const firstFile = new Map<string, string>();
   for (const doc of documents) {
     if (doc.error !== undefined) {
-      problems.push({ file: doc.file, path: "(file)", message: doc.error });
+      problems.push({ file: doc.file, path: "(file)", message: doc.error, code: "unreadable_file" });
       continue;
     }
     const items = Array.isArray(doc.document) ? doc.document : [doc.document];
     if (Array.isArray(doc.document) && doc.document.length === 0) {
-      problems.push({ file: doc.file, path: "(file)", message: "holds no rules; expected a rule or a list of rules" });
+      problems.push({ file: doc.file, path: "(file)", message: "holds no rules; expected a rule or a list of rules", code: "empty_file" });
     }
     items.forEach((item, i) => {
       const prefix = Array.isArray(doc.document) ? `[${i}]` : "";
       const result = validateRule(item, doc.file, registry);
       if (!result.ok) {
         for (const p of result.problems) {
-          problems.push({ file: doc.file, path: prefix === "" ? p.path : p.path.startsWith("[") ? `${prefix}${p.path}` : `${prefix}.${p.path}`, message: p.message });
+          problems.push({ file: doc.file, path: prefix === "" ? p.path : p.path.startsWith("[") ? `${prefix}${p.path}` : `${prefix}.${p.path}`, message: p.message, code: p.code });
         }
         return;
       }
       const seen = firstFile.get(result.rule.id);
       if (seen !== undefined) {
-        problems.push({ file: doc.file, path: `${prefix}${prefix ? "." : ""}id`, message: `duplicate rule id "${result.rule.id}", first defined in ${seen}` });
+        problems.push({ file: doc.file, path: `${prefix}${prefix ? "." : ""}id`, message: `duplicate rule id "${result.rule.id}", first defined in ${seen}`, code: "duplicate_id" });
         return;
       }
       firstFile.set(result.rule.id, doc.file);

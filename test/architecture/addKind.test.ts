@@ -44,7 +44,7 @@ describe("a kind added by declaration (test-only: unauthorized-seller)", () => {
   it("finds what it declares, sees the events it admits, and says it in its own words", async () => {
     const rules = await loadRulesWith(registry, [shippedRulesPath(), RULES]);
     const report = await scanWith(registry, dataset, { rules });
-    const findings = report.findings.filter((f) => f.kind === "unauthorized-seller");
+    const findings = report.findings.filter((f) => (f.kind as string) === "unauthorized-seller");
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({
       ruleId: "seller.unauthorized",

@@ -2,6 +2,7 @@ import { rejectionOf, type RecordOrigin, type Rejection } from "../core/records.
 import { parseNdjsonLine, type RawRecord, type ReadLimits } from "../io/readRecords.js";
 import { decodeLine, type ByteLines } from "../io/lines.js";
 import type { ChannelEvent } from "../schema/dataset.js";
+import type { EventAcceptance } from "./validateRecords.js";
 
 /** A batch of event records after validation: the events in read order, what was rejected, how many were read. */
 export interface EventBatch {
@@ -12,14 +13,19 @@ export interface EventBatch {
   readonly read: number;
 }
 
-/** What validates one parsed record: the event, or the reason it is rejected (`EventValidator`, `EventSchemaReader`). */
+/** What checks one parsed record against the event schema: the event, or the reason it is rejected (`EventSchemaReader`). */
 export interface RecordChecker {
   check(value: unknown): ChannelEvent | string;
 }
 
+/** What validates a batch of raw records whole: schema and reference data (`EventValidator`). */
+export interface BatchValidator {
+  validate(raws: readonly RawRecord[]): EventBatch;
+}
+
 /** Validates raw record batches in this thread. */
-export async function* validateBatches(batches: AsyncIterable<readonly RawRecord[]>, checker: RecordChecker): AsyncGenerator<EventBatch> {
-  for await (const raws of batches) yield validateBatch(raws, checker);
+export async function* validateBatches(batches: AsyncIterable<readonly RawRecord[]>, validator: BatchValidator): AsyncGenerator<EventBatch> {
+  for await (const raws of batches) yield validator.validate(raws);
 }
 
 /** Validates one batch of raw records, in order, with the origin of each event. */
@@ -93,31 +99,39 @@ export function validateLines(
 }
 
 /**
- * The batch with the events `reject` gives a reason for moved to its rejections, which stay in file
- * order; `positions` holds the line or index (as `at` says) in `file` of each event.
+ * The batch with the events `acceptance` rejects moved to its rejections, which stay in read order
+ * (by line or index: a batch comes from one file); `originOf(i)` says where event `i` was read (asked
+ * only of events rejected), `repeatOf(i)` whether the reader saw its id before, when the reader marks
+ * repeats. The origins of the events, when the batch has them, stay in step with the events kept.
  */
 export function acceptBatch(
   batch: EventBatch,
-  positions: ArrayLike<number>,
-  file: string,
-  at: "line" | "index",
-  reject: (event: ChannelEvent, i: number) => string | undefined,
+  acceptance: EventAcceptance,
+  originOf: (i: number) => RecordOrigin,
+  repeatOf?: (i: number) => boolean,
 ): EventBatch {
-  const { events } = batch;
+  const { events, origins } = batch;
   let kept = events;
+  let keptOrigins = origins;
   let refused: Rejection[] | undefined;
   for (let i = 0; i < events.length; i++) {
     const event = events[i] as ChannelEvent;
-    const reason = reject(event, i);
+    const reason = repeatOf === undefined ? acceptance.judge(event) : acceptance.judge(event, repeatOf(i));
     if (reason === undefined) {
-      if (kept !== events) kept.push(event);
+      if (kept !== events) {
+        kept.push(event);
+        keptOrigins?.push(origins?.[i] as RecordOrigin);
+      }
       continue;
     }
-    if (kept === events) kept = events.slice(0, i);
-    (refused ??= []).push(rejectionOf({ file, [at]: positions[i] as number }, reason));
+    if (kept === events) {
+      kept = events.slice(0, i);
+      keptOrigins = origins?.slice(0, i);
+    }
+    (refused ??= []).push(rejectionOf(originOf(i), reason));
   }
   if (!refused) return batch;
   const position = (r: Rejection) => r.line ?? r.index ?? 0;
   const rejected = [...batch.rejected, ...refused].sort((a, b) => position(a) - position(b));
-  return { events: kept, rejected, read: batch.read };
+  return keptOrigins ? { events: kept, origins: keptOrigins, rejected, read: batch.read } : { events: kept, rejected, read: batch.read };
 }

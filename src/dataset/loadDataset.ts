@@ -15,9 +15,16 @@ import { EventReaderThread, eventWorkerPath } from "./readEventsInWorker.js";
 import type { Rejection } from "../core/records.js";
 import type { ReferenceRecords } from "../schema/dataset.js";
 import type { Dataset, RecordCounts } from "./types.js";
+import type { EventAdmission } from "./admission.js";
 
 /** A dataset folder's path, or its collections as in-memory arrays of plain objects. */
 export type DatasetSource = string | CollectionsInput;
+
+/** How a dataset's events are accepted, besides the read limits. */
+export interface OpenDatasetOptions {
+  /** The types of events not rejected for an unknown partner or sku (default: none, every such event is rejected). */
+  readonly admission?: EventAdmission;
+}
 
 /** Reference data loaded and validated, with its events still to be read. */
 export interface OpenedDataset {
@@ -30,8 +37,9 @@ export interface OpenedDataset {
   /** The same records in batches: what the scan reads, crossing an async boundary once per batch. */
   readonly rawEventBatches: () => AsyncIterable<RawRecord[]>;
   /**
-   * The events validated, in batches and in read order: read, parsed and validated by a worker thread
-   * when the dataset is a folder and the built worker is available (`worker` not false), else here.
+   * The events validated, in batches and in read order: read, parsed and checked against the schema by
+   * a worker thread when the dataset is a folder (unless `worker` is false), else here; accepted against
+   * the reference data here either way, by the same `EventAcceptor`.
    */
   readonly eventBatches: (options?: { worker?: boolean }) => AsyncIterable<EventBatch>;
 }
@@ -50,8 +58,8 @@ async function* fileRecordBatches(files: readonly CollectionFile[], limits: Read
 
 
 /** Opens a dataset: reads and validates every reference collection, and prepares its events for reading. */
-export function openDataset(source: DatasetSource, limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<OpenedDataset> {
-  return open(source, limits, false);
+export function openDataset(source: DatasetSource, limits: ReadLimits = DEFAULT_READ_LIMITS, options: OpenDatasetOptions = {}): Promise<OpenedDataset> {
+  return open(source, limits, options, false);
 }
 
 /** An opened dataset whose events may already be being read: `close` it when done, whatever happens. */
@@ -63,11 +71,15 @@ export interface ReadingDataset extends OpenedDataset {
  * `openDataset` that, for a folder, starts reading its events in the worker thread before it reads the
  * reference data, so both go on at once; the first `eventBatches()` takes them.
  */
-export async function openDatasetReading(source: DatasetSource, limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<ReadingDataset> {
-  return open(source, limits, true);
+export async function openDatasetReading(
+  source: DatasetSource,
+  limits: ReadLimits = DEFAULT_READ_LIMITS,
+  options: OpenDatasetOptions = {},
+): Promise<ReadingDataset> {
+  return open(source, limits, options, true);
 }
 
-async function open(source: DatasetSource, limits: ReadLimits, readAhead: boolean): Promise<ReadingDataset> {
+async function open(source: DatasetSource, limits: ReadLimits, options: OpenDatasetOptions, readAhead: boolean): Promise<ReadingDataset> {
   const collector = new ReferenceCollector();
   let rawEventBatches: () => AsyncIterable<RawRecord[]>;
   let eventFiles: CollectionFile[] | undefined;
@@ -109,16 +121,17 @@ async function open(source: DatasetSource, limits: ReadLimits, readAhead: boolea
   const reference = collector.finish();
   // The closures below keep only what they need, not the collector and its bookkeeping (a stream keeps them for hours).
   const productsPresent = collector.present.has("products");
+  const { admission } = options;
   // Every reader thread handed out, so `close` stops those whose batches were never taken to the end.
   const handedOut: EventReaderThread[] = [];
-  const eventBatches = (options?: { worker?: boolean }): AsyncIterable<EventBatch> => {
-    const workerPath = options?.worker === false ? undefined : eventWorkerPath();
+  const eventBatches = (choice?: { worker?: boolean }): AsyncIterable<EventBatch> => {
+    const workerPath = choice?.worker === false ? undefined : eventWorkerPath();
     if (eventFiles && eventFiles.length > 0 && workerPath) {
       const files = eventFiles;
       const started = ahead;
       ahead = undefined;
       if (started) handedOut.push(started);
-      const acceptor = new EventAcceptor(reference, productsPresent);
+      const acceptor = new EventAcceptor(reference, productsPresent, undefined, admission);
       // A thread not started yet starts on the first step: batches never taken start none.
       return (async function* () {
         const thread = started ?? new EventReaderThread(workerPath, files, limits);
@@ -126,7 +139,7 @@ async function open(source: DatasetSource, limits: ReadLimits, readAhead: boolea
         yield* thread.batches(acceptor);
       })();
     }
-    return validateBatches(rawEventBatches(), new EventValidator(reference, productsPresent));
+    return validateBatches(rawEventBatches(), new EventValidator(reference, productsPresent, undefined, admission));
   };
   return {
     reference,
@@ -151,8 +164,12 @@ async function open(source: DatasetSource, limits: ReadLimits, readAhead: boolea
  * const dataset = await loadDataset("fixtures/demo");
  * console.log(dataset.events.length, dataset.rejected.length);
  */
-export async function loadDataset(source: DatasetSource, limits: ReadLimits = DEFAULT_READ_LIMITS): Promise<Dataset> {
-  const opened = await openDatasetReading(source, limits);
+export async function loadDataset(
+  source: DatasetSource,
+  limits: ReadLimits = DEFAULT_READ_LIMITS,
+  options: OpenDatasetOptions = {},
+): Promise<Dataset> {
+  const opened = await openDatasetReading(source, limits, options);
   let events: ChannelEvent[];
   try {
     events = await collectEvents(opened);

@@ -1,17 +1,25 @@
 import { existsSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import { ChannelConflictError, DatasetError, LimitError } from "../core/errors.js";
 import { acceptBatch, type EventBatch } from "./eventBatches.js";
+import { compileEventWorker } from "./compileEventWorker.js";
 import { EventUnpacker, isRepeat } from "../fast/eventCodec.js";
 import type { BatchMessage, EventWorkerData } from "./eventWorker.js";
-import type { EventAcceptor } from "./validateRecords.js";
+import type { EventAcceptance } from "./validateRecords.js";
 
-/** The built worker beside this module, or undefined when running from sources (tests). */
+/**
+ * The event reader's worker script: the built `eventWorker.js` beside this module, or, running from
+ * sources (tests, `node --import tsx`), the sources' `eventWorker.ts` compiled as the build compiles it;
+ * undefined when neither is there.
+ */
 export function eventWorkerPath(): string | undefined {
-  const path = join(dirname(fileURLToPath(import.meta.url)), "eventWorker.js");
-  return existsSync(path) ? path : undefined;
+  const dir = dirname(fileURLToPath(import.meta.url));
+  const built = join(dir, "eventWorker.js");
+  if (existsSync(built)) return built;
+  const source = join(dir, "eventWorker.ts");
+  return existsSync(source) ? compileEventWorker(source) : undefined;
 }
 
 function rebuildError(error: { name?: string; message?: string; code?: string; file?: string; limit?: string }): Error {
@@ -51,7 +59,13 @@ export class EventReaderThread {
       readAhead: 256,
       window: 128,
     };
-    this.worker = new Worker(path, { workerData, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+    // The worker inherits this process's Node options, and `node --input-type=module -e` makes a worker
+    // whose main script is a file fail to start: its main script is code that imports the file instead,
+    // and throws what stops the import as an uncaught error (the worker's "error"), whatever the
+    // process does with unhandled rejections.
+    const script = JSON.stringify(pathToFileURL(path).href);
+    const main = `import(${script}).catch((error) => queueMicrotask(() => { throw error; }));`;
+    this.worker = new Worker(main, { eval: true, workerData, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
     this.worker.on("message", (message: WorkerMessage) => {
       this.queue.push(message);
       this.wake?.();
@@ -67,7 +81,7 @@ export class EventReaderThread {
   }
 
   /** The validated event batches; once per thread. Leaving the loop early (an out-of-order dataset) stops the worker. */
-  async *batches(acceptor: EventAcceptor): AsyncGenerator<EventBatch> {
+  async *batches(acceptance: EventAcceptance): AsyncGenerator<EventBatch> {
     if (this.taken) throw new Error("EventReaderThread.batches: the batches were already taken");
     this.taken = true;
     const unpacker = new EventUnpacker();
@@ -80,10 +94,11 @@ export class EventReaderThread {
         if (message.type === "error") throw rebuildError(message.error ?? {});
         this.worker.postMessage({ type: "ack" });
         const { packed } = message;
-        if (!packed.repeatsMarked) throw new Error("EventReaderThread: the worker did not mark repeated ids, which the acceptor needs");
+        if (!packed.repeatsMarked) throw new Error("EventReaderThread: the worker did not mark repeated ids, which the acceptance needs");
         const batch = { events: unpacker.unpack(packed), rejected: message.rejected, read: message.read };
-        // The worker marked the events whose id came before: the acceptor keeps few ids.
-        yield acceptBatch(batch, message.positions, message.file, message.at, (event, i) => acceptor.rejectMarked(event, isRepeat(packed, i)));
+        const { file, at, positions } = message;
+        // The worker marked the events whose id came before: the acceptance keeps few ids.
+        yield acceptBatch(batch, acceptance, (i) => ({ file, [at]: positions[i] as number }), (i) => isRepeat(packed, i));
       }
     } finally {
       await this.close();

@@ -12,8 +12,8 @@ const events = fc.array(
   { maxLength: 40 },
 );
 
-describe("EventAcceptor.rejectMarked", () => {
-  it("rejects exactly what reject rejects, for the repeats the reader marks", () => {
+describe("EventAcceptor.judge with the reader's repeat marks", () => {
+  it("rejects exactly what it rejects keeping every id itself, for the repeats the reader marks", () => {
     let repeatsAccepted = 0;
     let duplicates = 0;
     fc.assert(
@@ -26,8 +26,8 @@ describe("EventAcceptor.rejectMarked", () => {
           const event = { ...record, type: "allocation", occurredAt: 0, lot: "L", quantity: 1 } as ChannelEvent;
           const repeat = seen.has(event.id);
           seen.add(event.id);
-          const expected = plain.reject(event);
-          expect(marked.rejectMarked(event, repeat)).toBe(expected);
+          const expected = plain.judge(event);
+          expect(marked.judge(event, repeat)).toBe(expected);
           if (repeat && expected === undefined) repeatsAccepted++;
           if (expected?.startsWith("id:")) duplicates++;
         }
@@ -42,6 +42,35 @@ describe("EventAcceptor.rejectMarked", () => {
   it("refuses to run with a duplicate window, which the marks do not follow", () => {
     const acceptor = new EventAcceptor(reference, false, 86_400_000);
     const event = { id: "a", partnerId: "P1", sku: "S1", type: "allocation", occurredAt: 0, lot: "L", quantity: 1 } as ChannelEvent;
-    expect(() => acceptor.rejectMarked(event, false)).toThrow(/duplicate window/);
+    expect(() => acceptor.judge(event, false)).toThrow(/duplicate window/);
+  });
+});
+
+describe("EventAcceptor.judge", () => {
+  const event = (fields: Partial<Record<"id" | "partnerId" | "sku" | "type", string>>) =>
+    ({ id: "a", partnerId: "P1", sku: "S1", type: "allocation", occurredAt: 0, lot: "L", quantity: 1, ...fields }) as ChannelEvent;
+
+  it("refuses to switch between keeping the ids and the reader's marks, which would miss duplicates", () => {
+    const keeping = new EventAcceptor(reference, true);
+    expect(keeping.judge(event({ id: "a" }))).toBeUndefined();
+    expect(() => keeping.judge(event({ id: "b" }), false)).toThrow(/without repeat marks/);
+    const marking = new EventAcceptor(reference, true);
+    expect(marking.judge(event({ id: "a" }), false)).toBeUndefined();
+    expect(() => marking.judge(event({ id: "a" }))).toThrow(/with repeat marks/);
+  });
+
+  it("admits the unknown partners and skus of the types its admission lists, and only those", () => {
+    const listing = (fields: Parameters<typeof event>[0]) => event({ type: "listing", ...fields });
+    const strict = new EventAcceptor(reference, true);
+    expect(strict.judge(listing({ id: "1", partnerId: "PX" }))).toMatch(/^partnerId: unknown partner "PX"/);
+    expect(strict.judge(listing({ id: "2", sku: "SX" }))).toMatch(/^sku: unknown product "SX"/);
+    const admitting = new EventAcceptor(reference, true, undefined, { unknownPartners: ["listing"], unknownSkus: ["listing"] });
+    expect(admitting.judge(listing({ id: "1", partnerId: "PX" }))).toBeUndefined();
+    expect(admitting.judge(listing({ id: "2", sku: "SX" }))).toBeUndefined();
+    expect(admitting.judge(listing({ id: "1", partnerId: "PX" }))).toBe('id: duplicate event id "1"');
+    expect(admitting.judge(event({ id: "3", partnerId: "PX" }))).toMatch(/^partnerId: unknown partner/);
+    expect(admitting.judge(event({ id: "4", sku: "SX" }))).toMatch(/^sku: unknown product/);
+    const partnersOnly = new EventAcceptor(reference, true, undefined, { unknownPartners: ["listing"] });
+    expect(partnersOnly.judge(listing({ id: "5", partnerId: "PX", sku: "SX" }))).toMatch(/^sku: unknown product "SX"/);
   });
 });

@@ -14,6 +14,8 @@ import { DuplicateIds } from "../fast/DuplicateIds.js";
 import { StringSet } from "../fast/StringSet.js";
 import type { ReferenceRecords } from "../schema/dataset.js";
 import { emptyCounts, type RecordCounts } from "./types.js";
+import type { EventAdmission } from "./admission.js";
+import { acceptBatch, validateBatch, type BatchValidator, type EventBatch } from "./eventBatches.js";
 
 type Validated<K extends CollectionName> = { record: CollectionRecords[K][number]; origin: RecordOrigin };
 
@@ -213,28 +215,61 @@ export class EventSchemaReader {
   }
 }
 
-/** Accepts events that passed the schema when their partner and sku are known and their id is new. */
-export class EventAcceptor {
+/**
+ * What accepts events that passed the schema against the reference data (known partner, known sku when
+ * the dataset has products, new id): the one interface both readers, the worker's and this thread's, judge through.
+ */
+export interface EventAcceptance {
+  /**
+   * Why the event is rejected, or undefined when it is accepted. `repeat`: whether an earlier event the
+   * reader read had the same id (`EventPacker` with `markRepeats`), so the acceptance need not keep every
+   * id; absent when the reader does not say, and the acceptance keeps the ids itself. One acceptance is
+   * judged either way throughout, never both.
+   */
+  judge(event: ChannelEvent, repeat?: boolean): string | undefined;
+}
+
+/** Types of events for which an unknown reference is no reason to reject, or undefined for none. */
+function admittedTypes(types: readonly ChannelEvent["type"][] | undefined): ReadonlySet<string> | undefined {
+  return types !== undefined && types.length > 0 ? new Set(types) : undefined;
+}
+
+/** Accepts events that passed the schema when their partner and sku are known (or admitted unknown) and their id is new. */
+export class EventAcceptor implements EventAcceptance {
   private readonly partners: ReadonlySet<string>;
   private readonly skus: ReadonlySet<string> | undefined;
-  /** The ids seen by `reject`, made on its first call (`rejectMarked` keeps its own). */
+  private readonly unknownPartners: ReadonlySet<string> | undefined;
+  private readonly unknownSkus: ReadonlySet<string> | undefined;
+  /** How the events are judged, fixed by the first: with the ids kept here, or with the reader's marks. */
+  private mode: "ids" | "marks" | undefined;
+  /** The ids seen, when they are kept here (made on the first event judged so). */
   private seen: DuplicateIds | undefined;
-  /** For `rejectMarked`: ids whose first event was rejected, and ids accepted on a repeat. */
+  /** With the reader's marks: ids whose first event was rejected, and ids accepted on a repeat. */
   private rejectedFirsts: StringSet | undefined;
   private acceptedRepeats: StringSet | undefined;
 
-  /** `duplicateWindowMs`: how far back (in event time) duplicates are caught; every id when absent. */
+  /**
+   * `duplicateWindowMs`: how far back (in event time) duplicates are caught; every id when absent.
+   * `admission`: the types of events not rejected for an unknown partner or sku (none when absent).
+   */
   constructor(
     reference: ReferenceRecords,
     productsPresent: boolean,
     private readonly duplicateWindowMs?: number,
+    admission?: EventAdmission,
   ) {
     this.partners = new Set(reference.partners.map((p) => p.id));
     this.skus = productsPresent ? new Set(reference.products.map((p) => p.sku)) : undefined;
+    this.unknownPartners = admittedTypes(admission?.unknownPartners);
+    this.unknownSkus = admittedTypes(admission?.unknownSkus);
   }
 
-  /** Why the event is rejected, or undefined when it is accepted (its id then counts as seen). */
-  reject(event: ChannelEvent): string | undefined {
+  judge(event: ChannelEvent, repeat?: boolean): string | undefined {
+    return repeat === undefined ? this.judgeKeepingIds(event) : this.judgeMarked(event, repeat);
+  }
+
+  private judgeKeepingIds(event: ChannelEvent): string | undefined {
+    if (this.mode !== "ids") this.enter("ids");
     const unknown = this.unknownReference(event);
     if (unknown !== undefined) return unknown;
     this.seen ??= new DuplicateIds(this.duplicateWindowMs);
@@ -243,13 +278,12 @@ export class EventAcceptor {
   }
 
   /**
-   * `reject` (every id, no window) for events whose reader said whether an earlier event had the same id
-   * (`EventPacker` with `markRepeats`): then only the ids of rejected first events and of accepted
-   * repeats are kept here, not every id. An id was accepted before when its first event was (that one
+   * Judging with the reader's marks (every id, no window) keeps only the ids of rejected first events and
+   * of accepted repeats, not every id. An id was accepted before when its first event was (that one
    * could only be rejected for its partner or sku) or when a repeat of it was.
    */
-  rejectMarked(event: ChannelEvent, repeat: boolean): string | undefined {
-    if (this.duplicateWindowMs !== undefined) throw new Error("EventAcceptor.rejectMarked: the marks cover every id; an acceptor with a duplicate window must use reject");
+  private judgeMarked(event: ChannelEvent, repeat: boolean): string | undefined {
+    if (this.mode !== "marks") this.enter("marks");
     const unknown = this.unknownReference(event);
     if (unknown !== undefined) {
       if (!repeat) (this.rejectedFirsts ??= new StringSet()).add(event.id);
@@ -262,29 +296,48 @@ export class EventAcceptor {
     return undefined;
   }
 
+  private enter(mode: "ids" | "marks"): void {
+    // Each way keeps only its own ids: switching would miss the duplicates of the events judged before.
+    if (this.mode !== undefined) throw new Error(`EventAcceptor.judge: events were judged ${this.mode === "ids" ? "without" : "with"} repeat marks, and cannot be judged ${mode === "ids" ? "without" : "with"} them now`);
+    if (mode === "marks" && this.duplicateWindowMs !== undefined) {
+      throw new Error("EventAcceptor.judge: the repeat marks cover every id; an acceptor with a duplicate window must judge without them");
+    }
+    this.mode = mode;
+  }
+
   private unknownReference(event: ChannelEvent): string | undefined {
-    if (!this.partners.has(event.partnerId)) return `partnerId: unknown partner "${event.partnerId}"; expected an id listed in partners`;
-    if (this.skus && !this.skus.has(event.sku)) return `sku: unknown product "${event.sku}"; expected a sku listed in products`;
+    if (!this.partners.has(event.partnerId) && !this.unknownPartners?.has(event.type)) {
+      return `partnerId: unknown partner "${event.partnerId}"; expected an id listed in partners`;
+    }
+    if (this.skus && !this.skus.has(event.sku) && !this.unknownSkus?.has(event.type)) {
+      return `sku: unknown product "${event.sku}"; expected a sku listed in products`;
+    }
     return undefined;
   }
 }
 
 const duplicateIdReason = (event: ChannelEvent) => `id: duplicate event id "${event.id}"`;
 
-/** Validates events one at a time: schema, known partner and sku, unique id. */
-export class EventValidator {
+/**
+ * Validates batches of event records in this thread: the schema (`EventSchemaReader`), then the
+ * reference data (`EventAcceptor`, through `acceptBatch` as the worker's events are).
+ */
+export class EventValidator implements BatchValidator {
   private readonly schema = new EventSchemaReader();
-  private readonly acceptor: EventAcceptor;
+  private readonly acceptance: EventAcceptance;
 
-  /** `duplicateWindowMs`: how far back (in event time) duplicates are caught; every id when absent. */
-  constructor(reference: ReferenceRecords, productsPresent: boolean, duplicateWindowMs?: number) {
-    this.acceptor = new EventAcceptor(reference, productsPresent, duplicateWindowMs);
+  /**
+   * `duplicateWindowMs`: how far back (in event time) duplicates are caught; every id when absent.
+   * `admission`: the types of events not rejected for an unknown partner or sku (none when absent).
+   */
+  constructor(reference: ReferenceRecords, productsPresent: boolean, duplicateWindowMs?: number, admission?: EventAdmission) {
+    this.acceptance = new EventAcceptor(reference, productsPresent, duplicateWindowMs, admission);
   }
 
-  /** The event, or the reason the value is rejected. */
-  check(value: unknown): ChannelEvent | string {
-    const event = this.schema.check(value);
-    if (typeof event === "string") return event;
-    return this.acceptor.reject(event) ?? event;
+  /** The batch's events that pass, with their origins, and the records rejected, in read order. */
+  validate(raws: readonly RawRecord[]): EventBatch {
+    const checked = validateBatch(raws, this.schema);
+    const origins = checked.origins as RecordOrigin[];
+    return acceptBatch(checked, this.acceptance, (i) => origins[i] as RecordOrigin);
   }
 }

@@ -2,25 +2,72 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Worker } from "node:worker_threads";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { loadDataset as loadInThread } from "../../src/dataset/loadDataset.js";
+import { collectEvents, loadDataset, openDataset } from "../../src/dataset/loadDataset.js";
+import type { ReadLimits } from "../../src/io/readRecords.js";
 import { loaderFixture, ndjson, removeDatasets, writeDataset } from "./helpers.js";
 
 afterAll(removeDatasets);
 
-// The built package reads a folder's events in a worker thread (with its own NDJSON path); the sources,
-// as tests run them, read them in this thread. Both must give the same events, rejections and counts.
-const built = await import("../../dist/index.js");
+// A folder's events are read in a worker thread (with its own NDJSON path), from sources as from the
+// built package: the sources' worker is compiled from them, no build needed. `eventBatches({ worker: false })`
+// reads them in this thread instead. Both must give the same events, rejections and counts.
+async function loadInThread(folder: string, limits?: ReadLimits) {
+  const opened = await openDataset(folder, limits);
+  const events = await collectEvents({ ...opened, eventBatches: () => opened.eventBatches({ worker: false }) });
+  return { events, rejected: opened.rejected, counts: opened.counts };
+}
 
-async function expectSameAsWorker(folder: string, limits?: { maxRecordBytes: number; maxJsonFileBytes: number }) {
+/** What `body` does, with the records read by each worker thread it starts (per batch message). */
+async function watchingWorkers<T>(body: () => Promise<T>): Promise<{ result: T; readByWorkers: number[][] }> {
+  const readByWorkers: number[][] = [];
+  const watch = (worker: Worker) => {
+    const read: number[] = [];
+    readByWorkers.push(read);
+    worker.on("message", (message: { type?: string; read?: number }) => {
+      if (message?.type === "batch") read.push(message.read ?? 0);
+    });
+  };
+  process.on("worker", watch);
+  try {
+    return { result: await body(), readByWorkers };
+  } finally {
+    process.off("worker", watch);
+  }
+}
+
+const sum = (values: readonly number[]) => values.reduce((a, b) => a + b, 0);
+
+async function expectSameAsWorker(folder: string, limits?: ReadLimits) {
   const inThread = await loadInThread(folder, limits);
-  const inWorker = await built.loadDataset(folder, limits);
+  const inWorker = await loadDataset(folder, limits);
   expect(inWorker.events).toEqual(inThread.events);
   expect(inWorker.rejected).toEqual(inThread.rejected);
   expect(inWorker.counts).toEqual(inThread.counts);
   return inWorker;
 }
+
+describe("the reader the sources take", () => {
+  it("loadDataset(folder) reads the events in a worker thread, which reads every record; worker: false reads none there", async () => {
+    const folder = await writeDataset({
+      "partners.json": JSON.stringify([{ id: "P1", channel: "reseller" }]),
+      "events/a.ndjson": ndjson(...Array.from({ length: 5 }, (_, i) => ({ id: `A${i}`, type: "allocation", occurredAt: "2025-03-01T10:00:00Z", partnerId: "P1", sku: "S", lot: "L", quantity: 1 }))),
+      "events/b.csv": "id,type,occurredAt,partnerId,sku,lot,quantity\nB1,allocation,2025-03-01T11:00:00Z,P1,S,L,1\nB2,allocation,2025-03-01T11:00:00Z,P-404,S,L,1\n",
+    });
+    const { result: dataset, readByWorkers } = await watchingWorkers(() => loadDataset(folder));
+    expect(dataset.counts.events).toEqual({ read: 7, accepted: 6, rejected: 1 });
+    // Other threads may start (esbuild compiling the worker): exactly one read the records, all of them.
+    const readers = readByWorkers.filter((read) => read.length > 0);
+    expect(readers).toHaveLength(1);
+    expect(sum(readers[0] as number[])).toBe(7);
+
+    const inThread = await watchingWorkers(() => loadInThread(folder));
+    expect(inThread.result.counts.events).toEqual(dataset.counts.events);
+    expect(inThread.readByWorkers.flat()).toEqual([]);
+  });
+});
 
 describe("events read by the worker thread", () => {
   it.each(["collection-folder", "formats-csv", "formats-json", "formats-jsonl", "formats-ndjson", "rejections"])(
@@ -116,14 +163,17 @@ describe("events read by the worker thread", () => {
 
 describe("the worker thread's lifetime", () => {
   // Each script must end by itself: a worker left running would keep the process alive until the timeout.
-  const endsByItself = (body: string) => {
-    const script = join(mkdtempSync(join(tmpdir(), "cc-worker-")), "script.mjs");
-    const built = JSON.stringify(new URL("../../dist/index.js", import.meta.url).href);
-    writeFileSync(script, `const { openDataset, loadDataset, scan } = await import(${built});\n${body}\nconsole.log("ok");\n`);
-    const result = spawnSync(process.execPath, [script], { encoding: "utf8", timeout: 20_000 });
+  // The script runs the sources (through tsx), whose worker is compiled from them.
+  const sources = JSON.stringify(new URL("../../src/index.ts", import.meta.url).href);
+  const expectOk = (result: ReturnType<typeof spawnSync>) => {
     expect(result.stderr).toBe("");
     expect(result.stdout).toBe("ok\n");
     expect(result.status).toBe(0);
+  };
+  const endsByItself = (body: string) => {
+    const script = join(mkdtempSync(join(tmpdir(), "cc-worker-")), "script.mjs");
+    writeFileSync(script, `const { openDataset, loadDataset, scan } = await import(${sources});\n${body}\nconsole.log("ok");\n`);
+    expectOk(spawnSync(process.execPath, ["--import", import.meta.resolve("tsx"), script], { encoding: "utf8", timeout: 20_000 }));
   };
 
   it("starts no worker for event batches never taken, and stops it when taking stops early", () => {
@@ -132,5 +182,11 @@ describe("the worker thread's lifetime", () => {
     endsByItself(`const opened = await openDataset(${demo}); await opened.eventBatches()[Symbol.asyncIterator]().return();`);
     endsByItself(`const opened = await openDataset(${demo}); for await (const batch of opened.eventBatches()) break;`);
     endsByItself(`await loadDataset(${demo}); await scan(${demo});`);
+  });
+
+  it("starts under node --input-type=module -e, an option the worker inherits", () => {
+    const demo = JSON.stringify(loaderFixture("formats-ndjson"));
+    const code = `const { loadDataset } = await import(${sources}); const dataset = await loadDataset(${demo}); if (dataset.counts.events.read > 0) console.log("ok");`;
+    expectOk(spawnSync(process.execPath, ["--import", import.meta.resolve("tsx"), "--input-type=module", "-e", code], { encoding: "utf8", timeout: 20_000 }));
   });
 });

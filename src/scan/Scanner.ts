@@ -1,6 +1,6 @@
 import { LimitError } from "../core/errors.js";
 import type { Candidate, Detector, DetectorContext, DetectorRun } from "../detectors/types.js";
-import { combineAdmissions } from "../dataset/admission.js";
+import { combineAdmissions, type EventAdmission } from "../dataset/admission.js";
 import { DETECTORS } from "../detectors/registry.js";
 import { createEvaluator, type EvaluatorKind, type RuleEvaluator } from "../engine/createEvaluator.js";
 import { FindingAssembler } from "../findings/FindingAssembler.js";
@@ -186,6 +186,11 @@ export class Scanner {
   }
 }
 
+/** The events the kinds of `registry` admit beyond those of known partners and skus: the union of theirs. */
+export function admissionOf(registry: Readonly<Record<string, Detector>>): EventAdmission {
+  return combineAdmissions(Object.values(registry).map((detector) => detector.admits));
+}
+
 /**
  * Which events each detector judges. The dataset accepted an event of an unknown partner or sku only
  * because some kind of the registry admits it; a kind that does not must not see it. When no kind admits
@@ -196,7 +201,7 @@ function admissionTests(
   index: ReferenceIndex,
   productsListed: boolean,
 ): (detector: Detector) => ((event: ChannelEvent) => boolean) | undefined {
-  const any = combineAdmissions(Object.values(registry).map((detector) => detector.admits));
+  const any = admissionOf(registry);
   if ((any.unknownPartners ?? []).length === 0 && (any.unknownSkus ?? []).length === 0) return () => undefined;
   return (detector) => {
     const partners = new Set(detector.admits?.unknownPartners ?? []);

@@ -5,6 +5,7 @@ import { rankFindings } from "../findings/rankFindings.js";
 import { FindingTally } from "../findings/FindingTally.js";
 import type { Finding } from "../findings/types.js";
 import { DETECTORS } from "../detectors/registry.js";
+import { admissionOf } from "./Scanner.js";
 import { loadRulesWith } from "../rules/loadRules.js";
 import type { Registry } from "../rules/validateRules.js";
 import type { RuleSet } from "../rules/types.js";
@@ -98,7 +99,7 @@ async function scanAsRead(
   // A folder's events start being read (in the worker) while the rules and the reference data load.
   let opened: ReadingDataset;
   try {
-    opened = await openDatasetReading(dataset, parsed);
+    opened = await openDatasetReading(dataset, parsed, { admission: admissionOf(registry) });
   } catch (error) {
     // A rule error is reported before a dataset error, as when the rules loaded first.
     await rulesLoading;
@@ -132,7 +133,7 @@ async function scanSorted(
   rules: RuleSet,
   { registry, parsed, progress }: ScanSetup,
 ): Promise<ScanPass> {
-  const opened = await openDataset(dataset, parsed);
+  const opened = await openDataset(dataset, parsed, { admission: admissionOf(registry) });
   const counts = opened.counts.events;
   const events = await collectEvents(opened, (read, previous) => {
     if (progress && passesProgressStep(previous, read)) {

@@ -10,7 +10,8 @@ import type { ScanSummary } from "../findings/report.js";
 import { parseOptions, scanStreamOptionsSchema, type ScanStreamOptions } from "./options.js";
 import { summarize } from "./scan.js";
 import { runOrdered } from "./runOrdered.js";
-import { Scanner } from "./Scanner.js";
+import { DETECTORS } from "../detectors/registry.js";
+import { admissionOf, Scanner } from "./Scanner.js";
 
 /**
  * Wraps plain event objects as raw records numbered by their position (1-based line), in batches:
@@ -63,7 +64,7 @@ export async function* scanStream(
   const rules = options.rules ?? (await loadRules());
   const opened = await openDataset(options.reference, parsed);
   const scanner = new Scanner(opened.reference, opened.present, rules.rules, parsed);
-  const validator = new EventValidator(opened.reference, opened.present.has("products"), utcDaysInMs(parsed.duplicateWindowDays));
+  const validator = new EventValidator(opened.reference, opened.present.has("products"), utcDaysInMs(parsed.duplicateWindowDays), admissionOf(DETECTORS));
   const counts = opened.counts.events;
   // Rejected reference records are reported like rejected events: nothing read goes unlisted.
   for (const rejection of opened.rejected) options.onRejected?.(rejection);

@@ -14,6 +14,6 @@ export interface UnauthorizedSellerMessages {
 export const unauthorizedSellerTexts: Texts<UnauthorizedSellerMessages> = {
   en: {
     "unauthorized-seller.unknown-seller": (a, w) =>
-      `${w.named(a.seller)}, who is not an authorised partner, listed ${a.sku} ${w.occurrences(a.occurrences)} (lowest ${w.money(a.price, a.currency)}).`,
+      `${w.named(a.seller)}, who is not an authorised partner, listed ${a.sku} ${w.occurrences(a.occurrences)} (first at ${w.money(a.price, a.currency)}).`,
   },
 };

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { EventJsonScanner } from "./EventJsonScanner.js";
 import { ABSENT, FastEventReader, RawEvent, SCANNED } from "./FastEventReader.js";
+import { EVENT_FIELDS, EVENT_SCHEMA_NAMES, anyEventFields, eventKeysOf, type EventField, type EventFieldKind } from "../schema/eventFields.js";
 import { isoLike } from "../../test/property/isoLike.js";
 
 /** What the reader thread makes of one line: the scanner reads it, the fast reader checks what it read. */
@@ -18,8 +19,9 @@ function fieldsOfJson(reader: FastEventReader, bytes: Uint8Array, text: string, 
  * object. It reads `bytes[start, end)` only: the lines are embedded in buffers with tempting bytes around.
  */
 
-const TOP_KEYS = ["id", "type", "occurredAt", "partnerId", "sku", "customerId", "quantity", "unitPrice", "price", "currency", "shipTo", "lot", "promotionId", "url"] as const;
-const SHIP_KEYS = ["region", "country", "postalCode"] as const;
+/** The keys of a record and of its shipTo: the table's. */
+const TOP_KEYS = eventKeysOf("");
+const SHIP_KEYS = eventKeysOf("shipTo");
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -101,34 +103,45 @@ function shuffled<T extends object>(record: fc.Arbitrary<T>): fc.Arbitrary<Recor
   });
 }
 
+/** Valid values of each kind of field in the plain shape exports write. */
+const VALID: Record<Exclude<EventFieldKind, "type" | "object">, fc.Arbitrary<unknown>> = {
+  id: asciiId,
+  time,
+  money,
+  positive: quantity,
+  currency: currencyCode,
+  string: url, // urls and plain ASCII text
+};
+
+/** The fields of `fields` right below `prefix`: an arbitrary of each, and the keys that are required. */
+function modelOf(fields: readonly EventField[], prefix: string, valueOf: (field: EventField) => fc.Arbitrary<unknown>) {
+  const model: Record<string, fc.Arbitrary<unknown>> = {};
+  const required: string[] = [];
+  for (const field of fields) {
+    const key = field.name.slice(prefix.length);
+    if (!field.name.startsWith(prefix) || key.includes(".")) continue;
+    model[key] = valueOf(field);
+    if (field.required) required.push(key);
+  }
+  return { model, required };
+}
+
+/** A valid value of `field` of the schema of `fields`; an object's keys in the table's order. */
+function validValue(fields: readonly EventField[], field: EventField): fc.Arbitrary<unknown> {
+  if (field.kind === "type") return fc.constantFrom(...(field.values ?? []));
+  if (field.kind === "object") {
+    const { model, required } = modelOf(fields, `${field.name}.`, (f) => validValue(fields, f));
+    return fc.record(model, { requiredKeys: required });
+  }
+  return VALID[field.kind];
+}
+
 /** Valid events in the plain shape exports write: ASCII ids, no escapes. The scanner must take all of them. */
 const validEvent = fc.oneof(
-  shuffled(
-    fc.record(
-      {
-        id: asciiId,
-        type: fc.constantFrom("order", "sale"),
-        occurredAt: time,
-        partnerId: asciiId,
-        sku: asciiId,
-        customerId: asciiId,
-        quantity,
-        unitPrice: money,
-        currency: currencyCode,
-        shipTo: fc.record({ region: asciiId, country: asciiText, postalCode: asciiText }, { requiredKeys: ["region"] }),
-        lot: asciiId,
-        promotionId: asciiId,
-      },
-      { requiredKeys: ["id", "type", "occurredAt", "partnerId", "sku", "quantity", "unitPrice", "currency"] },
-    ),
-  ),
-  shuffled(
-    fc.record(
-      { id: asciiId, type: fc.constant("listing"), occurredAt: time, partnerId: asciiId, sku: asciiId, price: money, currency: currencyCode, url },
-      { requiredKeys: ["id", "type", "occurredAt", "partnerId", "sku", "price", "currency"] },
-    ),
-  ),
-  shuffled(fc.record({ id: asciiId, type: fc.constant("allocation"), occurredAt: time, partnerId: asciiId, sku: asciiId, lot: asciiId, quantity })),
+  ...EVENT_SCHEMA_NAMES.map((schema) => {
+    const { model, required } = modelOf(EVENT_FIELDS[schema], "", (field) => validValue(EVENT_FIELDS[schema], field));
+    return shuffled(fc.record(model, { requiredKeys: required }));
+  }),
 );
 
 // Values of every kind for records that are only event-like (as in fastEvents.test.ts).
@@ -139,26 +152,23 @@ const oddValue = fc.oneof(
   isoLike,
 );
 const maybeOdd = <T>(good: fc.Arbitrary<T>) => fc.oneof({ arbitrary: good, weight: 6 }, { arbitrary: oddValue, weight: 1 });
-const noisyRecord = fc.record(
-  {
-    id: maybeOdd(asciiId),
-    type: maybeOdd(fc.constantFrom("order", "sale", "listing", "allocation")),
-    occurredAt: fc.oneof(time, isoLike, oddValue),
-    partnerId: maybeOdd(asciiId),
-    sku: maybeOdd(asciiId),
-    customerId: maybeOdd(asciiId),
-    quantity: maybeOdd(quantity),
-    unitPrice: maybeOdd(money),
-    price: maybeOdd(money),
-    currency: maybeOdd(currencyCode),
-    shipTo: maybeOdd(fc.record({ region: maybeOdd(asciiId), country: maybeOdd(asciiText), postalCode: maybeOdd(asciiText), extra: oddValue }, { requiredKeys: [] })),
-    lot: maybeOdd(asciiId),
-    promotionId: maybeOdd(asciiId),
-    url: maybeOdd(url),
-    note: oddValue,
-  },
-  { requiredKeys: ["id", "type", "occurredAt", "partnerId", "sku"] },
-);
+
+/** A value of `field` of a record of any type, often valid, sometimes odd; an object's keys each sometimes missing, with an extra key. */
+function noisyValue(field: EventField): fc.Arbitrary<unknown> {
+  if (field.kind === "time") return fc.oneof(time, isoLike, oddValue);
+  if (field.kind === "object") {
+    const { model } = modelOf(ANY_FIELDS, `${field.name}.`, noisyValue);
+    return maybeOdd(fc.record({ ...model, extra: oddValue }, { requiredKeys: [] }));
+  }
+  return maybeOdd(field.kind === "type" ? fc.constantFrom(...(field.values ?? [])) : VALID[field.kind]);
+}
+const ANY_FIELDS = anyEventFields();
+const noisyRecord = (() => {
+  // Only the keys every type requires are always there.
+  const { model, required } = modelOf(ANY_FIELDS, "", noisyValue);
+  model.note = oddValue;
+  return fc.record(model, { requiredKeys: required });
+})();
 
 const digits = (min: number, max: number) => fc.string({ unit: fc.constantFrom(..."0123456789"), minLength: min, maxLength: max });
 /** Numbers in every form the JSON grammar allows: sign, 0 or 1-9 first, fraction, e/E with +/-, up to 22 digits. */

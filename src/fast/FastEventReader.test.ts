@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { EventPacker, EventUnpacker } from "./eventCodec.js";
 import { eventSchema, type ChannelEvent } from "../schema/dataset.js";
+import { EVENT_FIELDS, anyEventFields, type EventField, type EventFieldKind } from "../schema/eventFields.js";
 import { FastEventReader, type EventFields } from "./FastEventReader.js";
 import { isoLike } from "../../test/property/isoLike.js";
 
@@ -20,32 +21,44 @@ const timeValue = fc.oneof(
   { arbitrary: fc.constantFrom("2025-02-29T10:00:00Z", "2024-02-29T10:00:00.000Z", "2025-01-01T24:00:00Z", "2025-01-01T23:59:60Z", "0099-01-01T00:00:00Z"), weight: 1 },
 );
 const numberValue = fc.oneof({ arbitrary: fc.double({ min: 0, max: 2e5, noNaN: true }), weight: 5 }, { arbitrary: oddValue, weight: 1 });
-const shipTo = fc.oneof(
-  { arbitrary: fc.record({ region: idValue, country: fc.oneof(fc.string(), oddValue), postalCode: fc.oneof(fc.string(), oddValue), extra: oddValue }, { requiredKeys: [] }), weight: 5 },
-  { arbitrary: oddValue, weight: 1 },
-);
+const currencyValue = fc.oneof({ arbitrary: fc.constantFrom("USD", "CNY", "EUR"), weight: 6 }, { arbitrary: oddValue, weight: 1 });
+const stringValue = fc.oneof(fc.webUrl(), fc.string(), oddValue);
+
+/** Values of each kind of field, right and wrong. */
+const VALUES: Record<Exclude<EventFieldKind, "type" | "object">, fc.Arbitrary<unknown>> = {
+  id: idValue,
+  time: timeValue,
+  money: numberValue,
+  positive: numberValue,
+  currency: currencyValue,
+  string: stringValue,
+};
+
+/**
+ * The fields of a record of any type right below `prefix` (the table's), each sometimes missing, sometimes
+ * wrong, with an extra key; only the keys every type requires always there (in an object, none).
+ */
+function recordOf(fields: readonly EventField[], prefix: string): fc.Arbitrary<Record<string, unknown>> {
+  const model: Record<string, fc.Arbitrary<unknown>> = {};
+  const required: string[] = [];
+  for (const field of fields) {
+    const key = field.name.slice(prefix.length);
+    if (!field.name.startsWith(prefix) || key.includes(".")) continue;
+    if (field.kind === "type") {
+      model[key] = fc.oneof({ arbitrary: fc.constantFrom(...(field.values ?? [])), weight: 8 }, { arbitrary: oddValue, weight: 1 });
+    } else if (field.kind === "object") {
+      model[key] = fc.oneof({ arbitrary: recordOf(fields, `${field.name}.`), weight: 5 }, { arbitrary: oddValue, weight: 1 });
+    } else {
+      model[key] = VALUES[field.kind];
+    }
+    if (prefix === "" && field.required) required.push(key);
+  }
+  model[prefix === "" ? "note" : "extra"] = oddValue;
+  return fc.record(model, { requiredKeys: required });
+}
 
 /** Records shaped like events, each field sometimes missing, sometimes wrong, sometimes with extra keys. */
-const recordLike = fc.record(
-  {
-    id: idValue,
-    type: fc.oneof({ arbitrary: fc.constantFrom("order", "sale", "listing", "allocation"), weight: 8 }, { arbitrary: oddValue, weight: 1 }),
-    occurredAt: timeValue,
-    partnerId: idValue,
-    sku: idValue,
-    customerId: idValue,
-    quantity: numberValue,
-    unitPrice: numberValue,
-    price: numberValue,
-    currency: fc.oneof({ arbitrary: fc.constantFrom("USD", "CNY", "EUR"), weight: 6 }, { arbitrary: oddValue, weight: 1 }),
-    shipTo,
-    lot: idValue,
-    promotionId: idValue,
-    url: fc.oneof(fc.webUrl(), oddValue),
-    note: oddValue,
-  },
-  { requiredKeys: ["id", "type", "occurredAt", "partnerId", "sku"] },
-);
+const recordLike = recordOf(anyEventFields(), "");
 
 describe("FastEventReader", () => {
   it("returns exactly what eventSchema returns, or leaves the record to zod", () => {
@@ -88,19 +101,35 @@ describe("FastEventReader", () => {
     const sale = { id: "E-1", type: "sale", occurredAt: "2025-01-01T00:00:00Z", partnerId: "P", sku: "S", quantity: 1, unitPrice: 2, currency: "USD" };
     const reader = new FastEventReader();
     expect(reader.read({ ...sale })).toStrictEqual(eventSchema.parse(sale));
-    for (const key of ["customerId", "lot", "promotionId", "shipTo"]) {
+    // Every optional key of a sale and of its objects (the table's), with a valid value.
+    const below = (prefix: string) => EVENT_FIELDS.sale.filter((field) => field.name.startsWith(prefix) && !field.name.slice(prefix.length).includes("."));
+    const keyOf = (field: EventField, prefix: string) => field.name.slice(prefix.length);
+    /** The smallest valid value of an optional field: an id, or an object of its required fields. */
+    const validOf = (field: EventField): unknown =>
+      field.kind === "object" ? Object.fromEntries(below(`${field.name}.`).filter((f) => f.required).map((f) => [keyOf(f, `${field.name}.`), validOf(f)])) : "X-1";
+    const optional = below("").filter((field) => !field.required);
+    expect(optional.length).toBeGreaterThan(0);
+    for (const field of optional) {
+      const key = field.name;
       const hidden = { ...sale };
-      Object.defineProperty(hidden, key, { value: key === "shipTo" ? { region: "R" } : "X-1", enumerable: false });
+      Object.defineProperty(hidden, key, { value: validOf(field), enumerable: false });
       expect(reader.read(hidden)).toBeUndefined();
       // A prototype without a prototype of its own: the record still passes as a plain object.
-      const parent = Object.assign(Object.create(null) as object, { [key]: key === "shipTo" ? { region: "R" } : "X-1" });
+      const parent = Object.assign(Object.create(null) as object, { [key]: validOf(field) });
       Object.defineProperty(parent, key, { enumerable: false });
       const inherited = Object.assign(Object.create(parent) as object, sale);
       expect(reader.read(inherited)).toBeUndefined();
     }
-    const shipTo = { region: "R" };
-    Object.defineProperty(shipTo, "country", { value: "CN", enumerable: false });
-    expect(reader.read({ ...sale, shipTo })).toBeUndefined();
+    for (const object of below("").filter((field) => field.kind === "object")) {
+      const prefix = `${object.name}.`;
+      const optionalKeys = below(prefix).filter((field) => !field.required);
+      expect(optionalKeys.length).toBeGreaterThan(0);
+      for (const field of optionalKeys) {
+        const value = validOf(object) as object;
+        Object.defineProperty(value, keyOf(field, prefix), { value: "CN", enumerable: false });
+        expect(reader.read({ ...sale, [object.name]: value })).toBeUndefined();
+      }
+    }
   });
 
   it("leaves to zod a record whose getter throws, on a key zod reads or one it ignores", () => {

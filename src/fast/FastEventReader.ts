@@ -1,5 +1,6 @@
 import { isExists } from "date-fns/isExists";
 import type { ChannelEvent, ListingEvent, SaleEvent } from "../schema/dataset.js";
+import type { EventKeyOf } from "../schema/eventFields.js";
 import { parseIsoTime } from "../core/time.js";
 
 type Input = Record<string, unknown>;
@@ -80,8 +81,11 @@ export const ABSENT = Symbol("absent");
 /** `RawEvent.shipTo` when the scanner read the object's keys into `region`, `country` and `postalCode`. */
 export const SCANNED = Symbol("scanned");
 
-/** The values of a record's known keys as found, `ABSENT` for a key not found (one reused per reader). */
-export class RawEvent {
+/**
+ * The values of a record's known keys as found, `ABSENT` for a key not found (one reused per reader).
+ * It has a member for every key of the table of event fields, so a new field fails to compile here.
+ */
+export class RawEvent implements Record<EventKeyOf<""> | EventKeyOf<"shipTo">, unknown> {
   id: unknown = ABSENT;
   type: unknown = ABSENT;
   occurredAt: unknown = ABSENT;
@@ -315,7 +319,7 @@ const NO_KEYS = {};
 const anyString = (v: unknown) => (typeof v === "string" ? v : undefined);
 
 /** The event of validated fields, keys in the schema's order as zod builds its output. */
-function eventOf(f: EventFields): ChannelEvent {
+export function eventOf(f: EventFields): ChannelEvent {
   if (f.type === "allocation") {
     return { id: f.id, occurredAt: f.occurredAt, partnerId: f.partnerId, sku: f.sku, type: "allocation", lot: f.lot as string, quantity: f.quantity };
   }

@@ -26,6 +26,10 @@ export interface PackedEvents {
   readonly repeatsMarked: boolean;
 }
 
+/**
+ * The int slots of an event (its numbers travel in `nums`). Together they carry every field of the table
+ * of event fields (src/schema/eventFields.ts), which src/schema/eventFields.test.ts checks field by field.
+ */
 const enum Slot {
   Type,
   Present,
@@ -61,14 +65,6 @@ const enum Has {
 
 /** Most distinct strings the shared table holds; later new strings travel as one-off strings. */
 const TABLE_LIMIT = 1 << 14;
-
-/** The fields the codec carries, by event schema (a test holds them to the schemas). */
-export const PACKED_FIELDS = {
-  sale: ["id", "occurredAt", "partnerId", "sku", "type", "customerId", "quantity", "unitPrice", "currency", "shipTo", "lot", "promotionId"],
-  shipTo: ["region", "country", "postalCode"],
-  listing: ["id", "occurredAt", "partnerId", "sku", "type", "price", "currency", "url"],
-  allocation: ["id", "occurredAt", "partnerId", "sku", "type", "lot", "quantity"],
-} as const;
 
 /** Packs batches of validated events; one per reader, paired with one `EventUnpacker`. */
 export class EventPacker {

@@ -7,6 +7,7 @@ import {
   isoTimeSchema,
   moneySchema,
 } from "./primitives.js";
+import { EVENT_FIELDS, type EventField, type EventSchemaName } from "./eventFields.js";
 
 /** A channel member, or the brand's own direct sales team. */
 export const partnerSchema = z.object({
@@ -95,50 +96,83 @@ export const customerSchema = z.object({
 });
 export type Customer = z.infer<typeof customerSchema>;
 
-const eventBase = {
+/** Finite and greater than 0. */
+const positiveSchema = z.number().finite("must be a finite number").positive("must be greater than 0");
+
+/**
+ * The schema of each kind of field but `type` and `object`, which the fields make themselves (the fast
+ * reader checks each kind the same way: src/fast/FastEventReader.ts).
+ */
+const KIND_SCHEMAS = {
   id: idSchema,
-  occurredAt: isoTimeSchema,
-  partnerId: idSchema,
-  sku: idSchema,
+  time: isoTimeSchema,
+  money: moneySchema,
+  positive: positiveSchema,
+  currency: currencySchema,
+  string: z.string(),
+};
+type KindSchemas = typeof KIND_SCHEMAS;
+
+/** `T` worked out into a plain object type, which declarations then spell out (as they did the hand-written shapes). */
+type Resolved<T> = T extends infer U ? { [K in keyof U]: U[K] } : never;
+
+/** The zod shape of the fields `Fields` declares right below `Prefix` ("" for the record, "shipTo." for its shipTo). */
+type ShapeOf<Fields extends readonly EventField[], Prefix extends string> = {
+  [Field in Fields[number] as Field["name"] extends `${Prefix}${infer Key}` ? (Key extends `${string}.${string}` ? never : Key) : never]: Field["required"] extends true
+    ? SchemaOf<Field, Fields>
+    : z.ZodOptional<SchemaOf<Field, Fields>>;
 };
 
-const shipToSchema = z.object({
-  region: idSchema,
-  country: z.string().optional(),
-  postalCode: z.string().optional(),
-});
+type SchemaOf<Field extends EventField, Fields extends readonly EventField[]> = Field extends { kind: "type"; values: readonly [infer Only extends string] }
+  ? z.ZodLiteral<Only>
+  : Field extends { kind: "type"; values: readonly (infer Value extends string)[] }
+    ? z.ZodEnum<{ [V in Value]: V }>
+    : Field extends { kind: "object" }
+      ? z.ZodObject<Resolved<ShapeOf<Fields, `${Field["name"]}.`>>, z.core.$strip>
+      : Field["kind"] extends keyof KindSchemas
+        ? KindSchemas[Field["kind"]]
+        : never;
+
+/** The zod shape of `fields` right below `prefix`, keys in the table's order (the order zod gives them back in). */
+function shapeOf(fields: readonly EventField[], prefix: string): z.core.$ZodLooseShape {
+  const shape: z.core.$ZodLooseShape = {};
+  for (const field of fields) {
+    const key = field.name.slice(prefix.length);
+    if (!field.name.startsWith(prefix) || key.includes(".")) continue;
+    const schema = schemaOf(field, fields);
+    shape[key] = field.required ? schema : schema.optional();
+  }
+  return shape;
+}
+
+function schemaOf(field: EventField, fields: readonly EventField[]): z.ZodType {
+  switch (field.kind) {
+    case "type": {
+      const values = field.values as readonly [string, ...string[]];
+      return values.length === 1 ? z.literal(values[0]) : z.enum(values);
+    }
+    case "object":
+      return z.object(shapeOf(fields, `${field.name}.`));
+    default:
+      return KIND_SCHEMAS[field.kind];
+  }
+}
+
+/** The zod schema of the event schema `name` of the table. */
+function eventObjectSchema<Name extends EventSchemaName>(name: Name): z.ZodObject<Resolved<ShapeOf<(typeof EVENT_FIELDS)[Name], "">>, z.core.$strip> {
+  return z.object(shapeOf(EVENT_FIELDS[name], "")) as z.ZodObject<Resolved<ShapeOf<(typeof EVENT_FIELDS)[Name], "">>, z.core.$strip>;
+}
 
 /** An order or a sale to a customer. */
-export const saleEventSchema = z.object({
-  ...eventBase,
-  type: z.enum(["order", "sale"]),
-  customerId: idSchema.optional(),
-  quantity: z.number().finite("must be a finite number").positive("must be greater than 0"),
-  unitPrice: moneySchema,
-  currency: currencySchema,
-  shipTo: shipToSchema.optional(),
-  lot: idSchema.optional(),
-  promotionId: idSchema.optional(),
-});
+export const saleEventSchema = eventObjectSchema("sale");
 export type SaleEvent = z.infer<typeof saleEventSchema>;
 
 /** An advertised price someone observed. */
-export const listingEventSchema = z.object({
-  ...eventBase,
-  type: z.literal("listing"),
-  price: moneySchema,
-  currency: currencySchema,
-  url: z.string().optional(),
-});
+export const listingEventSchema = eventObjectSchema("listing");
 export type ListingEvent = z.infer<typeof listingEventSchema>;
 
 /** Goods of a lot shipped from the brand to a partner. */
-export const allocationEventSchema = z.object({
-  ...eventBase,
-  type: z.literal("allocation"),
-  lot: idSchema,
-  quantity: z.number().finite("must be a finite number").positive("must be greater than 0"),
-});
+export const allocationEventSchema = eventObjectSchema("allocation");
 export type AllocationEvent = z.infer<typeof allocationEventSchema>;
 
 /** Any event of a dataset, told apart by `type`. */

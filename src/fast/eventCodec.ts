@@ -82,7 +82,7 @@ export class EventPacker {
 
   /**
    * `markRepeats`: mark each event whose id an earlier event packed had (`isRepeat`), so the side that
-   * accepts events need not remember every id (`EventAcceptor.rejectMarked`).
+   * accepts events need not remember every id (`EventAcceptor.judge(event, repeat)`).
    */
   constructor(options: { markRepeats?: boolean } = {}) {
     this.ids = options.markRepeats ? new StringSet() : undefined;

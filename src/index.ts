@@ -5,6 +5,7 @@ export { scan } from "./scan/scan.js";
 export { scanStream } from "./scan/scanStream.js";
 export type { ScanOptions, ScanStreamOptions, ScanProgress } from "./scan/options.js";
 export type { ScanReport, ScanSummary } from "./findings/report.js";
+export type { ScanWarning, ScanWarningCode } from "./core/warnings.js";
 
 // Input
 export { loadDataset, openDataset, type DatasetSource } from "./dataset/loadDataset.js";
@@ -32,10 +33,22 @@ export {
   type Registration,
   type Customer,
   type ChannelEvent,
-  type ChannelEventInput,
   type SaleEvent,
   type ListingEvent,
   type AllocationEvent,
+  // What a caller writes (times as ISO 8601 strings or Dates), beside each validated type above.
+  type PartnerInput,
+  type RegionInput,
+  type TerritoryInput,
+  type ProductInput,
+  type PricePolicyInput,
+  type PromotionInput,
+  type RegistrationInput,
+  type CustomerInput,
+  type ChannelEventInput,
+  type SaleEventInput,
+  type ListingEventInput,
+  type AllocationEventInput,
   type CollectionsInput,
   type ReferenceRecords,
 } from "./schema/dataset.js";
@@ -71,4 +84,6 @@ export {
   formatRuleProblem,
   type RuleProblem,
   type RuleProblemCode,
+  type DatasetErrorCode,
+  type RuleSetErrorCode,
 } from "./core/errors.js";

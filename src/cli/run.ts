@@ -1,14 +1,15 @@
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import type { Rejection } from "../core/records.js";
-import { ChannelConflictError, formatRuleProblem, RuleSetError } from "../core/errors.js";
+import type { ScanWarning } from "../core/warnings.js";
+import { ChannelConflictError, DatasetError, formatRuleProblem, RuleSetError } from "../core/errors.js";
 import { applyBaseline } from "../findings/applyBaseline.js";
 import { rankFindings } from "../findings/rankFindings.js";
 import { compareSeverity, SEVERITIES, type Severity } from "../core/types.js";
 import type { Finding } from "../findings/types.js";
 import { readBaseline } from "../io/readBaseline.js";
 import { readNdjsonStreamBatches } from "../io/readRecords.js";
-import { readRuleFiles } from "../io/readRuleFiles.js";
+import { readRuleSources } from "../io/readRuleFiles.js";
 import { packageVersion } from "../io/packageRoot.js";
 import { formatJson } from "../report/formatJson.js";
 import { formatJunit } from "../report/formatJunit.js";
@@ -17,7 +18,7 @@ import { formatNdjson, formatNdjsonLine } from "../report/formatNdjson.js";
 import { formatSarif } from "../report/formatSarif.js";
 import { formatTable } from "../report/formatTable.js";
 import { printable } from "../report/printable.js";
-import { loadRules } from "../rules/loadRules.js";
+import { loadRules, noRuleFilesProblem } from "../rules/loadRules.js";
 import type { RuleSet } from "../rules/types.js";
 import { validateRuleDocuments } from "../rules/validateRules.js";
 import type { ScanReport } from "../findings/report.js";
@@ -39,13 +40,16 @@ type Format = (typeof FORMATS)[number];
 const USAGE = `Usage:
   channel-conflict scan <dataset> [--rules <file|dir>]... [--format table|json|ndjson|markdown|junit|sarif]
                         [--fail-on low|medium|high|critical] [--baseline <findings.json>] [--out <file>]
+                        [--max-rejected <count|percent%>]
   channel-conflict scan <dataset> --events -     events as NDJSON on stdin, reference data from <dataset>
   channel-conflict validate <rules>...            check rule files, print every problem
   channel-conflict test <rules>...                run each rule's own test cases
   channel-conflict --help | --version
 
 Exit status: 0 done and nothing at or above --fail-on; 1 findings at or above --fail-on
-(or a failing rule test); 2 the run could not be done as asked.
+(or a failing rule test); 2 the run could not be done as asked (bad arguments, unreadable dataset,
+invalid rules, no events, a collection whose every record was rejected, more rejected records than
+--max-rejected, no rule enabled). Warnings (files and columns not read) go to stderr.
 `;
 
 class UsageError extends Error {}
@@ -72,6 +76,7 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
   if (dataset === undefined || positionals.length > 1) throw new UsageError("scan: expected exactly one <dataset> folder");
   const format = oneOf<Format>("format", values.format as string | undefined, FORMATS) ?? "table";
   const failOn = oneOf<Severity>("fail-on", values["fail-on"] as string | undefined, SEVERITIES);
+  const maxRejected = maxRejectedOf(values["max-rejected"] as string | undefined);
   const rulePaths = (values.rules as string[] | undefined) ?? [];
   const rules: RuleSet = rulePaths.length > 0 ? await loadRules(rulePaths) : await loadRules();
   const baselinePath = values.baseline as string | undefined;
@@ -80,6 +85,8 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
   const events = values.events as string | undefined;
   if (events !== undefined && events !== "-") throw new UsageError(`--events: expected "-" (NDJSON on stdin), got "${events}"`);
 
+  // A table on the terminal shows the warnings itself; anywhere else they also go to stderr, where CI logs keep them.
+  const tableOnTerminal = format === "table" && out === undefined && io.stdout.isTTY === true;
   let report: ScanReport;
   if (events === "-") {
     // Streaming: findings go out as they become final when the format allows it.
@@ -89,10 +96,12 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
     const records = (async function* () {
       for await (const batch of readNdjsonStreamBatches(io.stdin, "stdin")) yield markRawBatch(batch);
     })();
-    const generator = scanStream(records, {
+    // Marked raw batches travel where events would (scanStream takes each as one step), hence the cast.
+    const generator = scanStream(records as AsyncIterable<never>, {
       reference: dataset,
       rules,
       sourceName: "stdin",
+      ...(maxRejected !== undefined ? { maxRejected } : {}),
       onRejected: (r) => {
         io.stderr.write(printable(`${r.file}:${r.line ?? r.index ?? "?"}: ${r.reason}`) + "\n");
         if (!direct) rejected.push(r);
@@ -108,18 +117,37 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
       else streamed.push(finding);
       result = await generator.next();
     }
+    if (direct || !tableOnTerminal) warn(result.value.warnings, io);
     if (direct) return reachedFailOn ? 1 : 0;
     const ranked = rankFindings(streamed);
     report = { findings: ranked, summary: { ...result.value, ...summarize(ranked, result.value) }, rejected };
     if (baseline) report = applyBaseline(report, baseline);
     await emit(report, format, failOn, rules, dataset, out, io);
   } else {
-    report = await scan(dataset, { rules, ...(io.stderr.isTTY ? { onProgress: progressLine(io.stderr) } : {}) });
+    report = await scan(dataset, {
+      rules,
+      ...(maxRejected !== undefined ? { maxRejected } : {}),
+      ...(io.stderr.isTTY ? { onProgress: progressLine(io.stderr) } : {}),
+    });
+    if (!tableOnTerminal) warn(report.summary.warnings, io);
     if (baseline) report = applyBaseline(report, baseline);
     await emit(report, format, failOn, rules, dataset, out, io);
   }
   if (failOn !== undefined && report.findings.some((f) => compareSeverity(f.severity, failOn) >= 0)) return 1;
   return 0;
+}
+
+/** `--max-rejected`: a count (`10`) or a share of the records read (`5%`). */
+function maxRejectedOf(value: string | undefined): number | `${number}%` | undefined {
+  if (value === undefined) return undefined;
+  if (/^\d+$/.test(value)) return Number(value);
+  if (/^\d+(\.\d+)?%$/.test(value) && Number.parseFloat(value) <= 100) return value as `${number}%`;
+  throw new UsageError(`--max-rejected: expected a count (e.g. 10) or a percentage from 0% to 100% (e.g. 5%), got "${value}"`);
+}
+
+/** Each warning on its own stderr line: data that is not read must never go unsaid. */
+function warn(warnings: readonly ScanWarning[], io: CliIo): void {
+  for (const warning of warnings) io.stderr.write(`channel-conflict: warning: ${printable(warning.message)}\n`);
 }
 
 /** Draws progress on one terminal line: records read, rate, findings so far; clears it when done. */
@@ -166,7 +194,11 @@ async function emit(
 
 async function validateCommand(positionals: string[], io: CliIo): Promise<number> {
   if (positionals.length === 0) throw new UsageError("validate: expected at least one rule file or folder");
-  const { rules, problems } = validateRuleDocuments(await readRuleFiles(positionals));
+  const read = await readRuleSources(positionals);
+  const validated = validateRuleDocuments(read.documents);
+  const { rules } = validated;
+  // A folder holding no rule file validates nothing: that is a problem, not "0 rules valid".
+  const problems = [...read.empty.map(noRuleFilesProblem), ...validated.problems];
   for (const p of problems) io.stderr.write(printable(formatRuleProblem(p)) + "\n");
   if (problems.length > 0) {
     io.stderr.write(`${problems.length} problem${problems.length === 1 ? "" : "s"}; the rule set is refused.\n`);
@@ -203,6 +235,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         baseline: { type: "string" },
         out: { type: "string", short: "o" },
         events: { type: "string" },
+        "max-rejected": { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
       },
@@ -227,12 +260,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         throw new UsageError(`unknown command "${command}"; expected scan, validate or test`);
     }
   } catch (error) {
-    if (error instanceof RuleSetError) {
+    if (error instanceof RuleSetError && error.code === "NO_ENABLED_RULE") {
+      // Nothing would run: one line naming the rules, not a list of problems.
+      io.stderr.write(`channel-conflict: ${printable(error.message.split("\n").join("; "))}\n`);
+    } else if (error instanceof RuleSetError) {
       for (const p of error.problems) io.stderr.write(printable(formatRuleProblem(p)) + "\n");
       io.stderr.write(`${error.problems.length} problem${error.problems.length === 1 ? "" : "s"}; the rule set is refused.\n`);
     } else if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       io.stderr.write(`channel-conflict: ${printable((error as Error).message)}\nRun channel-conflict --help for usage.\n`);
     } else if (error instanceof ChannelConflictError) {
+      // The warnings first: a file that was not read is often why the run failed.
+      if (error instanceof DatasetError) warn(error.warnings, io);
       io.stderr.write(`channel-conflict: ${printable(error.message)}\n`);
     } else {
       io.stderr.write(`channel-conflict: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);

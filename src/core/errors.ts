@@ -1,3 +1,5 @@
+import type { ScanWarning } from "./warnings.js";
+
 /** Every error channel-conflict throws carries a stable `code` a caller can switch on. */
 export class ChannelConflictError extends Error {
   readonly code: string;
@@ -9,13 +11,34 @@ export class ChannelConflictError extends Error {
   }
 }
 
-/** A dataset folder or file that cannot be read at all (missing, unreadable, ambiguous). */
-export class DatasetError extends ChannelConflictError {
-  readonly file: string;
+/**
+ * Why a dataset cannot be scanned as asked:
+ * - `DATASET_UNREADABLE`: a folder or file that cannot be read at all (missing, unreadable, ambiguous);
+ * - `NO_EVENTS`: no events to scan (no events file, or one holding no record);
+ * - `COLLECTION_REJECTED`: a collection every record of which was rejected;
+ * - `TOO_MANY_REJECTED`: more records rejected than the `maxRejected` option allows.
+ */
+export type DatasetErrorCode = "DATASET_UNREADABLE" | "NO_EVENTS" | "COLLECTION_REJECTED" | "TOO_MANY_REJECTED";
 
-  constructor(file: string, message: string, options?: { cause?: unknown }) {
-    super("DATASET_UNREADABLE", `${file}: ${message}`, options);
+/**
+ * A dataset that cannot be read, or whose scan could not mean what it says (a report of "no conflicts"
+ * from a dataset with no events is a silent failure, not a result). `code` says which.
+ */
+export class DatasetError extends ChannelConflictError {
+  declare readonly code: DatasetErrorCode;
+  readonly file: string;
+  /** The collection at fault, for `NO_EVENTS` (`events`) and `COLLECTION_REJECTED`. */
+  readonly collection?: string;
+  /**
+   * The warnings of the scan that failed (set by `scan` and `scanStream`): a file that was not read,
+   * such as `partner.json`, is often why a collection is missing or every event was rejected.
+   */
+  warnings: readonly ScanWarning[] = [];
+
+  constructor(file: string, message: string, options?: { cause?: unknown; code?: DatasetErrorCode; collection?: string }) {
+    super(options?.code ?? "DATASET_UNREADABLE", `${file}: ${message}`, options?.cause !== undefined ? { cause: options.cause } : undefined);
     this.file = file;
+    if (options?.collection !== undefined) this.collection = options.collection;
   }
 }
 
@@ -43,6 +66,8 @@ export type RuleProblemCode =
   | "too_deep"
   | "too_many_conditions"
   | "unknown_parameter"
+  | "no_rule_files"
+  | "no_enabled_rule"
   | (string & {});
 
 /** One problem of a rule set: where it is (file and path inside it), what is wrong (`code`), and the message. */
@@ -58,14 +83,23 @@ export function formatRuleProblem(problem: RuleProblem): string {
   return `${problem.file}:${problem.path}: ${problem.message}`;
 }
 
-/** A rule set that does not validate; it is refused whole and lists every problem. */
+/**
+ * Why a rule set is refused: `RULES_INVALID` (it does not validate) or `NO_ENABLED_RULE` (it would run
+ * no rule at all — an empty folder, or every rule `enabled: false` — so "no conflicts" would mean nothing).
+ */
+export type RuleSetErrorCode = "RULES_INVALID" | "NO_ENABLED_RULE";
+
+/** A rule set that does not validate, or has no enabled rule; it is refused whole and lists every problem. */
 export class RuleSetError extends ChannelConflictError {
+  declare readonly code: RuleSetErrorCode;
   readonly problems: readonly RuleProblem[];
 
-  constructor(problems: readonly RuleProblem[]) {
+  constructor(problems: readonly RuleProblem[], code: RuleSetErrorCode = "RULES_INVALID") {
     super(
-      "RULES_INVALID",
-      `the rule set has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` + problems.map(formatRuleProblem).join("\n"),
+      code,
+      code === "NO_ENABLED_RULE"
+        ? problems.map(formatRuleProblem).join("\n")
+        : `the rule set has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` + problems.map(formatRuleProblem).join("\n"),
     );
     this.problems = problems;
   }

@@ -22,3 +22,15 @@ export function rejectionOf(origin: RecordOrigin, reason: string): Rejection {
     reason,
   };
 }
+
+/**
+ * A rejection as one line, `<file>:<line>: <reason>` (`<file>:[<index>]: <reason>` for a record of a JSON
+ * array or an in-memory array), as errors and warnings are written.
+ * @example
+ * formatRejection({ file: "events.ndjson", line: 7, reason: "quantity: must be greater than 0" });
+ * // "events.ndjson:7: quantity: must be greater than 0"
+ */
+export function formatRejection(rejection: Rejection): string {
+  const where = rejection.line !== undefined ? `${rejection.line}` : rejection.index !== undefined ? `[${rejection.index}]` : "?";
+  return `${rejection.file}:${where}: ${rejection.reason}`;
+}

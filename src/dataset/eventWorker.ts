@@ -10,9 +10,9 @@ import { readFileByteLineBatches } from "../io/lines.js";
 import { readCollectionBatches, type ReadLimits } from "../io/readRecords.js";
 import type { CollectionFile } from "../io/sources.js";
 import { RawEvent } from "../fast/FastEventReader.js";
-import { validateBatch, validateLines, type LineReader } from "./eventBatches.js";
+import { validateLines, type LineReader, type RecordSink } from "./eventBatches.js";
 import { EventPacker, type PackedEvents } from "../fast/eventCodec.js";
-import type { Rejection } from "../core/records.js";
+import { rejectionOf, type Rejection } from "../core/records.js";
 import { EventSchemaReader } from "./validateRecords.js";
 
 /** What the main thread hands the worker. */
@@ -50,6 +50,21 @@ interface PackedBatch {
   readonly read: number;
 }
 
+/** Takes parsed records into the batch being packed: what the fast reader is sure of from its fields, the rest through zod. */
+function taker(schema: EventSchemaReader, packer: EventPacker): RecordSink {
+  return (value) => {
+    const fields = schema.fast.fields(value);
+    if (fields !== undefined) {
+      packer.addFields(fields);
+      return undefined;
+    }
+    const event = schema.zod(value);
+    if (typeof event === "string") return event;
+    packer.add(event);
+    return undefined;
+  };
+}
+
 async function* linesOf(file: CollectionFile, limits: ReadLimits, schema: EventSchemaReader, packer: EventPacker): AsyncGenerator<PackedBatch> {
   // What the fast reader is sure of goes from its fields into the batch, with no event object; most
   // lines straight from their bytes, without JSON.parse.
@@ -62,17 +77,7 @@ async function* linesOf(file: CollectionFile, limits: ReadLimits, schema: EventS
     packer.addFields(fields);
     return true;
   };
-  const take = (value: unknown): string | undefined => {
-    const fields = schema.fast.fields(value);
-    if (fields !== undefined) {
-      packer.addFields(fields);
-      return undefined;
-    }
-    const event = schema.zod(value);
-    if (typeof event === "string") return event;
-    packer.add(event);
-    return undefined;
-  };
+  const take = taker(schema, packer);
   for await (const lines of readFileByteLineBatches(file.path, limits.maxRecordBytes)) {
     const positions: number[] = [];
     packer.begin(lines.numbers.length);
@@ -82,11 +87,20 @@ async function* linesOf(file: CollectionFile, limits: ReadLimits, schema: EventS
 }
 
 async function* recordsOf(file: CollectionFile, limits: ReadLimits, schema: EventSchemaReader, packer: EventPacker): AsyncGenerator<PackedBatch> {
-  const at = file.format === "json" ? "index" : "line";
+  // JSON arrays and Parquet files number their records by index, CSV by line.
+  const at = file.format === "json" || file.format === "parquet" ? "index" : "line";
+  // Each record's fields go into the batch as NDJSON lines' do, with no event object in between.
+  const take = taker(schema, packer);
   for await (const raws of readCollectionBatches(file, limits)) {
-    const batch = validateBatch(raws, schema);
-    const positions = (batch.origins ?? []).map((origin) => origin[at] ?? 0);
-    yield { packed: packer.pack(batch.events), positions, at, rejected: batch.rejected, read: batch.read };
+    const positions: number[] = [];
+    const rejected: Rejection[] = [];
+    packer.begin(raws.length);
+    for (const raw of raws) {
+      const reason = "error" in raw ? raw.error : take(raw.value);
+      if (reason === undefined) positions.push(raw.origin[at] ?? 0);
+      else rejected.push(rejectionOf(raw.origin, reason));
+    }
+    yield { packed: packer.finish(), positions, at, rejected, read: raws.length };
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Rejection } from "../core/records.js";
+import type { ScanWarning } from "../core/warnings.js";
 import type { RecordCounts } from "../dataset/types.js";
 import type { Finding } from "./types.js";
 
@@ -13,6 +14,11 @@ export interface ScanSummary {
   readonly skipped: Readonly<Record<string, number>>;
   /** Records read, accepted and rejected per collection. */
   readonly records: RecordCounts;
+  /**
+   * What in the input was not read and looks as if it was meant to be (a file `partner.json`, a CSV
+   * column `ship_to_region`), sorted by file, code and message; always present, empty when all is well.
+   */
+  readonly warnings: readonly ScanWarning[];
   /** Present when a baseline was given: findings new since it, known from it, and gone since. */
   readonly baseline?: { readonly new: number; readonly known: number; readonly resolved: number };
 }

@@ -7,6 +7,7 @@ import type { CollectionFile } from "./sources.js";
 import type { RecordOrigin } from "../core/records.js";
 import { readFileLineBatches, readFileLines, splitLineBatches, type TextLine } from "./lines.js";
 import { readCsvRecords } from "./readCsvRecords.js";
+import { readParquetBatches, readParquetRecords } from "./readParquet.js";
 
 /** One record as read, before validation, or a record that could not even be parsed. */
 export type RawRecord =
@@ -118,6 +119,8 @@ async function* readCsv(source: CollectionFile, collection: CollectionName, limi
         continue;
       }
       const { cells } = record;
+      // A row of empty cells (`,,,`, as spreadsheets leave below the data) holds no record: skipped like a blank line.
+      if (cells.every((cell) => cell.trim() === "")) continue;
       if (cells.length !== header.length) {
         yield { origin, error: `CSV row has ${cells.length} cells; expected ${header.length}, one per header column` };
         continue;
@@ -166,6 +169,7 @@ async function* batched(records: AsyncIterable<RawRecord>): AsyncGenerator<RawRe
 /** `readCollectionFile` in batches of records (the NDJSON reader makes one batch per chunk read). */
 export function readCollectionBatches(source: CollectionFile, limits: ReadLimits = DEFAULT_READ_LIMITS): AsyncGenerator<RawRecord[]> {
   if (source.format === "ndjson") return parseNdjsonBatches(readFileLineBatches(source.path, limits.maxRecordBytes), source.name, limits);
+  if (source.format === "parquet") return readParquetBatches(source, BATCH_SIZE);
   return batched(readCollectionFile(source, limits));
 }
 
@@ -178,5 +182,7 @@ export function readCollectionFile(source: CollectionFile, limits: ReadLimits = 
       return readCsv(source, source.collection, limits);
     case "json":
       return readJsonArray(source, limits);
+    case "parquet":
+      return readParquetRecords(source, BATCH_SIZE);
   }
 }

@@ -30,9 +30,24 @@ async function listRuleFiles(path: string): Promise<string[]> {
 
 /** Reads rule files (JSON or YAML) from files or folders (searched recursively, in name order). */
 export async function readRuleFiles(paths: readonly string[], maxBytes = 16 << 20): Promise<RuleDocument[]> {
+  return (await readRuleSources(paths, maxBytes)).documents;
+}
+
+/** What `readRuleSources` read: the documents, and the paths given that hold no rule file at all. */
+export interface RuleSources {
+  readonly documents: RuleDocument[];
+  /** Folders (as given) in which no `.json`, `.yaml` or `.yml` file was found: a run with them would run nothing from them. */
+  readonly empty: string[];
+}
+
+/** `readRuleFiles`, also naming each path that holds no rule file (an empty folder, or one of other files). */
+export async function readRuleSources(paths: readonly string[], maxBytes = 16 << 20): Promise<RuleSources> {
   const out: RuleDocument[] = [];
+  const empty: string[] = [];
   for (const path of paths) {
-    for (const file of await listRuleFiles(path)) {
+    const files = await listRuleFiles(path);
+    if (files.length === 0) empty.push(path);
+    for (const file of files) {
       const name = relative(process.cwd(), file) || file;
       const size = (await stat(file)).size;
       if (size > maxBytes) {
@@ -48,7 +63,7 @@ export async function readRuleFiles(paths: readonly string[], maxBytes = 16 << 2
       }
     }
   }
-  return out;
+  return { documents: out, empty };
 }
 
 /**

@@ -7,9 +7,17 @@ function cell(text: string): string {
   return printable(text).replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
 }
 
+/** Text inside a code span: printable, on one line, without the backticks that would end it. */
+function code(text: string): string {
+  return printable(text).replace(/`/g, "'").replace(/\r?\n/g, " ");
+}
+
+/** How many rejected records the summary lists: enough to see what is wrong, not a listing. */
+const SHOWN_REJECTIONS = 10;
+
 /**
  * Markdown for CI job summaries and pull-request comments: a table of findings by kind and severity,
- * then the top findings.
+ * then the top findings, the first rejected records and the warnings.
  */
 export function formatMarkdown(report: ScanReport, options: { top?: number } = {}): string {
   const top = options.top ?? 20;
@@ -36,6 +44,22 @@ export function formatMarkdown(report: ScanReport, options: { top?: number } = {
   const skipped = Object.entries(s.skipped);
   if (skipped.length > 0) {
     out.push("", "<details><summary>Skipped checks</summary>", "", ...skipped.map(([reason, n]) => `- ${cell(reason)}: ${n}`), "", "</details>");
+  }
+  if (report.rejected.length > 0) {
+    const shown = report.rejected.slice(0, SHOWN_REJECTIONS);
+    const rest = report.rejected.length - shown.length;
+    out.push(
+      "",
+      `<details><summary>Rejected records (${report.rejected.length})</summary>`,
+      "",
+      ...shown.map((r) => `- \`${code(`${r.file}:${r.line ?? (r.index !== undefined ? `[${r.index}]` : "?")}`)}\` ${cell(r.reason)}`),
+      ...(rest > 0 ? ["", `…and ${rest} more (see the JSON report).`] : []),
+      "",
+      "</details>",
+    );
+  }
+  if (s.warnings.length > 0) {
+    out.push("", "### Warnings", "", ...s.warnings.map((w) => `- ${cell(w.message)}`));
   }
   return `${out.join("\n")}\n`;
 }

@@ -1,6 +1,7 @@
 import type { Severity } from "../core/types.js";
 import type { ScanReport } from "../findings/report.js";
 import type { RenderContext } from "./context.js";
+import { formatRejection } from "../core/records.js";
 
 const LEVEL: Readonly<Record<Severity, "note" | "warning" | "error">> = {
   low: "note",
@@ -9,9 +10,60 @@ const LEVEL: Readonly<Record<Severity, "note" | "warning" | "error">> = {
   critical: "error",
 };
 
+/** How many rejected records become notifications; the JSON report lists them all. */
+const MAX_REJECTION_NOTIFICATIONS = 1000;
+
+/** Where a file named by a rejection or warning is: inside the dataset folder, or the stream itself. */
+function artifactUri(dataset: string, file: string): string {
+  if (file === "stdin") return file;
+  return `${dataset.replace(/\/+$/, "")}/${file.replace(/\/+$/, "")}`;
+}
+
+/**
+ * The records that were not used and the warnings, as SARIF tool execution notifications: they are
+ * not findings, but a dashboard that shows only results would otherwise hide that data was not read.
+ */
+function notificationsOf(report: ScanReport, uri: string): object[] {
+  const notifications: object[] = [];
+  for (const rejection of report.rejected.slice(0, MAX_REJECTION_NOTIFICATIONS)) {
+    notifications.push({
+      descriptor: { id: "rejected_record" },
+      level: "warning",
+      message: { text: formatRejection(rejection) },
+      locations: [
+        {
+          physicalLocation: {
+            artifactLocation: { uri: artifactUri(uri, rejection.file) },
+            ...(rejection.line !== undefined ? { region: { startLine: rejection.line } } : {}),
+          },
+        },
+      ],
+      ...(rejection.index !== undefined ? { properties: { index: rejection.index } } : {}),
+    });
+  }
+  const rest = report.rejected.length - MAX_REJECTION_NOTIFICATIONS;
+  if (rest > 0) {
+    notifications.push({
+      descriptor: { id: "rejected_record" },
+      level: "note",
+      message: { text: `…and ${rest} more rejected records; the JSON report (--format json) lists them all` },
+    });
+  }
+  for (const warning of report.summary.warnings) {
+    notifications.push({
+      descriptor: { id: warning.code },
+      level: "warning",
+      message: { text: warning.message },
+      ...(warning.file !== undefined ? { locations: [{ physicalLocation: { artifactLocation: { uri: artifactUri(uri, warning.file) } } }] } : {}),
+    });
+  }
+  return notifications;
+}
+
 /**
  * SARIF 2.1.0 for code-scanning dashboards: the rules as `tool.driver.rules`, the findings as
- * `results`, each located at the scanned dataset and fingerprinted by its stable id.
+ * `results`, each located at the scanned dataset and fingerprinted by its stable id; rejected records
+ * and warnings as `invocations[0].toolExecutionNotifications`.
  */
 export function formatSarif(report: ScanReport, context: RenderContext): string {
   const rules = [...context.rules];
@@ -38,6 +90,7 @@ export function formatSarif(report: ScanReport, context: RenderContext): string 
             })),
           },
         },
+        invocations: [{ executionSuccessful: true, toolExecutionNotifications: notificationsOf(report, uri) }],
         results: report.findings.map((finding) => ({
           ruleId: finding.ruleId,
           ...(ruleIndex.has(finding.ruleId) ? { ruleIndex: ruleIndex.get(finding.ruleId) } : {}),

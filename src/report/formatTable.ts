@@ -1,6 +1,7 @@
 import type { Severity } from "../core/types.js";
 import type { ScanReport } from "../findings/report.js";
 import { printable } from "./printable.js";
+import { formatRejection } from "../core/records.js";
 
 /** How the table is laid out: terminal width and whether to colour severities. */
 export interface TableOptions {
@@ -24,9 +25,18 @@ function fit(text: string, width: number): string {
   return `${clean.slice(0, Math.max(0, width - 1))}…`;
 }
 
+/** How many rejected records the table shows: enough to see what is wrong, not a listing. */
+const SHOWN_REJECTIONS = 5;
+
+/** A line of text from the data, made printable, cut to the width unless whole lines were asked for. */
+function fitLine(text: string, width: number, truncate: boolean | undefined): string {
+  return truncate === false ? printable(text) : fit(text, width).trimEnd();
+}
+
 /**
  * A table for a terminal: one row per finding (rank, score, severity, rule, partners) and the message
- * on an indented line below, truncated to the width; then the summary. Colour only when asked.
+ * on an indented line below, truncated to the width; then the summary, the first rejected records
+ * (file:line reason) and the warnings. Colour only when asked.
  */
 export function formatTable(report: ScanReport, options: TableOptions = {}): string {
   const width = Math.max(60, options.width ?? 120);
@@ -59,6 +69,13 @@ export function formatTable(report: ScanReport, options: TableOptions = {}): str
   if (s.baseline) lines.push(`Baseline: ${s.baseline.new} new, ${s.baseline.known} known (suppressed), ${s.baseline.resolved} resolved.`);
   const skipped = Object.entries(s.skipped);
   if (skipped.length > 0) lines.push(`Skipped checks: ${skipped.map(([reason, n]) => `${printable(reason)} (${n})`).join("; ")}.`);
-  if (report.rejected.length > 0) lines.push(`Rejected records: ${report.rejected.length} (use --format json to list them).`);
+  if (report.rejected.length > 0) {
+    const shown = report.rejected.slice(0, SHOWN_REJECTIONS);
+    const rest = report.rejected.length - shown.length;
+    lines.push(`Rejected records: ${report.rejected.length}${rest > 0 ? ` (the first ${shown.length}; --format json lists them all)` : ""}:`);
+    for (const rejection of shown) lines.push(`  ${fitLine(formatRejection(rejection), width - 2, options.truncate)}`);
+    if (rest > 0) lines.push(`  …and ${rest} more.`);
+  }
+  for (const warning of s.warnings) lines.push(`Warning: ${fitLine(warning.message, width - 9, options.truncate)}`);
   return `${lines.join("\n")}\n`;
 }

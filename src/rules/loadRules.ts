@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { packageRoot } from "../io/packageRoot.js";
-import { RuleSetError } from "../core/errors.js";
-import { readRuleFiles } from "../io/readRuleFiles.js";
+import { RuleSetError, type RuleProblem } from "../core/errors.js";
+import { readRuleSources, type RuleDocument } from "../io/readRuleFiles.js";
 import type { RuleSet } from "./types.js";
 import { DETECTORS } from "../detectors/registry.js";
 import { validateRuleDocumentsWith, type Registry } from "./validateRules.js";
@@ -24,12 +24,42 @@ export function loadRules(source?: string | readonly string[] | { readonly rules
 
 /** `loadRules` against the kinds of `registry` (a test registers a kind of its own this way). */
 export async function loadRulesWith(registry: Registry, source?: string | readonly string[] | { readonly rules: readonly unknown[] }): Promise<RuleSet> {
-  let documents;
-  if (source === undefined) documents = await readRuleFiles([shippedRulesPath()]);
-  else if (typeof source === "string") documents = await readRuleFiles([source]);
-  else if (Array.isArray(source)) documents = await readRuleFiles(source as readonly string[]);
-  else documents = [{ file: "(rules)", document: [...(source as { rules: readonly unknown[] }).rules] }];
+  let documents: RuleDocument[];
+  const emptyPaths: RuleProblem[] = [];
+  if (source === undefined || typeof source === "string" || Array.isArray(source)) {
+    const paths = source === undefined ? [shippedRulesPath()] : typeof source === "string" ? [source] : (source as readonly string[]);
+    const read = await readRuleSources(paths);
+    documents = read.documents;
+    emptyPaths.push(...read.empty.map(noRuleFilesProblem));
+    // Nothing at all to run: the same refusal as a rule set with every rule disabled.
+    if (documents.length === 0 && emptyPaths.length > 0) throw new RuleSetError(emptyPaths, "NO_ENABLED_RULE");
+  } else {
+    documents = [{ file: "(rules)", document: [...(source as { rules: readonly unknown[] }).rules] }];
+  }
   const { rules, problems } = validateRuleDocumentsWith(registry, documents);
-  if (problems.length > 0) throw new RuleSetError(problems);
+  if (problems.length > 0 || emptyPaths.length > 0) throw new RuleSetError([...emptyPaths, ...problems]);
   return { rules };
+}
+
+/** The problem of a rule path that holds no rule file: a folder named by mistake runs nothing, silently. */
+export function noRuleFilesProblem(path: string): RuleProblem {
+  return { file: path, path: "(folder)", code: "no_rule_files", message: "holds no rule file; expected at least one .json, .yaml or .yml file of rules" };
+}
+
+/**
+ * Refuses a rule set that would run no rule (none given, or every one `enabled: false`) with a
+ * `RuleSetError` of code `NO_ENABLED_RULE`: its scan would report "no conflicts" and mean nothing.
+ */
+export function requireEnabledRule(ruleSet: RuleSet): RuleSet {
+  const rules = ruleSet.rules;
+  if (rules.some((rule) => rule.enabled === true)) return ruleSet;
+  const files = [...new Set(rules.map((rule) => rule.file).filter((file) => file !== "" && file !== undefined))].sort();
+  const file = files.length === 1 ? (files[0] as string) : "(rules)";
+  const message =
+    rules.length === 0
+      ? "holds no rule; expected at least one enabled rule"
+      : rules.length === 1
+        ? `its only rule, ${rules[0]?.id}, is disabled; expected at least one enabled rule (enabled: true, the default)`
+        : `all ${rules.length} of its rules are disabled (${rules.map((rule) => rule.id).slice(0, 3).join(", ")}${rules.length > 3 ? ", …" : ""}); expected at least one enabled rule (enabled: true, the default)`;
+  throw new RuleSetError([{ file, path: "(rule set)", code: "no_enabled_rule", message }], "NO_ENABLED_RULE");
 }

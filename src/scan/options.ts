@@ -35,6 +35,20 @@ export const scanOptionsSchema = z.strictObject({
   /** Most findings open at once before the scan stops with a LimitError (default 1,000,000). */
   maxOpenFindings: z.number().int().positive().default(1_000_000),
   /**
+   * Most records that may be rejected, over every collection, before the scan fails with a
+   * `DatasetError` of code `TOO_MANY_REJECTED`: a count (`0`: none) or a share of the records read
+   * (`"5%"`). Default: no limit — a rejected record is listed and counts as absent, and a collection
+   * every record of which is rejected fails the scan whatever this says.
+   */
+  maxRejected: z
+    .custom<number | `${number}%`>(
+      (value) =>
+        (typeof value === "number" && Number.isInteger(value) && value >= 0) ||
+        (typeof value === "string" && /^\d+(\.\d+)?%$/.test(value) && Number.parseFloat(value) <= 100),
+      'must be a count of 0 or more (e.g. 10) or a percentage of the records read from 0% to 100% (e.g. "5%")',
+    )
+    .optional(),
+  /**
    * How rule conditions are evaluated: `compiled` (default; synchronous, json-rules-engine's semantics)
    * or `json-rules-engine` (the real engine, one run per candidate — slower, for cross-checking).
    */

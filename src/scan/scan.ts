@@ -13,20 +13,28 @@ import { parseOptions, scanOptionsSchema, type ScanOptions } from "./options.js"
 import type { ScanReport, ScanSummary } from "../findings/report.js";
 import { PROGRESS_EVERY, passesProgressStep, runOrdered } from "./runOrdered.js";
 import { Scanner } from "./Scanner.js";
+import {
+  compareRejections,
+  datasetWarnings,
+  inspectDataset,
+  requireAccepted,
+  requireEventSource,
+  requireFewRejected,
+  type DatasetInspection,
+} from "../dataset/datasetChecks.js";
+import { DatasetError } from "../core/errors.js";
+import { requireEnabledRule } from "../rules/loadRules.js";
+import { COLLECTION_NAMES } from "../schema/dataset.js";
+import type { ScanWarning } from "../core/warnings.js";
 
 function sortRejections(rejected: Rejection[]): Rejection[] {
-  return rejected.sort(
-    (a, b) =>
-      (a.file < b.file ? -1 : a.file > b.file ? 1 : 0) ||
-      (a.line ?? -1) - (b.line ?? -1) ||
-      (a.index ?? -1) - (b.index ?? -1),
-  );
+  return rejected.sort(compareRejections);
 }
 
 /** The summary of a scan from its findings (or their tally) and its counts. */
 export function summarize(
   findings: Iterable<Pick<Finding, "severity" | "kind">> | FindingTally,
-  base: Pick<ScanSummary, "events" | "rejected" | "skipped" | "records">,
+  base: Pick<ScanSummary, "events" | "rejected" | "skipped" | "records" | "warnings">,
 ): ScanSummary {
   const tally = findings instanceof FindingTally ? findings : FindingTally.of(findings);
   return {
@@ -37,7 +45,17 @@ export function summarize(
     byKind: tally.byKind,
     skipped: base.skipped,
     records: base.records,
+    warnings: base.warnings,
   };
+}
+
+/** Options of `scanWith` that are not options of `scan`: what the library's own callers need. */
+export interface ScanInternals {
+  /**
+   * Whether a dataset without events fails with `NO_EVENTS` (default true). The rules' own test cases
+   * scan tiny datasets of reference data alone (a territory overlap needs no event), so they pass false.
+   */
+  readonly requireEvents?: boolean;
 }
 
 /**
@@ -52,20 +70,63 @@ export function scan(dataset: DatasetSource, options?: ScanOptions): Promise<Sca
   return scanWith(DETECTORS, dataset, options);
 }
 
-/** `scan` with the kinds of `registry` (a test registers a kind of its own this way). */
-export async function scanWith(registry: Registry, dataset: DatasetSource, options?: ScanOptions): Promise<ScanReport> {
+/**
+ * `scan` with the kinds of `registry` (a test registers a kind of its own this way), and `internals`
+ * for the library's own callers (the rules' test cases).
+ */
+export async function scanWith(registry: Registry, dataset: DatasetSource, options?: ScanOptions, internals: ScanInternals = {}): Promise<ScanReport> {
   const parsed = parseOptions(scanOptionsSchema, options, registry);
   // The rules load while the dataset opens (its events start being read at once).
-  const rulesLoading = options?.rules ? Promise.resolve(options.rules) : loadRulesWith(registry);
+  const rulesLoading = (options?.rules ? Promise.resolve(options.rules) : loadRulesWith(registry)).then(requireEnabledRule);
   rulesLoading.catch(() => undefined); // awaited below, first
+  let inspection: DatasetInspection | undefined;
+  try {
+    inspection = await inspectDataset(dataset);
+  } catch (error) {
+    // A rule error is reported before a dataset error, as when the rules loaded first.
+    await rulesLoading;
+    throw error;
+  }
+  // CSV headers are read for the warnings while the scan runs.
+  const warnings = inspection ? datasetWarnings(inspection, COLLECTION_NAMES, parsed.maxRecordBytes) : Promise.resolve([]);
+  try {
+    return await scanInspected(registry, dataset, parsed, options, internals, rulesLoading, inspection, warnings);
+  } catch (error) {
+    // What was not read (`partner.json`) is often why a scan fails: the error carries the warnings.
+    if (error instanceof DatasetError) error.warnings = await warnings;
+    throw error;
+  }
+}
+
+async function scanInspected(
+  registry: Registry,
+  dataset: DatasetSource,
+  parsed: z.output<typeof scanOptionsSchema>,
+  options: ScanOptions | undefined,
+  internals: ScanInternals,
+  rulesLoading: Promise<RuleSet>,
+  inspection: DatasetInspection | undefined,
+  warnings: Promise<ScanWarning[]>,
+): Promise<ScanReport> {
   const progress = options?.onProgress;
   // Most exports are already in time order: scan them as they are read, holding no events. On the
   // first event earlier than one before it, start over and sort — the findings are the same either way.
-  const setup: ScanSetup = { registry, parsed, progress };
+  const setup: ScanSetup = { registry, parsed, progress, inspection, requireEvents: internals.requireEvents !== false };
   const inOrder = await scanAsRead(dataset, rulesLoading, setup);
   const { opened, scanner, findings } = inOrder ?? (await scanSorted(dataset, await rulesLoading, setup));
   const counts = opened.counts.events;
   progress?.({ phase: "done", read: counts.read, scanned: counts.accepted, findings: findings.length });
+  const rejected = sortRejections(opened.rejected);
+  if (inspection) {
+    if (counts.read === 0 && internals.requireEvents !== false) {
+      throw new DatasetError(inspection.sources.get("events") ?? "events", "holds no event record; expected at least one event", {
+        code: "NO_EVENTS",
+        collection: "events",
+      });
+    }
+    requireAccepted(opened.counts, rejected, inspection, ["events"]);
+    requireFewRejected(opened.counts, parsed.maxRejected, inspection.label, rejected[0]);
+  }
   const ranked = rankFindings(findings);
   return {
     findings: ranked,
@@ -74,8 +135,9 @@ export async function scanWith(registry: Registry, dataset: DatasetSource, optio
       rejected: counts.rejected,
       skipped: scanner.skippedSummary(),
       records: opened.counts,
+      warnings: await warnings,
     }),
-    rejected: sortRejections(opened.rejected),
+    rejected,
   };
 }
 
@@ -84,6 +146,8 @@ interface ScanSetup {
   readonly registry: Registry;
   readonly parsed: z.output<typeof scanOptionsSchema>;
   readonly progress: ScanOptions["onProgress"];
+  readonly inspection: DatasetInspection | undefined;
+  readonly requireEvents: boolean;
 }
 interface ScanPass {
   readonly opened: OpenedDataset;
@@ -94,7 +158,7 @@ interface ScanPass {
 async function scanAsRead(
   dataset: DatasetSource,
   rulesLoading: Promise<RuleSet>,
-  { registry, parsed, progress }: ScanSetup,
+  { registry, parsed, progress, inspection, requireEvents }: ScanSetup,
 ): Promise<ScanPass | undefined> {
   // A folder's events start being read (in the worker) while the rules and the reference data load.
   let opened: ReadingDataset;
@@ -107,6 +171,12 @@ async function scanAsRead(
   }
   try {
     const rules = await rulesLoading;
+    // The reference data is read whole by now (a file that cannot be read has said so): a scan without
+    // events, or with a collection every record of which was rejected, fails before any event is scanned.
+    if (inspection) {
+      if (requireEvents) requireEventSource(inspection);
+      requireAccepted(opened.counts, opened.rejected, inspection, COLLECTION_NAMES.filter((name) => name !== "events"));
+    }
     const scanner = new Scanner(opened.reference, opened.present, rules.rules, parsed, registry);
     const findings: Finding[] = [];
     await scanner.start(findings);

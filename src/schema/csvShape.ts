@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { collectionSchemas, type CollectionName } from "./dataset.js";
+import { closestName } from "../core/closestName.js";
 
 /** How a CSV cell is turned into a value before validation. */
 export type CellKind = "string" | "number" | "boolean" | "list";
@@ -56,6 +57,24 @@ export function csvShapeOf(collection: CollectionName): ReadonlyMap<string, Cell
   return shape;
 }
 
+/**
+ * The columns of a CSV header that no field of the collection reads but whose name is close to a
+ * field's (`ship_to_region` → `shipTo.region`, `partnerID` → `partnerId`), each with that field:
+ * a column no field reads is ignored, which is right for extra columns and silent for misspelt ones.
+ * Columns far from every field (`note`, `importedBy`) are extra columns and not listed.
+ */
+export function unreadColumns(collection: CollectionName, header: readonly string[]): Array<{ readonly column: string; readonly field: string }> {
+  const shape = csvShapeOf(collection);
+  const out: Array<{ column: string; field: string }> = [];
+  for (const column of header) {
+    if (column === "" || shape.has(column)) continue;
+    // Stricter than for file names: a dataset may carry extra columns on purpose, and short field names are many.
+    const field = closestName(column, shape.keys(), { tolerance: 1 / 4 });
+    if (field !== undefined) out.push({ column, field });
+  }
+  return out;
+}
+
 const NUMBER_PATTERN = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 function convertCell(kind: CellKind, cell: string): unknown {
@@ -63,10 +82,13 @@ function convertCell(kind: CellKind, cell: string): unknown {
     case "number":
       // A cell that is not a plain number stays a string, so validation names it.
       return NUMBER_PATTERN.test(cell.trim()) ? Number(cell.trim()) : cell;
-    case "boolean":
-      if (cell.trim() === "true") return true;
-      if (cell.trim() === "false") return false;
+    case "boolean": {
+      // Excel writes TRUE and FALSE; any case is the same boolean. Anything else stays a string, so validation names it.
+      const word = cell.trim().toLowerCase();
+      if (word === "true") return true;
+      if (word === "false") return false;
       return cell;
+    }
     case "list":
       return cell.split("|").map((item) => item.trim());
     case "string":

@@ -18,6 +18,8 @@ export const partnerSchema = z.object({
   homeRegion: idSchema.optional(),
 });
 export type Partner = z.infer<typeof partnerSchema>;
+/** A partner as a caller writes it, before validation. */
+export type PartnerInput = z.input<typeof partnerSchema>;
 
 /** A node of the region tree. */
 export const regionSchema = z.object({
@@ -26,6 +28,8 @@ export const regionSchema = z.object({
   parent: idSchema.optional(),
 });
 export type Region = z.infer<typeof regionSchema>;
+/** A region as a caller writes it, before validation. */
+export type RegionInput = z.input<typeof regionSchema>;
 
 /** A region granted to a partner, exclusive or not, for a span and optionally some products. */
 export const territorySchema = z.object({
@@ -39,6 +43,8 @@ export const territorySchema = z.object({
   validTo: isoTimeSchema.optional(),
 });
 export type Territory = z.infer<typeof territorySchema>;
+/** A territory as a caller writes it, before validation (times as ISO 8601 strings or `Date`s). */
+export type TerritoryInput = z.input<typeof territorySchema>;
 
 /** A product of the brand. */
 export const productSchema = z.object({
@@ -49,6 +55,8 @@ export const productSchema = z.object({
   currency: currencySchema.optional(),
 });
 export type Product = z.infer<typeof productSchema>;
+/** A product as a caller writes it, before validation. */
+export type ProductInput = z.input<typeof productSchema>;
 
 /** Price rules for a sku, for every channel or one. */
 export const pricePolicySchema = z.object({
@@ -63,6 +71,8 @@ export const pricePolicySchema = z.object({
   validTo: isoTimeSchema.optional(),
 });
 export type PricePolicy = z.infer<typeof pricePolicySchema>;
+/** A price policy as a caller writes it, before validation (times as ISO 8601 strings or `Date`s). */
+export type PricePolicyInput = z.input<typeof pricePolicySchema>;
 
 /** An authorised promotion: prices down to list × (1 − maxDiscount) are allowed while it runs. */
 export const promotionSchema = z.object({
@@ -75,6 +85,8 @@ export const promotionSchema = z.object({
   validTo: isoTimeSchema,
 });
 export type Promotion = z.infer<typeof promotionSchema>;
+/** A promotion as a caller writes it, before validation (times as ISO 8601 strings or `Date`s). */
+export type PromotionInput = z.input<typeof promotionSchema>;
 
 /** A deal registration or account assignment protecting a customer for a partner. */
 export const registrationSchema = z.object({
@@ -86,6 +98,8 @@ export const registrationSchema = z.object({
   expiresAt: isoTimeSchema.optional(),
 });
 export type Registration = z.infer<typeof registrationSchema>;
+/** A registration as a caller writes it, before validation (times as ISO 8601 strings or `Date`s). */
+export type RegistrationInput = z.input<typeof registrationSchema>;
 
 /** An end customer. */
 export const customerSchema = z.object({
@@ -95,6 +109,8 @@ export const customerSchema = z.object({
   segment: z.string().optional(),
 });
 export type Customer = z.infer<typeof customerSchema>;
+/** A customer as a caller writes it, before validation. */
+export type CustomerInput = z.input<typeof customerSchema>;
 
 /** Finite and greater than 0. */
 const positiveSchema = z.number().finite("must be a finite number").positive("must be greater than 0");
@@ -166,14 +182,20 @@ function eventObjectSchema<Name extends EventSchemaName>(name: Name): z.ZodObjec
 /** An order or a sale to a customer. */
 export const saleEventSchema = eventObjectSchema("sale");
 export type SaleEvent = z.infer<typeof saleEventSchema>;
+/** An order or sale as a caller writes it, before validation (`occurredAt` an ISO 8601 string or a `Date`). */
+export type SaleEventInput = z.input<typeof saleEventSchema>;
 
 /** An advertised price someone observed. */
 export const listingEventSchema = eventObjectSchema("listing");
 export type ListingEvent = z.infer<typeof listingEventSchema>;
+/** A listing as a caller writes it, before validation (`occurredAt` an ISO 8601 string or a `Date`). */
+export type ListingEventInput = z.input<typeof listingEventSchema>;
 
 /** Goods of a lot shipped from the brand to a partner. */
 export const allocationEventSchema = eventObjectSchema("allocation");
 export type AllocationEvent = z.infer<typeof allocationEventSchema>;
+/** An allocation as a caller writes it, before validation (`occurredAt` an ISO 8601 string or a `Date`). */
+export type AllocationEventInput = z.input<typeof allocationEventSchema>;
 
 /** Any event of a dataset, told apart by `type`. */
 export const eventSchema = z.discriminatedUnion("type", [
@@ -182,7 +204,7 @@ export const eventSchema = z.discriminatedUnion("type", [
   allocationEventSchema,
 ]);
 export type ChannelEvent = z.infer<typeof eventSchema>;
-/** An event as a caller hands it in, before validation (times as ISO strings). */
+/** An event as a caller hands it in, before validation (`occurredAt` an ISO 8601 string or a `Date`). */
 export type ChannelEventInput = z.input<typeof eventSchema>;
 
 /** The schema of every collection of a dataset, by collection name. */
@@ -213,4 +235,16 @@ export type CollectionRecords = { [K in CollectionName]: z.infer<(typeof collect
 export type ReferenceRecords = Pick<CollectionRecords, ReferenceName>;
 
 /** Collections as plain objects, the way a caller hands them to `scan` (each may be absent). */
-export type CollectionsInput = { [K in CollectionName]?: readonly unknown[] };
+// Spelled out rather than mapped over `collectionSchemas`, so a caller's editor and the published .d.ts
+// show each collection's record type by name (test/types/inputs.test.ts holds its keys to CollectionName).
+export interface CollectionsInput {
+  readonly partners?: readonly PartnerInput[] | undefined;
+  readonly regions?: readonly RegionInput[] | undefined;
+  readonly territories?: readonly TerritoryInput[] | undefined;
+  readonly products?: readonly ProductInput[] | undefined;
+  readonly pricePolicies?: readonly PricePolicyInput[] | undefined;
+  readonly promotions?: readonly PromotionInput[] | undefined;
+  readonly registrations?: readonly RegistrationInput[] | undefined;
+  readonly customers?: readonly CustomerInput[] | undefined;
+  readonly events?: readonly ChannelEventInput[] | undefined;
+}

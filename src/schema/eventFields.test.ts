@@ -396,7 +396,7 @@ describe("the table of event fields", () => {
     };
     type Listing = { id: string; occurredAt: number; partnerId: string; sku: string; type: "listing"; price: number; currency: string; url?: string | undefined };
     type Allocation = { id: string; occurredAt: number; partnerId: string; sku: string; type: "allocation"; lot: string; quantity: number };
-    type Input<T> = { [K in keyof T]: K extends "occurredAt" ? string : T[K] };
+    type Input<T> = { [K in keyof T]: K extends "occurredAt" ? string | Date : T[K] };
     expectTypeOf<SaleEvent>().toEqualTypeOf<Sale>();
     expectTypeOf<ListingEvent>().toEqualTypeOf<Listing>();
     expectTypeOf<AllocationEvent>().toEqualTypeOf<Allocation>();

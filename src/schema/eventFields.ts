@@ -6,9 +6,10 @@
 
 /**
  * What a field's value must be, checked alike by the schema and the fast paths: `id` a non-empty string
- * (trimmed), `time` an ISO 8601 text read as epoch ms, `money` 0 to 1e11, `positive` a finite number above
- * 0, `currency` an ISO 4217 code, `string` any string, `type` one of `values`, `object` an object whose
- * fields follow it in the table, named below it (`shipTo.region`).
+ * (trimmed), `time` an ISO 8601 text or a `Date` read as epoch ms (the fast paths read texts only and
+ * leave a Date to zod), `money` 0 to 1e11, `positive` a finite number above 0, `currency` an ISO 4217
+ * code, `string` any string, `type` one of `values`, `object` an object whose fields follow it in the
+ * table, named below it (`shipTo.region`).
  */
 export type EventFieldKind = "id" | "time" | "money" | "positive" | "currency" | "string" | "type" | "object";
 

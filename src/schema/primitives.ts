@@ -1,21 +1,37 @@
+import { isDate } from "node:util/types";
 import { z } from "zod";
 import { parseIsoTime } from "../core/time.js";
 
 /** A non-empty identifier or code. */
 export const idSchema = z.string().trim().min(1, "must be a non-empty string");
 
-/** An ISO 8601 date or date-time, parsed to epoch milliseconds (UTC when no offset is given). */
-export const isoTimeSchema = z.string().transform((text, ctx) => {
-  const ms = parseIsoTime(text);
-  if (ms === undefined) {
+/**
+ * A time: an ISO 8601 date or date-time (UTC when no offset is given) or a `Date`, as epoch milliseconds.
+ */
+// `z.custom` types the input (what a caller may write) while the transform reads any value itself, so a
+// string is checked exactly as `z.string()` checked it (same messages) and anything else that is not a
+// Date keeps `z.string()`'s "expected string, got …".
+export const isoTimeSchema = z.custom<string | Date>().transform((value: unknown, ctx): number => {
+  if (typeof value === "string") {
+    const ms = parseIsoTime(value);
+    if (ms !== undefined) return ms;
     ctx.issues.push({
       code: "custom",
-      input: text,
-      message: `must be an ISO 8601 date or date-time such as 2025-03-01 or 2025-03-01T09:30:00Z, got "${text}"`,
+      input: value,
+      message: `must be an ISO 8601 date or date-time such as 2025-03-01 or 2025-03-01T09:30:00Z, got "${value}"`,
     });
     return z.NEVER;
   }
-  return ms;
+  // isDate reads the internal slot: a Date of another realm counts, an object made from Date.prototype does
+  // not (its getTime would throw, and a bad record must be rejected, never thrown).
+  if (isDate(value)) {
+    const ms = Date.prototype.getTime.call(value);
+    if (!Number.isNaN(ms)) return ms;
+    ctx.issues.push({ code: "custom", input: value, message: "must be a valid Date, got an invalid Date (its time is NaN)" });
+    return z.NEVER;
+  }
+  ctx.issues.push({ code: "invalid_type", expected: "string", input: value });
+  return z.NEVER;
 });
 
 /** A finite amount of money in major units. */

@@ -43,7 +43,7 @@ describe("a kind added by declaration (test-only: unauthorized-seller)", () => {
 
   it("finds what it declares, sees the events it admits, and says it in its own words", async () => {
     const rules = await loadRulesWith(registry, [shippedRulesPath(), RULES]);
-    const report = await scanWith(registry, dataset, { rules });
+    const report = await scanWith(registry, dataset as never, { rules });
     const findings = report.findings.filter((f) => (f.kind as string) === "unauthorized-seller");
     expect(findings).toHaveLength(1);
     expect(findings[0]).toMatchObject({
@@ -62,7 +62,7 @@ describe("a kind added by declaration (test-only: unauthorized-seller)", () => {
   });
 
   it("changes nothing for a scan with the shipped kinds: the unknown seller's listings are rejected", async () => {
-    const report = await scan(dataset);
+    const report = await scan(dataset as never);
     expect(report.findings).toEqual([]);
     expect(report.rejected.map((r) => r.index)).toEqual([1, 2, 3]);
     expect(report.summary.events).toBe(1);

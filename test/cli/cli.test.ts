@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { describe, expect, it } from "vitest";
 
@@ -188,5 +188,152 @@ describe("validate and test", () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/\n18 passed, 0 failed\n$/);
     expect(stdout).not.toContain("FAIL");
+  });
+});
+
+/** A dataset folder of the given files, in a fresh temp folder. */
+function dataset(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), "cc-"));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return dir;
+}
+
+const PARTNERS = '[{"id":"P1","channel":"distributor"},{"id":"P2","channel":"reseller"}]';
+const event = (id: string, fields: Record<string, unknown> = {}) =>
+  JSON.stringify({ id, type: "order", occurredAt: "2025-03-01T09:00:00Z", partnerId: "P1", sku: "S1", quantity: 1, unitPrice: 100, currency: "CNY", ...fields });
+
+describe("no silent failures: exit 2 with one line instead of \"No conflicts found\"", () => {
+  it("an empty folder, and a folder with no events file", () => {
+    const empty = dataset({});
+    const none = run(["scan", empty]);
+    expect(none.code).toBe(2);
+    expect(none.stdout).toBe("");
+    expect(none.stderr).toMatch(new RegExp(`^channel-conflict: ${empty}: no events file; expected events\\.json, .* or a folder events/ of such files\\n$`));
+    const noEvents = run(["scan", "fixtures/loader/no-events", "--format", "json"]);
+    expect(noEvents.code).toBe(2);
+    expect(noEvents.stdout).toBe("");
+    expect(noEvents.stderr).toMatch(/^channel-conflict: fixtures\/loader\/no-events: no events file \(not read: orders\.csv\); expected events\.json/);
+    expect(noEvents.stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
+
+  it("a dataset whose every event is rejected names the file and the first reason", () => {
+    const dir = dataset({ "partners.json": PARTNERS, "events.ndjson": `${event("o-1", { partnerId: "NOPE" })}\n${event("o-2", { quantity: 0 })}\n` });
+    const { code, stdout, stderr } = run(["scan", dir]);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toBe(
+      'channel-conflict: events.ndjson: every record of events was rejected (2 of 2); expected at least one valid record; the first rejection: events.ndjson:1: partnerId: unknown partner "NOPE"; expected an id listed in partners\n',
+    );
+  });
+
+  it("`partner.json`: the warning that says why comes before the error", () => {
+    const dir = dataset({ "partner.json": PARTNERS, "events.ndjson": `${event("o-1")}\n` });
+    const { code, stderr } = run(["scan", dir, "--format", "json"]);
+    expect(code).toBe(2);
+    expect(stderr.split("\n")).toEqual([
+      'channel-conflict: warning: partner.json: not read, no collection is named "partner"; did you mean partners.json?',
+      expect.stringMatching(/^channel-conflict: events\.ndjson: every record of events was rejected \(1 of 1\) \(there is no partners collection/),
+      "",
+    ]);
+  });
+
+  it("--rules on an empty folder, and rules that are all disabled", () => {
+    const emptyRules = mkdtempSync(join(tmpdir(), "cc-rules-"));
+    const onEmpty = run(["scan", "fixtures/demo", "--rules", emptyRules]);
+    expect(onEmpty.code).toBe(2);
+    expect(onEmpty.stderr).toBe(`channel-conflict: ${emptyRules}:(folder): holds no rule file; expected at least one .json, .yaml or .yml file of rules\n`);
+    const validate = run(["validate", emptyRules]);
+    expect(validate.code).toBe(2);
+    expect(validate.stderr).toContain(`${emptyRules}:(folder): holds no rule file`);
+    expect(run(["test", emptyRules]).code).toBe(2);
+    const disabled = join(emptyRules, "off.yaml");
+    writeFileSync(disabled, readFileSync("rules/customer-poaching.yaml", "utf8").replace(/^(- id: .*)$/gm, "$1\n  enabled: false"));
+    const allOff = run(["scan", "fixtures/demo", "--rules", disabled, "--format", "json"]);
+    expect(allOff.code).toBe(2);
+    expect(allOff.stdout).toBe("");
+    expect(allOff.stderr).toMatch(/^channel-conflict: .*off\.yaml:\(rule set\): all 2 of its rules are disabled \(customer\.protected-sale, customer\.duplicate-registration\); expected at least one enabled rule/);
+  });
+
+  it("--max-rejected: a count or a percentage of every record read; anything else is a usage error", () => {
+    const over = run(["scan", "fixtures/loader/rejections", "--max-rejected", "5%"]);
+    expect(over.code).toBe(2);
+    expect(over.stdout).toBe("");
+    expect(over.stderr).toBe(
+      'channel-conflict: fixtures/loader/rejections: 44 of 59 records were rejected (74.6%); expected at most 5% (maxRejected, --max-rejected); the first rejection: customers.json:[1]: id: duplicate "C-1", first defined at customers.json[0]\n',
+    );
+    expect(run(["scan", "fixtures/loader/rejections", "--max-rejected", "44", "--format", "json"]).code).toBe(0);
+    expect(run(["scan", "fixtures/loader/rejections", "--max-rejected", "43", "--format", "json"]).code).toBe(2);
+    expect(run(["scan", "fixtures/demo", "--max-rejected", "0", "--format", "json"]).code).toBe(0);
+    const bad = run(["scan", "fixtures/demo", "--max-rejected", "lots"]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--max-rejected: expected a count (e.g. 10) or a percentage from 0% to 100% (e.g. 5%), got "lots"');
+    const stream = run(["scan", "fixtures/demo", "--events", "-", "--format", "ndjson", "--max-rejected", "0"], `${event("o-1", { quantity: 0 })}\n`);
+    expect(stream.code).toBe(2);
+    expect(stream.stderr).toContain("stdin: 1 of ");
+  });
+
+  it("the stream takes reference data only: a reference folder without events is fine", () => {
+    const { code, stderr } = run(["scan", "fixtures/loader/no-events", "--events", "-", "--format", "json"], "");
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+  });
+});
+
+describe("warnings, and what spreadsheets write", () => {
+  it("reads Events.CSV as events and Excel's TRUE/FALSE as booleans, skips rows of empty cells, and warns of near-miss columns", () => {
+    const dir = dataset({
+      "partners.json": PARTNERS,
+      "territories.csv": "id,partnerId,region,exclusive\r\nT1,P1,CN,TRUE\r\nT2,P2,CN,True\r\n,,,\r\n",
+      "Events.CSV": "id,type,occurredAt,partnerId,sku,quantity,unitPrice,currency,ship_to_region\r\no-1,order,2025-03-01,P1,S1,1,100,CNY,CN\r\n,,,,,,,,\r\n",
+    });
+    const { code, stdout, stderr } = run(["scan", dir, "--format", "json"]);
+    expect(code).toBe(0);
+    expect(stderr).toBe('channel-conflict: warning: Events.CSV:1: no field reads the column "ship_to_region"; did you mean shipTo.region?\n');
+    const report = JSON.parse(stdout);
+    expect(report.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual(["territory.exclusive-overlap"]);
+    expect(report.rejected).toEqual([]);
+    expect(report.summary.records.events).toEqual({ read: 1, accepted: 1, rejected: 0 });
+    expect(report.summary.warnings).toEqual([
+      { code: "unread_column", file: "Events.CSV", message: 'Events.CSV:1: no field reads the column "ship_to_region"; did you mean shipTo.region?' },
+    ]);
+    const table = run(["scan", dir]);
+    expect(table.stdout).toContain('\nWarning: Events.CSV:1: no field reads the column "ship_to_region"; did you mean shipTo.region?\n');
+    expect(table.stderr).toContain("channel-conflict: warning: Events.CSV:1:");
+  });
+
+  it("table and markdown show the first rejected records; SARIF carries rejections and warnings as notifications", () => {
+    const table = run(["scan", "fixtures/loader/rejections"]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toContain("\nRejected records: 44 (the first 5; --format json lists them all):\n");
+    expect(table.stdout).toContain('\n  customers.json:[1]: id: duplicate "C-1", first defined at customers.json[0]\n');
+    expect(table.stdout).toContain("\n  …and 39 more.\n");
+    const markdown = run(["scan", "fixtures/loader/rejections", "--format", "markdown"]).stdout;
+    expect(markdown).toContain("<details><summary>Rejected records (44)</summary>");
+    expect(markdown).toContain('- `customers.json:[1]` id: duplicate "C-1", first defined at customers.json[0]');
+    expect(markdown).toContain("…and 34 more (see the JSON report).");
+    const misnamed = run(["scan", "fixtures/loader/misnamed", "--format", "markdown"]).stdout;
+    expect(misnamed).toContain('### Warnings\n\n- customer/: not read, no collection is named "customer"; did you mean customers/?\n');
+
+    const sarif = JSON.parse(run(["scan", "fixtures/loader/rejections", "--format", "sarif"]).stdout);
+    const notifications = sarif.runs[0].invocations[0].toolExecutionNotifications;
+    expect(sarif.runs[0].invocations[0].executionSuccessful).toBe(true);
+    expect(notifications).toHaveLength(44);
+    expect(notifications[0]).toEqual({
+      descriptor: { id: "rejected_record" },
+      level: "warning",
+      message: { text: 'customers.json:[1]: id: duplicate "C-1", first defined at customers.json[0]' },
+      locations: [{ physicalLocation: { artifactLocation: { uri: "fixtures/loader/rejections/customers.json" } } }],
+      properties: { index: 1 },
+    });
+    const byLine = notifications.find((n: { message: { text: string } }) => n.message.text.startsWith("events.ndjson:5:"));
+    expect(byLine.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: "fixtures/loader/rejections/events.ndjson" }, region: { startLine: 5 } });
+    const warned = JSON.parse(run(["scan", "fixtures/loader/misnamed", "--format", "sarif"]).stdout).runs[0].invocations[0].toolExecutionNotifications;
+    expect(warned.map((n: { descriptor: { id: string } }) => n.descriptor.id)).toEqual(["unknown_collection", "unknown_format", "unknown_collection"]);
+    expect(warned[2]).toMatchObject({ level: "warning", locations: [{ physicalLocation: { artifactLocation: { uri: "fixtures/loader/misnamed/territory.csv" } } }] });
+    const clean = JSON.parse(run(["scan", "fixtures/demo", "--format", "sarif"]).stdout);
+    expect(clean.runs[0].invocations).toEqual([{ executionSuccessful: true, toolExecutionNotifications: [] }]);
   });
 });

@@ -51,7 +51,7 @@ async function readEach(admission?: EventAdmission) {
   const inWorker = await loadDataset(folder, DEFAULT_READ_LIMITS, options);
   const opened = await openDataset(folder, DEFAULT_READ_LIMITS, options);
   const inThreadEvents = await collectEvents({ ...opened, eventBatches: () => opened.eventBatches({ worker: false }) });
-  const inMemory = await loadDataset({ partners, products, events }, DEFAULT_READ_LIMITS, options);
+  const inMemory = await loadDataset({ partners, products, events } as never, DEFAULT_READ_LIMITS, options);
   return [
     { reader: "worker", ids: inWorker.events.map((e) => e.id), reasons: reasonsOf(inWorker.rejected, "events.ndjson") },
     { reader: "this thread", ids: inThreadEvents.map((e) => e.id), reasons: reasonsOf(opened.rejected, "events.ndjson") },

@@ -239,17 +239,19 @@ describe("CSV files", () => {
     ]);
   });
 
-  it("rejects a boolean cell other than true/false and an empty list item, naming the field", async () => {
+  it("rejects a boolean cell other than true/false (in any case, as Excel writes TRUE) and an empty list item, naming the field", async () => {
     const csv = ["id,partnerId,region,exclusive,skus", "T-1,P1,CN,yes,", "T-2,P1,CN,TRUE,", "T-3,P1,CN,,SKU-1||SKU-2", "T-4,P1,CN,false,SKU-1"].join("\n");
     const root = await writeDataset({ "partners.json": PARTNERS_JSON, "territories.csv": csv, "events.ndjson": "" });
     const dataset = await loadDataset(root);
     expectConservation(dataset);
     expect(dataset.rejected).toEqual([
       { file: "territories.csv", line: 2, reason: 'exclusive: expected boolean, got "yes"' },
-      { file: "territories.csv", line: 3, reason: 'exclusive: expected boolean, got "TRUE"' },
       { file: "territories.csv", line: 4, reason: "skus[1]: must be a non-empty string" },
     ]);
-    expect(dataset.reference.territories).toEqual([{ id: "T-4", partnerId: "P1", region: "CN", exclusive: false, skus: ["SKU-1"] }]);
+    expect(dataset.reference.territories).toEqual([
+      { id: "T-2", partnerId: "P1", region: "CN", exclusive: true },
+      { id: "T-4", partnerId: "P1", region: "CN", exclusive: false, skus: ["SKU-1"] },
+    ]);
   });
 
   it("rejects a record over maxRecordBytes, even one held open by a quote over many lines, and reads the rest", async () => {

@@ -53,7 +53,7 @@ describe("input is data: keys cannot reach prototypes", () => {
 
   it("in-memory records built by JSON.parse with __proto__ keys do not pollute", async () => {
     const events = JSON.parse(`[{"id":"o-1","type":"order","occurredAt":"2025-03-01","partnerId":"P1","sku":"S","quantity":1,"unitPrice":1,"currency":"CNY",${POISON}}]`) as unknown[];
-    const dataset = await loadDataset({ partners: [{ id: "P1", channel: "retail" }], events });
+    const dataset = await loadDataset({ partners: [{ id: "P1", channel: "retail" }], events: events as never });
     expectPrototypesClean();
     expect(dataset.events.map((e) => e.id)).toEqual(["o-1"]);
   });

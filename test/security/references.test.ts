@@ -2,7 +2,9 @@
 // be made"): what cannot be resolved is either rejected with a reason or skipped and counted in
 // `summary.skipped` — never turned into a finding by guesswork.
 import { describe, expect, it } from "vitest";
-import { scan, type ScanReport } from "../../src/index.js";
+import { loadDataset, type ScanReport } from "../../src/index.js";
+import { DETECTORS } from "../../src/detectors/registry.js";
+import { scanWith } from "../../src/scan/scan.js";
 import type { JsonRecord } from "./support.js";
 
 const SKIP = {
@@ -56,7 +58,8 @@ const sale = (fields: Fields): JsonRecord =>
 const listingOf = (fields: Fields): JsonRecord => defined({ id: `e${++n}`, type: "listing", occurredAt: at(1), partnerId: "W1", sku: "S1", price: 100, currency: "CNY", ...fields });
 
 async function run(events: JsonRecord[], reference: Record<string, unknown[]> = REFERENCE): Promise<ScanReport> {
-  const report = await scan({ ...reference, events });
+  // Without events a dataset cannot be scanned (CONTRACT §8); the tests without events look at its reference data.
+  const report = await scanWith(DETECTORS, { ...reference, events } as never, undefined, { requireEvents: events.length > 0 });
   expect(report.summary.events + report.summary.rejected).toBe(events.length);
   return report;
 }
@@ -141,10 +144,11 @@ describe("unknown references are rejected, naming the reference", () => {
       { id: "R2", channel: "reseller", parentId: "D1" },
     ];
     const event = { id: "e1", type: "sale", occurredAt: "2025-01-01", partnerId: "R2", sku: "S", quantity: 1, unitPrice: 1, currency: "USD" };
-    const withRejectedParent = await scan({ partners, events: [event] });
-    const withoutParent = await scan({ partners: [{ id: "P0", channel: "direct" }, partners[1] as object], events: [event] });
-    expect(withRejectedParent.summary.records.partners).toEqual({ read: 2, accepted: 0, rejected: 2 });
-    expect(withRejectedParent.summary.events).toBe(withoutParent.summary.events);
+    // Every partner rejected: such a dataset cannot be scanned (CONTRACT §8), so its records are read.
+    const withRejectedParent = await loadDataset({ partners, events: [event] } as never);
+    const withoutParent = await loadDataset({ partners: [{ id: "P0", channel: "direct" }, partners[1] as object], events: [event] } as never);
+    expect(withRejectedParent.counts.partners).toEqual({ read: 2, accepted: 0, rejected: 2 });
+    expect(withRejectedParent.events.length).toBe(withoutParent.events.length);
   });
 });
 

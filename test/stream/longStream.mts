@@ -48,7 +48,7 @@ async function* events() {
 }
 const heap: number[] = [];
 let findings = 0;
-const generator = scanStream(events(), { reference });
+const generator = scanStream(events() as never, { reference: reference as never });
 let next = await generator.next();
 while (!next.done) {
   findings++;

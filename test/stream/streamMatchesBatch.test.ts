@@ -16,7 +16,7 @@ describe("scanStream", () => {
       const tb = Date.parse(String((b as { occurredAt: string }).occurredAt));
       return ta - tb;
     });
-    const generator = scanStream(ordered, { reference });
+    const generator = scanStream(ordered as never, { reference });
     let next = await generator.next();
     while (!next.done) {
       expect(next.value.rank).toBe(0);
@@ -35,7 +35,7 @@ describe("scanStream", () => {
     const late = { ...(events?.[0] as object), id: "LATE-1", occurredAt: "2024-01-01" };
     const input = [events?.[events.length - 1], late];
     const findings: Finding[] = [];
-    const generator = scanStream(input, { reference, onRejected: (r) => rejected.push(`${r.file}:${r.line}: ${r.reason}`) });
+    const generator = scanStream(input as never, { reference, onRejected: (r) => rejected.push(`${r.file}:${r.line}: ${r.reason}`) });
     let next = await generator.next();
     while (!next.done) {
       findings.push(next.value);
@@ -66,7 +66,7 @@ describe("scanStream", () => {
       expect(seen).toEqual(["price.below-floor"]);
     }
     const seen: string[] = [];
-    for await (const finding of scanStream(events(), { reference })) seen.push(finding.ruleId);
+    for await (const finding of scanStream(events() as never, { reference: reference as never })) seen.push(finding.ruleId);
     expect(seen).toEqual(["price.below-floor"]);
   });
 });

@@ -11,6 +11,7 @@ import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { benchDataset } from "./benchDataset.js";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -41,13 +42,7 @@ async function scanOnce(folder: string): Promise<void> {
 /** The parent: writes the Parquet datasets when missing, then alternates the scans. */
 async function compare(): Promise<void> {
   const count = Number(values.events);
-  const dir = `bench/out/${count}-${values.seed}`;
-  if (!existsSync(`${dir}/events`)) {
-    process.stderr.write(`generating ${count} events into ${dir}…\n`);
-    execFileSync(process.execPath, ["--import", "tsx", "bench/generate-cli.ts", "--events", String(count), "--seed", String(values.seed), "--out", dir], {
-      stdio: ["ignore", "ignore", "inherit"],
-    });
-  }
+  const dir = benchDataset(count, String(values.seed));
 
   /** The event fields the generator writes, typed for DuckDB's JSON reader (extra keys are ignored). */
   const COLUMNS =

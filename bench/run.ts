@@ -2,8 +2,8 @@
 // generated dataset's events (the floor) and the full scan of the same dataset with the shipped rules, each
 // in its own process, and prints events/s, the ratio to the floor and peak RSS.
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
+import { benchDataset } from "./benchDataset.js";
 
 const { values } = parseArgs({
   options: {
@@ -14,13 +14,7 @@ const { values } = parseArgs({
   },
 });
 const count = Number(values.events);
-const dir = `bench/out/${count}-${values.seed}`;
-if (!existsSync(`${dir}/events`)) {
-  process.stderr.write(`generating ${count} events into ${dir}…\n`);
-  execFileSync(process.execPath, ["--import", "tsx", "bench/generate-cli.ts", "--events", String(count), "--seed", String(values.seed), "--out", dir], {
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-}
+const dir = benchDataset(count, String(values.seed));
 
 function child(script: string, args: string[]) {
   const out = execFileSync(process.execPath, ["--max-old-space-size=4096", "--import", "tsx", script, dir, ...args], {

@@ -633,9 +633,7 @@ function recordOf(fields: readonly OutField[], values: readonly unknown[][], row
     const value = field.fields.length > 0 ? recordOf(field.fields, values, row) : (values[field.slot as number] as unknown[])[row];
     if (value === undefined) continue;
     record ??= {};
-    // A column named __proto__ is a field like any other, not the object's prototype.
-    if (field.key === "__proto__") setField(record, field.key, value);
-    else record[field.key] = value;
+    setField(record, field.key, value);
   }
   return record;
 }

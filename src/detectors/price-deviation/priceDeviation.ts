@@ -283,15 +283,14 @@ export const priceDeviation: Detector = {
     const facts = group.worst.facts;
     const occurrences = occurrencesOf(group);
     const currency = String(facts.currency);
+    // What every message of a seller's price says: who, what, how often, in which currency.
+    const sold = { seller: namedPartner(context.index, group.partners[0] ?? ""), sku: String(facts.sku), occurrences, currency };
     switch (group.check) {
       case "below-floor":
         return {
           code: "price-deviation.below-floor",
           args: {
-            seller: namedPartner(context.index, group.partners[0] ?? ""),
-            sku: String(facts.sku),
-            occurrences,
-            currency,
+            ...sold,
             unitPrice: Number(facts.unitPrice),
             floorPrice: Number(facts.floorPrice),
             belowFloorPct: Number(facts.belowFloorPct),
@@ -302,10 +301,7 @@ export const priceDeviation: Detector = {
         return {
           code: "price-deviation.below-map",
           args: {
-            seller: namedPartner(context.index, group.partners[0] ?? ""),
-            sku: String(facts.sku),
-            occurrences,
-            currency,
+            ...sold,
             advertisedPrice: Number(facts.advertisedPrice),
             map: Number(facts.map),
             belowMapPct: Number(facts.belowMapPct),

@@ -40,7 +40,7 @@ type Format = (typeof FORMATS)[number];
 const USAGE = `Usage:
   channel-conflict scan <dataset> [--rules <file|dir>]... [--format table|json|ndjson|markdown|junit|sarif]
                         [--fail-on low|medium|high|critical] [--baseline <findings.json>] [--out <file>]
-                        [--max-rejected <count|percent%>]
+                        [--max-rejected <count|percent%>] [--time-zone <IANA zone>]
   channel-conflict scan <dataset> --events -     events as NDJSON on stdin, reference data from <dataset>
   channel-conflict validate <rules>...            check rule files, print every problem
   channel-conflict test <rules>...                run each rule's own test cases
@@ -50,6 +50,9 @@ Exit status: 0 done and nothing at or above --fail-on; 1 findings at or above --
 (or a failing rule test); 2 the run could not be done as asked (bad arguments, unreadable dataset,
 invalid rules, no events, a collection whose every record was rejected, more rejected records than
 --max-rejected, no rule enabled). Warnings (files and columns not read) go to stderr.
+
+--time-zone Asia/Shanghai reads bare dates and times without an offset as local times there, and shows
+dates in it (default: the dataset's channel-conflict.yaml timeZone, else UTC).
 `;
 
 class UsageError extends Error {}
@@ -77,6 +80,8 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
   const format = oneOf<Format>("format", values.format as string | undefined, FORMATS) ?? "table";
   const failOn = oneOf<Severity>("fail-on", values["fail-on"] as string | undefined, SEVERITIES);
   const maxRejected = maxRejectedOf(values["max-rejected"] as string | undefined);
+  const timeZone = values["time-zone"] as string | undefined;
+  const zoneOption = timeZone !== undefined ? { timeZone } : {};
   const rulePaths = (values.rules as string[] | undefined) ?? [];
   const rules: RuleSet = rulePaths.length > 0 ? await loadRules(rulePaths) : await loadRules();
   const baselinePath = values.baseline as string | undefined;
@@ -102,6 +107,7 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
       rules,
       sourceName: "stdin",
       ...(maxRejected !== undefined ? { maxRejected } : {}),
+      ...zoneOption,
       onRejected: (r) => {
         io.stderr.write(printable(`${r.file}:${r.line ?? r.index ?? "?"}: ${r.reason}`) + "\n");
         if (!direct) rejected.push(r);
@@ -127,6 +133,7 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
     report = await scan(dataset, {
       rules,
       ...(maxRejected !== undefined ? { maxRejected } : {}),
+      ...zoneOption,
       ...(io.stderr.isTTY ? { onProgress: progressLine(io.stderr) } : {}),
     });
     if (!tableOnTerminal) warn(report.summary.warnings, io);
@@ -236,6 +243,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         out: { type: "string", short: "o" },
         events: { type: "string" },
         "max-rejected": { type: "string" },
+        "time-zone": { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
       },

@@ -16,9 +16,10 @@ export class ChannelConflictError extends Error {
  * - `DATASET_UNREADABLE`: a folder or file that cannot be read at all (missing, unreadable, ambiguous);
  * - `NO_EVENTS`: no events to scan (no events file, or one holding no record);
  * - `COLLECTION_REJECTED`: a collection every record of which was rejected;
- * - `TOO_MANY_REJECTED`: more records rejected than the `maxRejected` option allows.
+ * - `TOO_MANY_REJECTED`: more records rejected than the `maxRejected` option allows;
+ * - `MANIFEST_INVALID`: the dataset's `channel-conflict.yaml` (or `.json`) cannot be parsed or has problems (`problems` lists them).
  */
-export type DatasetErrorCode = "DATASET_UNREADABLE" | "NO_EVENTS" | "COLLECTION_REJECTED" | "TOO_MANY_REJECTED";
+export type DatasetErrorCode = "DATASET_UNREADABLE" | "NO_EVENTS" | "COLLECTION_REJECTED" | "TOO_MANY_REJECTED" | "MANIFEST_INVALID";
 
 /**
  * A dataset that cannot be read, or whose scan could not mean what it says (a report of "no conflicts"
@@ -34,6 +35,8 @@ export class DatasetError extends ChannelConflictError {
    * such as `partner.json`, is often why a collection is missing or every event was rejected.
    */
   warnings: readonly ScanWarning[] = [];
+  /** For `MANIFEST_INVALID`: each problem as one line, `file:line: path: what is wrong`. */
+  problems: readonly string[] = [];
 
   constructor(file: string, message: string, options?: { cause?: unknown; code?: DatasetErrorCode; collection?: string }) {
     super(options?.code ?? "DATASET_UNREADABLE", `${file}: ${message}`, options?.cause !== undefined ? { cause: options.cause } : undefined);

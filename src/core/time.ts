@@ -3,8 +3,9 @@ import { isExists } from "date-fns/isExists";
 import { isValid } from "date-fns/isValid";
 import { parseISO } from "date-fns/parseISO";
 import { utc, UTCDate } from "@date-fns/utc";
+import type { TimeZone } from "./zonedTime.js";
 
-/** ISO 8601 extended date or date-time; a bare date or a time without offset is read as UTC. */
+/** ISO 8601 extended date or date-time; a bare date or a time without offset is a wall time (UTC by default). */
 const ISO_PATTERN =
   /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?)?$/;
 
@@ -21,13 +22,27 @@ export function parseIsoTimeWithDateFns(text: string): number | undefined {
 
 /**
  * Parses a strict ISO 8601 string to epoch milliseconds, or returns undefined.
- * `2025-02-30` is invalid (not March 2nd); no offset means UTC, whatever the machine's time zone.
+ * `2025-02-30` is invalid (not March 2nd). A time with an offset or `Z` is that instant; a bare date or
+ * a time without offset is a wall time in `zone` (UTC when absent), whatever the machine's time zone:
+ * `2025-03-01T09:00` in Asia/Shanghai is 01:00Z. A wall time the zone skips or repeats (DST) is read as
+ * `zone.instantOf` reads it.
  *
  * The common shapes take a fast path — date-fns `isExists` validates the calendar date, then the
  * engine's own ISO parser reads it — and every other shape goes to date-fns `parseISO`. A property
- * test holds both paths to `parseIsoTimeWithDateFns` on generated strings.
+ * test holds both paths to `parseIsoTimeWithDateFns` on generated strings, and the zoned reading to
+ * date-fns `parseISO(text, { in: tz(zone) })`.
  */
-export function parseIsoTime(text: string): number | undefined {
+export function parseIsoTime(text: string, zone?: TimeZone): number | undefined {
+  const ms = parseIsoTimeInUtc(text);
+  if (zone === undefined || zone.isUtc || ms === undefined || HAS_OFFSET.test(text)) return ms;
+  return zone.instantOf(ms);
+}
+
+/** An ISO string (one that matched ISO_PATTERN) ending in an offset or `Z`: those come after the `T`. */
+const HAS_OFFSET = /T.*[Z+-]/;
+
+/** `parseIsoTime` in UTC: the instant, or for text without offset its wall time. */
+function parseIsoTimeInUtc(text: string): number | undefined {
   const match = COMMON_PATTERN.exec(text);
   // Years before 100 take the slow path: isExists reads two-digit years as 19xx.
   const offset = match?.[5];

@@ -7,7 +7,7 @@ import { closestName } from "../core/closestName.js";
 import { DatasetError } from "../core/errors.js";
 import { formatRejection, type Rejection } from "../core/records.js";
 import { sortWarnings, type ScanWarning } from "../core/warnings.js";
-import { collectionFileNames, datasetExtensions, listDataset, readCsvHeader, type CollectionFile } from "../io/sources.js";
+import { collectionFileNames, datasetExtensions, listDataset, readRecordNames, type CollectionFile } from "../io/sources.js";
 import { unreadColumns } from "../schema/csvShape.js";
 import { COLLECTION_NAMES, type CollectionName } from "../schema/dataset.js";
 
@@ -88,8 +88,10 @@ export async function inspectDataset(dataset: DatasetSource): Promise<DatasetIns
 }
 
 /**
- * The warnings of an inspected dataset, its CSV headers read: the unread entries, and each CSV column no
- * field reads whose name is close to a field's — once per collection and column, at its first file.
+ * The warnings of an inspected dataset: the unread entries, and each column (CSV, Parquet) or key (JSON,
+ * NDJSON: of the records in a file's first 64 KiB) no field reads whose name is close to a field's — once
+ * per collection and name, at its first file. Files whose fields the manifest maps are left out: the
+ * columns a field map does not name are meant to be left.
  */
 export async function datasetWarnings(
   inspection: DatasetInspection,
@@ -98,20 +100,22 @@ export async function datasetWarnings(
 ): Promise<ScanWarning[]> {
   const warnings: ScanWarning[] = [...inspection.warnings];
   for (const collection of collections) {
-    const seen = new Map<string, { file: string; field: string; others: number }>();
+    const seen = new Map<string, { file: CollectionFile; field: string; others: number }>();
     // One file at a time: a folder of thousands of parts must not open thousands of files at once.
     for (const file of inspection.files.get(collection) ?? []) {
-      if (file.format !== "csv") continue;
-      const header = await readCsvHeader(file, maxRecordBytes);
-      for (const { column, field } of unreadColumns(collection, header ?? [])) {
+      if (file.fields) continue;
+      const names = await readRecordNames(file, maxRecordBytes);
+      for (const { column, field } of unreadColumns(collection, names ?? [])) {
         const first = seen.get(column);
         if (first) first.others++;
-        else seen.set(column, { file: file.name, field, others: 0 });
+        else seen.set(column, { file, field, others: 0 });
       }
     }
     for (const [column, { file, field, others }] of seen) {
       const more = others > 0 ? ` (nor in ${others} more file${others === 1 ? "" : "s"} of ${inspection.sources.get(collection) ?? collection})` : "";
-      warnings.push({ code: "unread_column", file, message: `${file}:1: no field reads the column "${column}"${more}; did you mean ${field}?` });
+      const where = file.format === "csv" ? `${file.name}:${1 + (file.skipRows ?? 0)}` : file.name;
+      const what = file.format === "csv" || file.format === "parquet" ? "column" : "key";
+      warnings.push({ code: "unread_column", file: file.name, message: `${where}: no field reads the ${what} "${column}"${more}; did you mean ${field}?` });
     }
   }
   return sortWarnings(warnings);

@@ -55,7 +55,8 @@ export type LineReader = (bytes: Buffer, text: string, start: number, end: numbe
  * Checks the records of a batch of NDJSON lines of `file` without a record object per line: `fast`
  * reads the lines it can from their bytes; the others are decoded, and what JSON.parse reads goes
  * straight to `take`; blank, broken and too long lines take the record path and are rejected as
- * `readCollectionBatches` would. The line of each event taken is pushed to `lineOf`.
+ * `readCollectionBatches` would, and lines not valid in the file's encoding (start < 0, like too long
+ * ones, so `fast` never reads them) are rejected with their reason. The line of each event taken is pushed to `lineOf`.
  */
 export function validateLines(
   lines: ByteLines,
@@ -75,7 +76,11 @@ export function validateLines(
     if (start < 0 || !fast(bytes, latin1, start, ends[i] as number)) {
       const item = decodeLine(lines, i);
       let parsed = false;
-      if ("text" in item) {
+      if ("invalid" in item) {
+        // Bytes not valid in the file's encoding: rejected, never read.
+        reason = item.invalid;
+        parsed = true;
+      } else if ("text" in item) {
         let value: unknown;
         try {
           value = JSON.parse(item.text);

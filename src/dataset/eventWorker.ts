@@ -7,6 +7,8 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { EventJsonScanner } from "../fast/EventJsonScanner.js";
 import { readFileByteLineBatches } from "../io/lines.js";
+import { InvalidTextError, textEncoding, UTF8 } from "../io/encoding.js";
+import { DatasetError } from "../core/errors.js";
 import { readCollectionBatches, type ReadLimits } from "../io/readRecords.js";
 import type { CollectionFile } from "../io/sources.js";
 import { RawEvent } from "../fast/FastEventReader.js";
@@ -14,6 +16,7 @@ import { validateLines, type LineReader, type RecordSink } from "./eventBatches.
 import { EventPacker, type PackedEvents } from "../fast/eventCodec.js";
 import { rejectionOf, type Rejection } from "../core/records.js";
 import { EventSchemaReader } from "./validateRecords.js";
+import { timeZoneOf, type TimeZone } from "../core/zonedTime.js";
 
 /** What the main thread hands the worker. */
 export interface EventWorkerData {
@@ -25,6 +28,8 @@ export interface EventWorkerData {
    */
   readonly readAhead: number;
   readonly window: number;
+  /** The dataset's IANA time zone, of times without an offset. */
+  readonly timeZone: string;
 }
 
 /**
@@ -78,20 +83,32 @@ async function* linesOf(file: CollectionFile, limits: ReadLimits, schema: EventS
     return true;
   };
   const take = taker(schema, packer);
-  for await (const lines of readFileByteLineBatches(file.path, limits.maxRecordBytes)) {
-    const positions: number[] = [];
-    packer.begin(lines.numbers.length);
-    const { rejected, read } = validateLines(lines, file.name, limits, { fast, take }, positions);
-    yield { packed: packer.finish(), positions, at: "line", rejected, read };
+  const encoding = textEncoding(file.encoding ?? "utf-8");
+  // The manifest was checked: a label TextDecoder does not know never gets here.
+  if (!encoding) throw new DatasetError(file.name, `the encoding "${file.encoding}" is not known`);
+  // The byte reader reads UTF-8 (a UTF-16 file comes transcoded): lines in another encoding are decoded and parsed.
+  const decoded: LineReader = () => false;
+  try {
+    for await (const lines of readFileByteLineBatches(file.path, limits.maxRecordBytes, encoding)) {
+      const positions: number[] = [];
+      packer.begin(lines.numbers.length);
+      const reader = (lines.encoding ?? UTF8).name === "utf-8" ? fast : decoded;
+      const { rejected, read } = validateLines(lines, file.name, limits, { fast: reader, take }, positions);
+      yield { packed: packer.finish(), positions, at: "line", rejected, read };
+    }
+  } catch (error) {
+    // Invalid UTF-16 stops the transcoder: an error of the whole file.
+    if (error instanceof InvalidTextError) throw new DatasetError(file.name, `${error.message}; check the encoding named in channel-conflict.yaml`, { cause: error });
+    throw error;
   }
 }
 
-async function* recordsOf(file: CollectionFile, limits: ReadLimits, schema: EventSchemaReader, packer: EventPacker): AsyncGenerator<PackedBatch> {
+async function* recordsOf(file: CollectionFile, limits: ReadLimits, schema: EventSchemaReader, packer: EventPacker, zone: TimeZone): AsyncGenerator<PackedBatch> {
   // JSON arrays and Parquet files number their records by index, CSV by line.
   const at = file.format === "json" || file.format === "parquet" ? "index" : "line";
   // Each record's fields go into the batch as NDJSON lines' do, with no event object in between.
   const take = taker(schema, packer);
-  for await (const raws of readCollectionBatches(file, limits)) {
+  for await (const raws of readCollectionBatches(file, limits, zone)) {
     const positions: number[] = [];
     const rejected: Rejection[] = [];
     packer.begin(raws.length);
@@ -105,7 +122,8 @@ async function* recordsOf(file: CollectionFile, limits: ReadLimits, schema: Even
 }
 
 async function main(port: NonNullable<typeof parentPort>, data: EventWorkerData): Promise<void> {
-  const schema = new EventSchemaReader();
+  const zone = timeZoneOf(data.timeZone);
+  const schema = new EventSchemaReader(zone);
   let inFlight = 0;
   let window = data.readAhead;
   let wake: (() => void) | undefined;
@@ -120,7 +138,9 @@ async function main(port: NonNullable<typeof parentPort>, data: EventWorkerData)
   // The packer marks repeated ids, so the main thread need not keep every id to find duplicates.
   const packer = new EventPacker({ markRepeats: true });
   for (const file of data.files) {
-    const batches = file.format === "ndjson" ? linesOf(file, data.limits, schema, packer) : recordsOf(file, data.limits, schema, packer);
+    // NDJSON lines are read from their bytes, unless the manifest maps their fields from columns of other names.
+    const batches =
+      file.format === "ndjson" && !file.fields ? linesOf(file, data.limits, schema, packer) : recordsOf(file, data.limits, schema, packer, zone);
     for await (const { packed, positions, at, rejected, read } of batches) {
       if (read === 0) continue;
       const message: BatchMessage = { type: "batch", packed, file: file.name, positions: Int32Array.from(positions), at, rejected, read };

@@ -1,4 +1,5 @@
-import { listCollectionFiles, type CollectionFile } from "../io/sources.js";
+import { listDataset, type CollectionFile } from "../io/sources.js";
+import { timeZoneOf, type TimeZone } from "../core/zonedTime.js";
 import {
   batchesOf,
   DEFAULT_READ_LIMITS,
@@ -24,10 +25,17 @@ export type DatasetSource = string | CollectionsInput;
 export interface OpenDatasetOptions {
   /** The types of events not rejected for an unknown partner or sku (default: none, every such event is rejected). */
   readonly admission?: EventAdmission;
+  /**
+   * The IANA time zone of bare dates and times without an offset (checked by the caller: `scan` checks its
+   * options). Default: the manifest's `timeZone` for a folder that has one, else UTC.
+   */
+  readonly timeZone?: string | undefined;
 }
 
 /** Reference data loaded and validated, with its events still to be read. */
 export interface OpenedDataset {
+  /** The time zone its times without an offset were read in: the option's, the manifest's, or UTC. */
+  readonly zone: TimeZone;
   readonly reference: ReferenceRecords;
   readonly rejected: Rejection[];
   readonly counts: RecordCounts;
@@ -52,8 +60,8 @@ async function* flatten<T>(batches: AsyncIterable<readonly T[]>): AsyncGenerator
   for await (const batch of batches) yield* batch;
 }
 
-async function* fileRecordBatches(files: readonly CollectionFile[], limits: ReadLimits): AsyncGenerator<RawRecord[]> {
-  for (const file of files) yield* readCollectionBatches(file, limits);
+async function* fileRecordBatches(files: readonly CollectionFile[], limits: ReadLimits, zone: TimeZone): AsyncGenerator<RawRecord[]> {
+  for (const file of files) yield* readCollectionBatches(file, limits, zone);
 }
 
 
@@ -80,28 +88,33 @@ export async function openDatasetReading(
 }
 
 async function open(source: DatasetSource, limits: ReadLimits, options: OpenDatasetOptions, readAhead: boolean): Promise<ReadingDataset> {
-  const collector = new ReferenceCollector();
   let rawEventBatches: () => AsyncIterable<RawRecord[]>;
   let eventFiles: CollectionFile[] | undefined;
   let ahead: EventReaderThread | undefined;
+  let zone = timeZoneOf(options.timeZone ?? "UTC");
+  let collector: ReferenceCollector;
   if (typeof source === "string") {
-    const files = await listCollectionFiles(source);
+    const listing = await listDataset(source);
+    const { files } = listing;
+    zone = timeZoneOf(options.timeZone ?? listing.manifest?.timeZone ?? "UTC");
+    collector = new ReferenceCollector(zone);
     const eventFileList = files.get("events") ?? [];
     const workerPath = eventWorkerPath();
-    if (readAhead && workerPath && eventFileList.length > 0) ahead = new EventReaderThread(workerPath, eventFileList, limits);
+    if (readAhead && workerPath && eventFileList.length > 0) ahead = new EventReaderThread(workerPath, eventFileList, limits, zone.name);
     try {
       for (const name of COLLECTION_NAMES) {
         if (name === "events" || !files.has(name)) continue;
         collector.markPresent(name);
-        for (const file of files.get(name) ?? []) for await (const raw of readCollectionFile(file, limits)) collector.add(name, raw);
+        for (const file of files.get(name) ?? []) for await (const raw of readCollectionFile(file, limits, zone)) collector.add(name, raw);
       }
     } catch (error) {
       await ahead?.close();
       throw error;
     }
     eventFiles = eventFileList;
-    rawEventBatches = () => fileRecordBatches(eventFileList, limits);
+    rawEventBatches = () => fileRecordBatches(eventFileList, limits, zone);
   } else {
+    collector = new ReferenceCollector(zone);
     if (typeof source !== "object" || source === null || Array.isArray(source)) {
       throw new OptionsError("dataset: expected a folder path or an object of collections such as { partners, events }");
     }
@@ -134,14 +147,15 @@ async function open(source: DatasetSource, limits: ReadLimits, options: OpenData
       const acceptor = new EventAcceptor(reference, productsPresent, undefined, admission);
       // A thread not started yet starts on the first step: batches never taken start none.
       return (async function* () {
-        const thread = started ?? new EventReaderThread(workerPath, files, limits);
+        const thread = started ?? new EventReaderThread(workerPath, files, limits, zone.name);
         if (!started) handedOut.push(thread);
         yield* thread.batches(acceptor);
       })();
     }
-    return validateBatches(rawEventBatches(), new EventValidator(reference, productsPresent, undefined, admission));
+    return validateBatches(rawEventBatches(), new EventValidator(reference, productsPresent, undefined, admission, zone));
   };
   return {
+    zone,
     reference,
     rejected: collector.rejected,
     counts: collector.counts,
@@ -182,6 +196,7 @@ export async function loadDataset(
     rejected: opened.rejected,
     counts: opened.counts,
     present: opened.present,
+    timeZone: opened.zone.name,
   };
 }
 

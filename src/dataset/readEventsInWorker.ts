@@ -48,7 +48,7 @@ export class EventReaderThread {
   private failure: Error | undefined;
   private taken = false;
 
-  constructor(path: string, files: EventWorkerData["files"], limits: EventWorkerData["limits"]) {
+  constructor(path: string, files: EventWorkerData["files"], limits: EventWorkerData["limits"], timeZone: string) {
     // Only plain data crosses to the worker: the limits may come in a caller's whole options object
     // (with an onProgress function, which cannot be cloned). The worker reads ahead while the reference
     // data loads, then stays up to 128 batches ahead (a batch is a chunk of 64 KiB read): enough to
@@ -58,6 +58,7 @@ export class EventReaderThread {
       limits: { maxRecordBytes: limits.maxRecordBytes, maxJsonFileBytes: limits.maxJsonFileBytes },
       readAhead: 256,
       window: 128,
+      timeZone,
     };
     // The worker inherits this process's Node options, and `node --input-type=module -e` makes a worker
     // whose main script is a file fail to start: its main script is code that imports the file instead,

@@ -12,6 +12,8 @@ export interface Dataset {
   readonly counts: RecordCounts;
   /** Which reference collections were present (an absent one is not the same as an empty one). */
   readonly present: ReadonlySet<CollectionName>;
+  /** The IANA time zone bare dates and times without an offset were read in (`UTC` unless the manifest or the option named one). */
+  readonly timeZone: string;
 }
 
 export function emptyCounts(): RecordCounts {

@@ -4,6 +4,7 @@ import type { RawRecord } from "../io/readRecords.js";
 import { formatIssues } from "../schema/formatIssues.js";
 import {
   collectionSchemas,
+  collectionSchemasIn,
   type ChannelEvent,
   type CollectionName,
   type CollectionRecords,
@@ -16,6 +17,9 @@ import type { ReferenceRecords } from "../schema/dataset.js";
 import { emptyCounts, type RecordCounts } from "./types.js";
 import type { EventAdmission } from "./admission.js";
 import { acceptBatch, validateBatch, type BatchValidator, type EventBatch } from "./eventBatches.js";
+import { UTC_ZONE, type TimeZone } from "../core/zonedTime.js";
+
+type Schemas = typeof collectionSchemas;
 
 type Validated<K extends CollectionName> = { record: CollectionRecords[K][number]; origin: RecordOrigin };
 
@@ -37,21 +41,23 @@ function where(origin: RecordOrigin): string {
   return origin.file;
 }
 
-/** Validates one raw record against its collection's schema. */
+/** Validates one raw record against its collection's schema (of `schemas`: `collectionSchemasIn` a zone). */
 export function parseRecord<K extends CollectionName>(
   collection: K,
   raw: RawRecord,
+  schemas: Schemas = collectionSchemas,
 ): { ok: true; record: CollectionRecords[K][number] } | { ok: false; reason: string } {
   if ("error" in raw) return { ok: false, reason: raw.error };
-  return parseValue(collection, raw.value);
+  return parseValue(collection, raw.value, schemas);
 }
 
 /** Validates one parsed value against its collection's schema. */
 function parseValue<K extends CollectionName>(
   collection: K,
   value: unknown,
+  schemas: Schemas,
 ): { ok: true; record: CollectionRecords[K][number] } | { ok: false; reason: string } {
-  const schema = collectionSchemas[collection] as z.ZodType;
+  const schema = schemas[collection] as z.ZodType;
   const result = schema.safeParse(value);
   if (!result.success) {
     // Parse again, reporting inputs, only for the message: asking for inputs slows zod's fast path.
@@ -68,6 +74,12 @@ export class ReferenceCollector {
   readonly present = new Set<CollectionName>();
   private readonly accepted = new Map<ReferenceName, Validated<ReferenceName>[]>();
   private readonly firstSeen = new Map<ReferenceName, Map<string, RecordOrigin>>();
+  private readonly schemas: Schemas;
+
+  /** `zone`: the dataset's time zone, of bare dates and times without an offset (UTC when absent). */
+  constructor(zone: TimeZone = UTC_ZONE) {
+    this.schemas = collectionSchemasIn(zone);
+  }
 
   markPresent(collection: CollectionName): void {
     this.present.add(collection);
@@ -77,7 +89,7 @@ export class ReferenceCollector {
     this.present.add(collection);
     const counts = this.counts[collection];
     counts.read++;
-    const parsed = parseRecord(collection, raw);
+    const parsed = parseRecord(collection, raw, this.schemas);
     if (!parsed.ok) {
       this.reject(collection, raw.origin, parsed.reason);
       return;
@@ -201,7 +213,14 @@ export class ReferenceCollector {
 
 /** Reads event records against the event schema: the fast reader where it is sure, zod for the rest. */
 export class EventSchemaReader {
-  readonly fast = new FastEventReader();
+  readonly fast: FastEventReader;
+  private readonly schemas: Schemas;
+
+  /** `zone`: the dataset's time zone, of times without an offset (UTC when absent). */
+  constructor(zone: TimeZone = UTC_ZONE) {
+    this.fast = new FastEventReader(zone);
+    this.schemas = collectionSchemasIn(zone);
+  }
 
   /** The event, or the reason the value is rejected. */
   check(value: unknown): ChannelEvent | string {
@@ -210,7 +229,7 @@ export class EventSchemaReader {
 
   /** `check` by zod alone (for what the fast reader leaves to it). */
   zod(value: unknown): ChannelEvent | string {
-    const parsed = parseValue("events", value);
+    const parsed = parseValue("events", value, this.schemas);
     return parsed.ok ? parsed.record : parsed.reason;
   }
 }
@@ -323,14 +342,16 @@ const duplicateIdReason = (event: ChannelEvent) => `id: duplicate event id "${ev
  * reference data (`EventAcceptor`, through `acceptBatch` as the worker's events are).
  */
 export class EventValidator implements BatchValidator {
-  private readonly schema = new EventSchemaReader();
+  private readonly schema: EventSchemaReader;
   private readonly acceptance: EventAcceptance;
 
   /**
    * `duplicateWindowMs`: how far back (in event time) duplicates are caught; every id when absent.
    * `admission`: the types of events not rejected for an unknown partner or sku (none when absent).
+   * `zone`: the dataset's time zone, of times without an offset (UTC when absent).
    */
-  constructor(reference: ReferenceRecords, productsPresent: boolean, duplicateWindowMs?: number, admission?: EventAdmission) {
+  constructor(reference: ReferenceRecords, productsPresent: boolean, duplicateWindowMs?: number, admission?: EventAdmission, zone: TimeZone = UTC_ZONE) {
+    this.schema = new EventSchemaReader(zone);
     this.acceptance = new EventAcceptor(reference, productsPresent, duplicateWindowMs, admission);
   }
 

@@ -2,6 +2,8 @@ import { isExists } from "date-fns/isExists";
 import type { ChannelEvent, ListingEvent, SaleEvent } from "../schema/dataset.js";
 import type { EventKeyOf } from "../schema/eventFields.js";
 import { parseIsoTime } from "../core/time.js";
+import { isDate } from "node:util/types";
+import { UTC_ZONE, type TimeZone } from "../core/zonedTime.js";
 
 type Input = Record<string, unknown>;
 
@@ -57,18 +59,19 @@ function digits(text: string, from: number, to: number): boolean {
 }
 
 /**
- * The shape exports write most: `YYYY-MM-DDTHH:MM:SSZ` or `YYYY-MM-DDTHH:MM:SS.sssZ`, year 0100 or
- * later (the shape `parseIsoTime` reads with the engine's ISO parser after checking the date exists).
- * `timeShape` checks what follows the date (a text of length 20 or 24), `dateShape` the date.
+ * The shapes exports write most: `YYYY-MM-DDTHH:MM:SS` or `YYYY-MM-DDTHH:MM:SS.sss`, with a `Z` or without
+ * an offset (a wall time in the dataset's zone), year 0100 or later (the shape `parseIsoTime` reads with the
+ * engine's ISO parser after checking the date exists). `timeShape` checks what follows the date in a text
+ * of `n` characters before its `Z` or end (19 or 23), `dateShape` the date.
  */
 function timeShape(text: string, n: number): boolean {
   if (
     text.charCodeAt(10) !== 84 || !digits(text, 11, 13) || text.charCodeAt(13) !== 58 || !digits(text, 14, 16) ||
-    text.charCodeAt(16) !== 58 || !digits(text, 17, 19) || text.charCodeAt(n - 1) !== 90
+    text.charCodeAt(16) !== 58 || !digits(text, 17, 19)
   ) {
     return false;
   }
-  return n === 20 || (text.charCodeAt(19) === 46 && digits(text, 20, 23));
+  return n === 19 || (text.charCodeAt(19) === 46 && digits(text, 20, 23));
 }
 
 function dateShape(text: string): boolean {
@@ -150,14 +153,23 @@ export class FastEventReader {
   private checkedDateMs = 0;
   private readonly scratch = new EventFields();
   private readonly raw = new RawEvent();
+  /** Whether times without an offset need their zone: false in UTC, where a wall time is the instant. */
+  private readonly zoned: boolean;
 
-  /** Epoch ms of an `isoTimeSchema` string, or undefined when `parseIsoTime` rejects it. */
+  /** `zone`: the dataset's time zone, of times without an offset (UTC when absent). */
+  constructor(private readonly zone: TimeZone = UTC_ZONE) {
+    this.zoned = !zone.isUtc;
+  }
+
+  /** Epoch ms of an `isoTimeSchemaIn(zone)` string, or undefined when `parseIsoTime` rejects it. */
   time(text: string): number | undefined {
-    const n = text.length;
-    if ((n === 20 || n === 24) && timeShape(text, n)) {
+    const length = text.length;
+    const utc = text.charCodeAt(length - 1) === 90;
+    const n = utc ? length - 1 : length;
+    if ((n === 19 || n === 23) && timeShape(text, n)) {
       // The date of a time-ordered stream rarely changes: a text that starts with the date checked last has its shape.
       if (this.checkedDate.length === 0 || !text.startsWith(this.checkedDate)) {
-        if (!dateShape(text)) return parseIsoTime(text);
+        if (!dateShape(text)) return parseIsoTime(text, this.zone);
         const year = Number(text.slice(0, 4));
         const month = Number(text.slice(5, 7)) - 1;
         const day = Number(text.slice(8, 10));
@@ -169,15 +181,14 @@ export class FastEventReader {
       const hours = twoDigits(text, 11);
       const minutes = twoDigits(text, 14);
       const seconds = twoDigits(text, 17);
-      // In range, the time of day is plain arithmetic (what Date.parse computes); 24:00 and the rest go to Date.parse.
+      // In range, the time of day is plain arithmetic (what Date.parse computes); 24:00 and the rest go to parseIsoTime.
       if (hours < 24 && minutes < 60 && seconds < 60) {
-        const millis = n === 24 ? twoDigits(text, 20) * 10 + text.charCodeAt(22) - 48 : 0;
-        return this.checkedDateMs + ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis;
+        const millis = n === 23 ? twoDigits(text, 20) * 10 + text.charCodeAt(22) - 48 : 0;
+        const wall = this.checkedDateMs + ((hours * 60 + minutes) * 60 + seconds) * 1000 + millis;
+        return utc || !this.zoned ? wall : this.zone.instantOf(wall);
       }
-      const ms = Date.parse(text);
-      return Number.isNaN(ms) ? undefined : ms;
     }
-    return parseIsoTime(text);
+    return parseIsoTime(text, this.zone);
   }
 
   /** The validated event, or undefined when zod must decide. */
@@ -239,9 +250,10 @@ export class FastEventReader {
     const partner = idOf(raw.partnerId);
     const product = idOf(raw.sku);
     const at = raw.occurredAt;
-    if (eventId === undefined || partner === undefined || product === undefined || typeof at !== "string") return undefined;
-    const occurredAt = this.time(at);
-    if (occurredAt === undefined) return undefined;
+    if (eventId === undefined || partner === undefined || product === undefined) return undefined;
+    // A Date (a database driver's, or a manifest's date format read) is its time; an invalid one is zod's to explain.
+    const occurredAt = typeof at === "string" ? this.time(at) : isDate(at) ? Date.prototype.getTime.call(at) : undefined;
+    if (occurredAt === undefined || Number.isNaN(occurredAt)) return undefined;
     f.id = eventId;
     f.occurredAt = occurredAt;
     f.partnerId = partner;

@@ -4,6 +4,8 @@ import type { Rule } from "../rules/types.js";
 import { formatIsoTime, utcDaysInMs } from "../core/time.js";
 import { round } from "../core/money.js";
 import { renderMessage } from "../messages/renderMessage.js";
+import { EN_WORDS } from "../messages/en.js";
+import type { Words } from "../messages/types.js";
 import { findingId } from "./findingId.js";
 import { scoreFinding } from "./scoreFinding.js";
 import type { FindingRef } from "../core/types.js";
@@ -52,7 +54,11 @@ export class FindingAssembler {
     return gap;
   }
 
-  constructor(private readonly maxEvidence: number) {}
+  /** `words`: how messages say names, money and dates (dates in the dataset's zone). */
+  constructor(
+    private readonly maxEvidence: number,
+    private readonly words: Words = EN_WORDS,
+  ) {}
 
   /**
    * Adds a candidate that fired `rule`, with its evidence; appends to `closed` the finding it closed,
@@ -150,7 +156,7 @@ export class FindingAssembler {
         partners,
       },
       context,
-    ));
+    ), this.words);
     return {
       id: findingId(rule.id, rule.kind, group.key, group.firstAt),
       rank: 0,

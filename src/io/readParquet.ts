@@ -176,7 +176,8 @@ function int64s(data: DecodedArray): (i: number) => number | bigint {
 type LeafKind =
   | { readonly kind: "string" }
   | { readonly kind: "decimal"; readonly factor: number }
-  | { readonly kind: "timestamp"; readonly unit: number }
+  /** `local`: a timestamp not adjusted to UTC (DuckDB's TIMESTAMP, Spark's TIMESTAMP_NTZ), a wall time in the dataset's time zone. */
+  | { readonly kind: "timestamp"; readonly unit: number; readonly local: boolean }
   | { readonly kind: "date" }
   | { readonly kind: "int64"; readonly unsigned: boolean }
   | { readonly kind: "binary" }
@@ -189,9 +190,12 @@ function leafKindOf(element: SchemaElement): LeafKind {
     const scale = element.scale ?? (logical?.type === "DECIMAL" ? logical.scale : 0) ?? 0;
     return { kind: "decimal", factor: 10 ** scale };
   }
-  if (converted === "TIMESTAMP_MILLIS") return { kind: "timestamp", unit: 1 };
-  if (converted === "TIMESTAMP_MICROS") return { kind: "timestamp", unit: 1000 };
-  if (logical?.type === "TIMESTAMP") return { kind: "timestamp", unit: logical.unit === "MILLIS" ? 1 : logical.unit === "MICROS" ? 1000 : 1_000_000 };
+  if (logical?.type === "TIMESTAMP") {
+    return { kind: "timestamp", unit: logical.unit === "MILLIS" ? 1 : logical.unit === "MICROS" ? 1000 : 1_000_000, local: !logical.isAdjustedToUTC };
+  }
+  // The legacy converted types are instants (adjusted to UTC), as the format's spec says.
+  if (converted === "TIMESTAMP_MILLIS") return { kind: "timestamp", unit: 1, local: false };
+  if (converted === "TIMESTAMP_MICROS") return { kind: "timestamp", unit: 1000, local: false };
   if (converted === "DATE" || logical?.type === "DATE") return { kind: "date" };
   if (element.type === "INT64") return { kind: "int64", unsigned: converted === "UINT_64" || (logical?.type === "INTEGER" && !logical.isSigned) };
   if (element.type === "BYTE_ARRAY" && (converted === undefined || converted === "UTF8" || converted === "ENUM")) {
@@ -332,9 +336,14 @@ function planOf(fileName: string, root: SchemaTree, known: ReadonlySet<string>, 
   return { leaves, assembled, fields, slots };
 }
 
-/** The known fields of a collection (dotted) and every object that holds one. */
+/**
+ * The columns read (dotted): the known fields of the collection, or the columns the manifest maps its
+ * fields to; and every object that holds one.
+ */
 function fieldsOf(source: CollectionFile): { known: Set<string>; prefixes: Set<string> } {
-  const known = new Set(csvShapeOf(source.collection).keys());
+  const known = source.fields
+    ? new Set(Object.values(source.fields).flatMap((field) => (field.column === undefined ? [] : [field.column])))
+    : new Set(csvShapeOf(source.collection).keys());
   const prefixes = new Set<string>();
   for (const name of known) {
     const parts = name.split(".");
@@ -466,6 +475,13 @@ function convertValues(hp: Hyparquet, data: DecodedArray, leaf: Leaf, decoder: C
       const out = new Array<unknown>(n);
       const at = int64s(data);
       for (let i = 0; i < n; i++) out[i] = timeOf(at(i), kind.unit);
+      if (kind.local) {
+        // A wall time: the ISO text without its `Z`, read in the dataset's time zone like any time without an offset.
+        for (let i = 0; i < n; i++) {
+          const text = out[i];
+          if (typeof text === "string") out[i] = text.slice(0, -1);
+        }
+      }
       return out;
     }
     case "date": {
@@ -734,6 +750,34 @@ export async function* readParquetBatches(source: CollectionFile, batchRows: num
 }
 
 /** `readParquetBatches` record by record. */
+/**
+ * The columns of a Parquet file as dotted names (a struct's children below it: `shipTo.region`), read from
+ * its footer alone; undefined when it cannot be read (reading the file says why).
+ */
+export async function readParquetColumns(path: string): Promise<string[] | undefined> {
+  let handle: FileHandle | undefined;
+  try {
+    const hp = await hyparquet();
+    handle = await open(path, "r");
+    const { size } = await handle.stat();
+    const metadata = await hp.parquetMetadataAsync(fileBuffer(handle, size), { parsers: PARSERS });
+    const out: string[] = [];
+    const visit = (tree: SchemaTree, prefix: string): void => {
+      for (const child of tree.children) {
+        const name = prefix === "" ? child.element.name : `${prefix}.${child.element.name}`;
+        if (child.children.length > 0 && child.element.repetition_type !== "REPEATED" && child.element.converted_type !== "LIST") visit(child, name);
+        else out.push(name);
+      }
+    };
+    visit(hp.parquetSchema(metadata), "");
+    return out;
+  } catch {
+    return undefined;
+  } finally {
+    await handle?.close();
+  }
+}
+
 export async function* readParquetRecords(source: CollectionFile, batchRows: number): AsyncGenerator<RawRecord> {
   for await (const batch of readParquetBatches(source, batchRows)) yield* batch;
 }

@@ -8,6 +8,9 @@ import type { RecordOrigin } from "../core/records.js";
 import { readFileLineBatches, readFileLines, splitLineBatches, type TextLine } from "./lines.js";
 import { readCsvRecords } from "./readCsvRecords.js";
 import { readParquetBatches, readParquetRecords } from "./readParquet.js";
+import { InvalidTextError, textEncoding, UTF8, type TextEncoding } from "./encoding.js";
+import { FieldMapper } from "../schema/fieldMap.js";
+import { UTC_ZONE, type TimeZone } from "../core/zonedTime.js";
 
 /** One record as read, before validation, or a record that could not even be parsed. */
 export type RawRecord =
@@ -31,6 +34,7 @@ export const DEFAULT_READ_LIMITS: ReadLimits = {
 export function parseNdjsonLine(item: TextLine, file: string, limits: ReadLimits): RawRecord | undefined {
   const origin = { file, line: item.line };
   if ("tooLong" in item) return { origin, error: `line is longer than maxRecordBytes (${limits.maxRecordBytes} bytes)` };
+  if ("invalid" in item) return { origin, error: item.invalid };
   if (item.text.trim() === "") return undefined;
   try {
     return { origin, value: JSON.parse(item.text) };
@@ -80,7 +84,12 @@ async function* readJsonArray(source: CollectionFile, limits: ReadLimits): Async
       `${source.name}: the JSON file is ${size} bytes, over maxJsonFileBytes (${limits.maxJsonFileBytes}); split it or write it as NDJSON, which is read line by line`,
     );
   }
-  let text = await readFile(source.path, "utf8");
+  const bytes = await readFile(source.path);
+  const encoding = encodingOf(source);
+  let text = encoding.decode(bytes, 0, bytes.length);
+  if (text === undefined) {
+    throw new DatasetError(source.name, `${invalidFileReason(encoding)}; a JSON file is read whole, so no record of it can be read`);
+  }
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   let parsed: unknown;
   try {
@@ -98,12 +107,38 @@ async function* readJsonArray(source: CollectionFile, limits: ReadLimits): Async
   }
 }
 
-async function* readCsv(source: CollectionFile, collection: CollectionName, limits: ReadLimits): AsyncGenerator<RawRecord> {
+/** The encoding a file is read in: the manifest's, else UTF-8. */
+export function encodingOf(source: CollectionFile): TextEncoding {
+  if (source.encoding === undefined) return UTF8;
+  const encoding = textEncoding(source.encoding);
+  // The manifest was checked: a label TextDecoder does not know never gets here.
+  if (!encoding) throw new DatasetError(source.name, `the encoding "${source.encoding}" is not known`);
+  return encoding;
+}
+
+function invalidFileReason(encoding: TextEncoding): string {
+  return `not valid ${encoding.label}${encoding.name === "utf-8" ? "; if this file is GB18030 or another encoding, name it in channel-conflict.yaml (encoding: gb18030)" : "; check the encoding named in channel-conflict.yaml"}`;
+}
+
+/** The mapper of a file whose manifest maps its fields, else undefined. */
+function mapperOf(source: CollectionFile, zone: TimeZone): FieldMapper | undefined {
+  return source.fields ? new FieldMapper(source.collection, source.fields, zone) : undefined;
+}
+
+async function* readCsv(source: CollectionFile, collection: CollectionName, limits: ReadLimits, zone: TimeZone): AsyncGenerator<RawRecord> {
   let header: string[] | undefined;
+  let mapRow: ((cells: readonly string[]) => { value: Record<string, unknown> } | { error: string }) | undefined;
+  const mapper = mapperOf(source, zone);
+  let skip = source.skipRows ?? 0;
   try {
     const chunks = createReadStream(source.path, { highWaterMark: 1 << 16 });
-    for await (const record of readCsvRecords(chunks, limits.maxRecordBytes)) {
+    const options = { encoding: encodingOf(source), ...(source.delimiter !== undefined ? { delimiter: source.delimiter } : {}) };
+    for await (const record of readCsvRecords(chunks, limits.maxRecordBytes, options)) {
       const origin = { file: source.name, line: record.line };
+      if (skip > 0) {
+        skip--;
+        continue;
+      }
       if (!header) {
         // Without its header no row of the file can be read.
         if ("error" in record) throw new DatasetError(`${source.name}:${record.line}`, `the header row cannot be read: ${record.error}`);
@@ -111,6 +146,17 @@ async function* readCsv(source: CollectionFile, collection: CollectionName, limi
         const twice = header.find((name, i) => name !== "" && header?.indexOf(name) !== i);
         if (twice !== undefined) {
           throw new DatasetError(`${source.name}:${record.line}`, `the header names column "${twice}" twice; expected each column once`);
+        }
+        if (mapper) {
+          const reader = mapper.forHeader(header);
+          if (typeof reader !== "function") {
+            const near = reader.closest === undefined ? "" : `; the closest is "${reader.closest}"`;
+            throw new DatasetError(
+              `${source.name}:${record.line}`,
+              `the header has no column "${reader.missing}", which channel-conflict.yaml maps a field of ${collection} to${near}`,
+            );
+          }
+          mapRow = reader;
         }
         continue;
       }
@@ -125,6 +171,11 @@ async function* readCsv(source: CollectionFile, collection: CollectionName, limi
         yield { origin, error: `CSV row has ${cells.length} cells; expected ${header.length}, one per header column` };
         continue;
       }
+      if (mapRow) {
+        const mapped = mapRow(cells);
+        yield "error" in mapped ? { origin, error: mapped.error } : { origin, value: mapped.value };
+        continue;
+      }
       const row: Record<string, string> = Object.create(null);
       header.forEach((name, i) => {
         row[name] = cells[i] as string;
@@ -134,6 +185,23 @@ async function* readCsv(source: CollectionFile, collection: CollectionName, limi
   } catch (error) {
     if (error instanceof DatasetError) throw error;
     throw new DatasetError(source.name, `cannot read CSV (${(error as Error).message})`, { cause: error });
+  }
+}
+
+/** Records mapped by the manifest's fields (JSON, NDJSON and Parquet records are keyed by their source columns). */
+async function* mappedBatches(batches: AsyncIterable<RawRecord[]>, mapper: FieldMapper): AsyncGenerator<RawRecord[]> {
+  for await (const batch of batches) {
+    const out: RawRecord[] = new Array(batch.length);
+    for (let i = 0; i < batch.length; i++) {
+      const record = batch[i] as RawRecord;
+      if ("error" in record) {
+        out[i] = record;
+        continue;
+      }
+      const mapped = mapper.fromObject(record.value);
+      out[i] = "error" in mapped ? { origin: record.origin, error: mapped.error } : { origin: record.origin, value: mapped.value };
+    }
+    yield out;
   }
 }
 
@@ -166,20 +234,45 @@ async function* batched(records: AsyncIterable<RawRecord>): AsyncGenerator<RawRe
   if (batch.length > 0) yield batch;
 }
 
-/** `readCollectionFile` in batches of records (the NDJSON reader makes one batch per chunk read). */
-export function readCollectionBatches(source: CollectionFile, limits: ReadLimits = DEFAULT_READ_LIMITS): AsyncGenerator<RawRecord[]> {
-  if (source.format === "ndjson") return parseNdjsonBatches(readFileLineBatches(source.path, limits.maxRecordBytes), source.name, limits);
+/**
+ * `readCollectionFile` in batches of records (the NDJSON reader makes one batch per chunk read). `zone` is
+ * the dataset's time zone, for the date formats of the manifest's fields.
+ */
+export function readCollectionBatches(source: CollectionFile, limits: ReadLimits = DEFAULT_READ_LIMITS, zone: TimeZone = UTC_ZONE): AsyncGenerator<RawRecord[]> {
+  const mapper = source.format === "csv" ? undefined : mapperOf(source, zone);
+  const batches = unmappedBatches(source, limits, zone);
+  return mapper ? mappedBatches(batches, mapper) : batches;
+}
+
+/** A file whose text cannot be decoded at all (invalid UTF-16, which is transcoded whole) fails naming the file. */
+async function* namingFile<T>(source: CollectionFile, items: AsyncIterable<T>): AsyncGenerator<T> {
+  try {
+    yield* items;
+  } catch (error) {
+    if (error instanceof InvalidTextError) throw new DatasetError(source.name, error.message, { cause: error });
+    throw error;
+  }
+}
+
+function unmappedBatches(source: CollectionFile, limits: ReadLimits, zone: TimeZone): AsyncGenerator<RawRecord[]> {
+  if (source.format === "ndjson") {
+    return namingFile(source, parseNdjsonBatches(readFileLineBatches(source.path, limits.maxRecordBytes, encodingOf(source)), source.name, limits));
+  }
   if (source.format === "parquet") return readParquetBatches(source, BATCH_SIZE);
-  return batched(readCollectionFile(source, limits));
+  return batched(unmappedRecords(source, limits, zone));
 }
 
 /** Reads the records of one collection file, whatever its format, as a stream where the format allows. */
-export function readCollectionFile(source: CollectionFile, limits: ReadLimits = DEFAULT_READ_LIMITS): AsyncGenerator<RawRecord> {
+export async function* readCollectionFile(source: CollectionFile, limits: ReadLimits = DEFAULT_READ_LIMITS, zone: TimeZone = UTC_ZONE): AsyncGenerator<RawRecord> {
+  for await (const batch of readCollectionBatches(source, limits, zone)) yield* batch;
+}
+
+function unmappedRecords(source: CollectionFile, limits: ReadLimits, zone: TimeZone): AsyncGenerator<RawRecord> {
   switch (source.format) {
     case "ndjson":
-      return parseNdjsonLines(readFileLines(source.path, limits.maxRecordBytes), source.name, limits);
+      return namingFile(source, parseNdjsonLines(readFileLines(source.path, limits.maxRecordBytes, encodingOf(source)), source.name, limits));
     case "csv":
-      return readCsv(source, source.collection, limits);
+      return readCsv(source, source.collection, limits, zone);
     case "json":
       return readJsonArray(source, limits);
     case "parquet":

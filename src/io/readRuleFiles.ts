@@ -1,6 +1,6 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { isNode, parseDocument, visit } from "yaml";
+import { parseYamlData } from "./yamlData.js";
 import { DatasetError } from "../core/errors.js";
 
 /** A rule file's parsed document, or why it could not be parsed. */
@@ -56,7 +56,7 @@ export async function readRuleSources(paths: readonly string[], maxBytes = 16 <<
       }
       const text = await readFile(file, "utf8");
       try {
-        const document = /\.json$/i.test(file) ? JSON.parse(text) : parseYamlData(text);
+        const document = /\.json$/i.test(file) ? JSON.parse(text) : parseYamlData(text).data;
         out.push({ file: name, document });
       } catch (error) {
         out.push({ file: name, error: `not valid ${/\.json$/i.test(file) ? "JSON" : "YAML"}: ${(error as Error).message.split("\n")[0]}` });
@@ -64,30 +64,4 @@ export async function readRuleSources(paths: readonly string[], maxBytes = 16 <<
     }
   }
   return { documents: out, empty };
-}
-
-/**
- * Parses YAML as plain JSON data: the core schema, no tags at all (no `!!binary`, `!!set`, `!!js/…` or
- * custom tags: rules are data), aliases capped, and every error or warning a reason to refuse the file.
- */
-function parseYamlData(text: string): unknown {
-  const doc = parseDocument(text, {
-    schema: "core",
-    resolveKnownTags: false,
-    uniqueKeys: true,
-    prettyErrors: false,
-    logLevel: "silent",
-  });
-  const problem = doc.errors[0] ?? doc.warnings[0];
-  if (problem) throw new Error(problem.message);
-  let tag: string | undefined;
-  visit(doc, (_key, node) => {
-    if (isNode(node) && node.tag !== undefined) {
-      tag = node.tag;
-      return visit.BREAK;
-    }
-    return undefined;
-  });
-  if (tag !== undefined) throw new Error(`the tag ${tag} is not allowed; rules are plain data (strings, numbers, booleans, lists, maps)`);
-  return doc.toJS({ maxAliasCount: 100 });
 }

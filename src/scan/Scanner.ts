@@ -1,4 +1,6 @@
 import { LimitError } from "../core/errors.js";
+import { UTC_ZONE, type TimeZone } from "../core/zonedTime.js";
+import { englishWords } from "../messages/en.js";
 import type { Candidate, Detector, DetectorContext, DetectorRun } from "../detectors/types.js";
 import { combineAdmissions, type EventAdmission } from "../dataset/admission.js";
 import { DETECTORS } from "../detectors/registry.js";
@@ -41,6 +43,8 @@ export interface ScannerOptions {
   readonly maxEvidence: number;
   readonly maxOpenFindings: number;
   readonly evaluator: EvaluatorKind;
+  /** The dataset's time zone: messages show dates in it (UTC when absent). */
+  readonly zone?: TimeZone;
 }
 
 /**
@@ -64,7 +68,7 @@ export class Scanner {
     private readonly options: ScannerOptions,
     registry: Readonly<Record<string, Detector>> = DETECTORS,
   ) {
-    this.assembler = new FindingAssembler(options.maxEvidence);
+    this.assembler = new FindingAssembler(options.maxEvidence, englishWords(options.zone ?? UTC_ZONE));
     this.compareEvents = eventOrderOf(Object.values(registry));
     const index = new ReferenceIndex(reference, present);
     const admits = admissionTests(registry, index, present.has("products"));

@@ -8,6 +8,15 @@ import { DEFAULT_READ_LIMITS } from "../io/readRecords.js";
 import type { RuleSet } from "../rules/types.js";
 import { conditionProblems, type Registry } from "../rules/validateRules.js";
 import { formatIssues } from "../schema/formatIssues.js";
+import { closestName } from "../core/closestName.js";
+import { isTimeZone, timeZoneNames } from "../core/zonedTime.js";
+
+/** An IANA time zone name, checked against the zones the runtime knows. */
+const timeZoneSchema = z.string().superRefine((name, ctx) => {
+  if (isTimeZone(name)) return;
+  const close = closestName(name, timeZoneNames());
+  ctx.addIssue({ code: "custom", message: `"${name}" is not an IANA time zone${close ? `; did you mean ${close}?` : " such as Asia/Shanghai or UTC"}` });
+});
 
 /** How far a scan has come. */
 export interface ScanProgress {
@@ -53,6 +62,11 @@ export const scanOptionsSchema = z.strictObject({
    * or `json-rules-engine` (the real engine, one run per candidate — slower, for cross-checking).
    */
   evaluator: z.enum(EVALUATOR_KINDS).default("compiled"),
+  /**
+   * The IANA time zone (`Asia/Shanghai`) of bare dates and times without an offset, in which messages show
+   * dates. Default: the dataset manifest's `timeZone`, else UTC; this option wins over the manifest.
+   */
+  timeZone: timeZoneSchema.optional(),
   /** Called every 10,000 events read and scanned, and once at the end (the CLI draws progress with it). */
   onProgress: callback<(progress: ScanProgress) => void>().optional(),
 });

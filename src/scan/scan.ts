@@ -163,7 +163,7 @@ async function scanAsRead(
   // A folder's events start being read (in the worker) while the rules and the reference data load.
   let opened: ReadingDataset;
   try {
-    opened = await openDatasetReading(dataset, parsed, { admission: admissionOf(registry) });
+    opened = await openDatasetReading(dataset, parsed, { admission: admissionOf(registry), timeZone: parsed.timeZone });
   } catch (error) {
     // A rule error is reported before a dataset error, as when the rules loaded first.
     await rulesLoading;
@@ -177,7 +177,7 @@ async function scanAsRead(
       if (requireEvents) requireEventSource(inspection);
       requireAccepted(opened.counts, opened.rejected, inspection, COLLECTION_NAMES.filter((name) => name !== "events"));
     }
-    const scanner = new Scanner(opened.reference, opened.present, rules.rules, parsed, registry);
+    const scanner = new Scanner(opened.reference, opened.present, rules.rules, { ...parsed, zone: opened.zone }, registry);
     const findings: Finding[] = [];
     await scanner.start(findings);
     const run = runOrdered(opened.eventBatches(), {
@@ -203,14 +203,14 @@ async function scanSorted(
   rules: RuleSet,
   { registry, parsed, progress }: ScanSetup,
 ): Promise<ScanPass> {
-  const opened = await openDataset(dataset, parsed, { admission: admissionOf(registry) });
+  const opened = await openDataset(dataset, parsed, { admission: admissionOf(registry), timeZone: parsed.timeZone });
   const counts = opened.counts.events;
   const events = await collectEvents(opened, (read, previous) => {
     if (progress && passesProgressStep(previous, read)) {
       progress({ phase: "reading", read, scanned: 0, findings: 0 });
     }
   });
-  const scanner = new Scanner(opened.reference, opened.present, rules.rules, parsed, registry);
+  const scanner = new Scanner(opened.reference, opened.present, rules.rules, { ...parsed, zone: opened.zone }, registry);
   events.sort(scanner.compareEvents);
   const findings: Finding[] = [];
   await scanner.start(findings);

@@ -103,7 +103,7 @@ async function* scanReferenced(
   inspection: DatasetInspection | undefined,
   warnings: Promise<ScanWarning[]>,
 ): AsyncGenerator<Finding, ScanSummary, undefined> {
-  const opened = await openDataset(options.reference, parsed);
+  const opened = await openDataset(options.reference, parsed, { timeZone: parsed.timeZone });
   if (inspection) requireAccepted(opened.counts, opened.rejected, inspection, REFERENCE_NAMES);
   const sourceName = options.sourceName ?? "stream";
   const { maxRejected } = parsed;
@@ -111,8 +111,8 @@ async function* scanReferenced(
   let firstEventRejection: Rejection | undefined;
   // A count is checked at each rejection (a stream may never end); a share only at the end, once all is read.
   if (typeof maxRejected === "number") requireFewRejected(opened.counts, maxRejected, sourceName, firstRejection);
-  const scanner = new Scanner(opened.reference, opened.present, rules.rules, parsed);
-  const validator = new EventValidator(opened.reference, opened.present.has("products"), utcDaysInMs(parsed.duplicateWindowDays), admissionOf(DETECTORS));
+  const scanner = new Scanner(opened.reference, opened.present, rules.rules, { ...parsed, zone: opened.zone });
+  const validator = new EventValidator(opened.reference, opened.present.has("products"), utcDaysInMs(parsed.duplicateWindowDays), admissionOf(DETECTORS), opened.zone);
   const counts = opened.counts.events;
   // Rejected reference records are reported like rejected events: nothing read goes unlisted.
   for (const rejection of opened.rejected) options.onRejected?.(rejection);

@@ -3,7 +3,7 @@ import { collectionSchemas, type CollectionName } from "./dataset.js";
 import { closestName } from "../core/closestName.js";
 
 /** How a CSV cell is turned into a value before validation. */
-export type CellKind = "string" | "number" | "boolean" | "list";
+export type CellKind = "string" | "number" | "boolean" | "list" | "time";
 
 type AnySchema = z.core.$ZodType;
 
@@ -38,6 +38,8 @@ function collectShape(schema: AnySchema, prefix: string, out: Map<string, CellKi
 
 function kindOf(type: string): CellKind {
   if (type === "number") return "number";
+  // Only times are custom schemas (isoTimeSchema: an ISO 8601 string or a Date); a cell holds their text.
+  if (type === "custom") return "time";
   if (type === "boolean") return "boolean";
   if (type === "array") return "list";
   return "string";
@@ -77,7 +79,7 @@ export function unreadColumns(collection: CollectionName, header: readonly strin
 
 const NUMBER_PATTERN = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
-function convertCell(kind: CellKind, cell: string): unknown {
+export function convertCell(kind: CellKind, cell: string): unknown {
   switch (kind) {
     case "number":
       // A cell that is not a plain number stays a string, so validation names it.
@@ -92,6 +94,7 @@ function convertCell(kind: CellKind, cell: string): unknown {
     case "list":
       return cell.split("|").map((item) => item.trim());
     case "string":
+    case "time":
       return cell;
   }
 }
@@ -107,21 +110,27 @@ export function csvRowToRecord(collection: CollectionName, row: Readonly<Record<
   for (const header of Object.keys(row)) {
     const cell = row[header];
     if (cell === undefined || cell === "") continue;
-    const value = convertCell(shape.get(header) ?? "string", cell);
-    const parts = header.split(".");
-    let target = record;
-    for (let i = 0; i < parts.length - 1; i++) {
-      const part = parts[i] as string;
-      const next = target[part];
-      if (typeof next === "object" && next !== null && !Array.isArray(next)) {
-        target = next as Record<string, unknown>;
-      } else {
-        const created: Record<string, unknown> = Object.create(null);
-        target[part] = created;
-        target = created;
-      }
-    }
-    target[parts[parts.length - 1] as string] = value;
+    setPath(record, header.split("."), convertCell(shape.get(header) ?? "string", cell));
   }
   return record;
+}
+
+/**
+ * Sets `value` at the dotted `path` of `record`, making the objects on the way (without prototypes, so a
+ * key such as `__proto__` is a plain key).
+ */
+export function setPath(record: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  let target = record;
+  for (let i = 0; i < path.length - 1; i++) {
+    const part = path[i] as string;
+    const next = target[part];
+    if (typeof next === "object" && next !== null && !Array.isArray(next)) {
+      target = next as Record<string, unknown>;
+    } else {
+      const created: Record<string, unknown> = Object.create(null);
+      target[part] = created;
+      target = created;
+    }
+  }
+  target[path[path.length - 1] as string] = value;
 }

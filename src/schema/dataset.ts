@@ -5,8 +5,10 @@ import {
   idListSchema,
   idSchema,
   isoTimeSchema,
+  isoTimeSchemaIn,
   moneySchema,
 } from "./primitives.js";
+import type { TimeZone } from "../core/zonedTime.js";
 import { EVENT_FIELDS, type EventField, type EventSchemaName } from "./eventFields.js";
 
 /** A channel member, or the brand's own direct sales team. */
@@ -221,6 +223,42 @@ export const collectionSchemas = {
 } as const;
 
 export type CollectionName = keyof typeof collectionSchemas;
+
+/** `schema` with every time field (`isoTimeSchema`, optional or not, nested or not) read by `time` instead. */
+function withTime(schema: z.ZodType, time: z.ZodType): z.ZodType {
+  if (schema === isoTimeSchema) return time;
+  if (schema instanceof z.ZodOptional) {
+    const inner = schema.unwrap() as z.ZodType;
+    const replaced = withTime(inner, time);
+    return replaced === inner ? schema : replaced.optional();
+  }
+  if (schema instanceof z.ZodObject) {
+    const shape: Record<string, z.ZodType> = {};
+    let changed = false;
+    for (const [key, field] of Object.entries(schema.shape as Record<string, z.ZodType>)) {
+      shape[key] = withTime(field, time);
+      changed ||= shape[key] !== field;
+    }
+    return changed ? schema.extend(shape) : schema;
+  }
+  if (schema instanceof z.ZodDiscriminatedUnion) {
+    const options = (schema.options as z.ZodType[]).map((option) => withTime(option, time));
+    return z.discriminatedUnion(schema.def.discriminator, options as [z.ZodObject, ...z.ZodObject[]]);
+  }
+  return schema;
+}
+
+/**
+ * The schemas of `collectionSchemas` with bare dates and times without offset read as wall times in `zone`
+ * (the same schemas for UTC). Built afresh per call: a dataset opened in a zone builds them once.
+ */
+export function collectionSchemasIn(zone: TimeZone): typeof collectionSchemas {
+  if (zone.isUtc) return collectionSchemas;
+  const time = isoTimeSchemaIn(zone);
+  const out: Record<string, z.ZodType> = {};
+  for (const [name, schema] of Object.entries(collectionSchemas)) out[name] = withTime(schema, time);
+  return out as unknown as typeof collectionSchemas;
+}
 
 /** Collection names in the order they are read; events come last so references are known. */
 export const COLLECTION_NAMES = Object.keys(collectionSchemas) as CollectionName[];

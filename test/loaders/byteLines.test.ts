@@ -1,12 +1,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { isUtf8 } from "node:buffer";
+import { invalidTextReason, UTF8 } from "../../src/io/encoding.js";
 import { decodeLine, splitByteLineBatches, splitLineBatches, type ByteLines, type TextLine } from "../../src/io/lines.js";
 import { cutOffsets, splitAt } from "./chunking.js";
 
 /**
  * splitByteLineBatches (lines as places in the bytes, which splitLineBatches decodes) must give the
  * lines of the specification below for any bytes cut into chunks anywhere: BOM, LF/CRLF, lone CR, a last
- * line without newline, too-long lines reported once and skipped, line numbers, invalid UTF-8.
+ * line without newline, too-long lines reported once and skipped, line numbers, invalid UTF-8 (rejected,
+ * never read as U+FFFD).
  */
 
 async function* bufferStream(chunks: readonly Buffer[]): AsyncGenerator<Buffer> {
@@ -15,7 +18,8 @@ async function* bufferStream(chunks: readonly Buffer[]): AsyncGenerator<Buffer> 
 
 /**
  * The lines of the whole input, written the obvious way: a leading BOM dropped, split at LF, a CR before
- * the LF dropped, each line its bytes decoded as UTF-8, too long when that text is over `max` bytes.
+ * the LF dropped, too long when over `max` bytes, else invalid (with the reason) when not valid UTF-8,
+ * else its bytes decoded as UTF-8 (for valid UTF-8 the bytes are the UTF-8 length of the text).
  */
 function specLines(chunks: readonly Buffer[], max: number): TextLine[] {
   let bytes = Buffer.concat(chunks);
@@ -28,8 +32,10 @@ function specLines(chunks: readonly Buffer[], max: number): TextLine[] {
   }
   if (start < bytes.length) parts.push(bytes.subarray(start));
   return parts.map((part, i) => {
-    const text = (part[part.length - 1] === 13 ? part.subarray(0, -1) : part).toString("utf8");
-    return Buffer.byteLength(text) > max ? { line: i + 1, tooLong: true as const } : { line: i + 1, text };
+    const line = part[part.length - 1] === 13 ? part.subarray(0, -1) : part;
+    if (line.length > max) return { line: i + 1, tooLong: true as const };
+    if (!isUtf8(line)) return { line: i + 1, invalid: invalidTextReason(UTF8, line, 0, line.length) };
+    return { line: i + 1, text: line.toString("utf8") };
   });
 }
 
@@ -55,7 +61,8 @@ async function byteLines(chunks: readonly Buffer[], max: number): Promise<{ line
 /** The places of each batch: in the bytes, without LF. */
 function checkPlaces(batches: readonly ByteLines[]): void {
   let last = 0;
-  for (const { bytes, numbers, starts, ends } of batches) {
+  for (const batch of batches) {
+    const { bytes, numbers, starts, ends } = batch;
     expect(numbers.length).toBeGreaterThan(0);
     expect(starts.length).toBe(numbers.length);
     expect(ends.length).toBe(numbers.length);
@@ -65,8 +72,10 @@ function checkPlaces(batches: readonly ByteLines[]): void {
       const end = ends[i] as number;
       expect(number).toBeGreaterThan(last);
       last = number;
-      if (start === -1) {
-        expect(end).toBe(-1);
+      if (start === -1 || start === -2) {
+        expect(end).toBe(start);
+        // An invalid line has its reason; a too-long one none.
+        expect(batch.invalid?.has(i) ?? false).toBe(start === -2);
         continue;
       }
       expect(0 <= start && start <= end && end <= bytes.length).toBe(true);
@@ -163,31 +172,41 @@ describe("splitByteLineBatches", () => {
     expect((await byteLines([Buffer.from("a\nbc\r")], 2)).lines).toStrictEqual([{ line: 1, text: "a" }, { line: 2, text: "bc" }]);
   });
 
-  // Invalid UTF-8: each invalid sequence decodes to U+FFFD, whether the chunks cut it or not.
+  // Invalid UTF-8: the line that holds it is rejected with the reason (never decoded to U+FFFD), whether the chunks cut it or not.
   const invalid = [[0xff], [0x80], [0xc3], [0xe4, 0xb8], [0xf0, 0x9f, 0x98], [0xed, 0xa0, 0x80], [0xc0, 0xaf], [0xf4, 0x90, 0x80, 0x80], [0xef, 0xbb]];
   const mixed = fc
     .array(fc.oneof({ arbitrary: fc.constantFrom(...pieces).map((p) => Buffer.from(p, "utf8")), weight: 2 }, { arbitrary: fc.constantFrom(...invalid).map((b) => Buffer.from(b)), weight: 1 }), { maxLength: 30 })
     .map((parts) => Buffer.concat(parts));
 
-  it("decodes invalid UTF-8 as specified, however cut, when no line is too long", async () => {
+  it("rejects lines of invalid UTF-8 as specified, however cut, when no line is too long", async () => {
+    const seen = { invalid: 0, text: 0 };
     await fc.assert(
       fc.asyncProperty(mixed.chain((bytes) => fc.record({ bytes: fc.constant(bytes), chunks: chunksOf(bytes) })), async ({ bytes, chunks }) => {
-        // Each replacement char is 3 bytes for at least 1 byte read: no line reaches 3 times the input.
-        const max = 3 * bytes.length + 3;
+        const max = bytes.length + 1;
         const { lines, batches } = await byteLines(chunks, max);
         expect(lines).toStrictEqual(await textLines(chunks, max));
         checkPlaces(batches);
+        for (const line of lines) {
+          if ("invalid" in line) seen.invalid++;
+          if ("text" in line) {
+            seen.text++;
+            expect(line.text).not.toContain("\ufffd");
+          }
+        }
       }),
       { numRuns: 1_000 },
     );
+    expect(seen.invalid).toBeGreaterThan(300);
+    expect(seen.text).toBeGreaterThan(300);
   });
 
-  // A line is measured by the UTF-8 length of its text, where each invalid sequence became U+FFFD
-  // (3 bytes), so invalid bytes near the limit count as their replacements.
-  it("measures a line of invalid UTF-8 by the UTF-8 length of its text", async () => {
+  // An invalid line is measured by its bytes (a valid one's bytes are the UTF-8 length of its text).
+  it("measures a line of invalid UTF-8 by its bytes", async () => {
     const chunks = [Buffer.from([0xff, 0x0a])];
-    expect((await byteLines(chunks, 1)).lines).toStrictEqual([{ line: 1, tooLong: true }]);
-    expect((await byteLines(chunks, 3)).lines).toStrictEqual([{ line: 1, text: "\ufffd" }]);
+    expect((await byteLines([Buffer.from([0xff, 0xfe, 0x0a])], 1)).lines).toStrictEqual([{ line: 1, tooLong: true }]);
+    expect((await byteLines(chunks, 1)).lines).toStrictEqual([
+      { line: 1, invalid: "not valid UTF-8 (byte 0xFF at byte 1 of the line); name the file's encoding in channel-conflict.yaml (encoding: windows-1252, shift_jis, …)" },
+    ]);
     await fc.assert(
       fc.asyncProperty(
         mixed.chain((bytes) => fc.record({ bytes: fc.constant(bytes), chunks: chunksOf(bytes), max: fc.integer({ min: 1, max: 40 }) })),

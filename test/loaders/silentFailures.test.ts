@@ -299,6 +299,32 @@ describe("warnings: what is not read but looks as if it was meant to be", () => 
     expect(summary.warnings.map((w) => w.file)).toEqual(["Region.json"]);
   });
 
+  it("JSON and NDJSON keys and Parquet columns close to a field are named too; mapped files are left out", async () => {
+    const { DuckDBInstance } = await import("@duckdb/node-api");
+    const root = await writeDataset({
+      "partners.json": JSON.stringify([{ id: "P1", channel: "distributor", home_region: "CN" }, { id: "P2", channel: "reseller" }]),
+      "events.ndjson": ndjson({ ...order("o-1"), shipTo: { regoin: "CN-GD" } }, { ...order("o-2"), customerID: "C-1", note: "far from every field" }),
+    });
+    const instance = await DuckDBInstance.create(":memory:");
+    const connection = await instance.connect();
+    await connection.run(`COPY (SELECT 'T-1' AS id, 'P1' AS partnerId, 'CN' AS region, DATE '2025-01-01' AS valid_from) TO '${root}/territories.parquet' (FORMAT parquet)`);
+    connection.closeSync();
+    instance.closeSync();
+    expect((await scan(root)).summary.warnings.map((w) => w.message)).toEqual([
+      'events.ndjson: no field reads the key "customerID"; did you mean customerId?',
+      'events.ndjson: no field reads the key "shipTo.regoin"; did you mean shipTo.region?',
+      'partners.json: no field reads the key "home_region"; did you mean homeRegion?',
+      'territories.parquet: no field reads the column "valid_from"; did you mean validFrom?',
+    ]);
+    // With a field map, the columns it leaves are meant to be left.
+    const mapped = await writeDataset({
+      "channel-conflict.yaml": "collections:\n  partners:\n    fields: { id: id, channel: channel }\n",
+      "partners.json": JSON.stringify([{ id: "P1", channel: "distributor", home_region: "CN" }]),
+      "events.ndjson": ndjson(order("o-1")),
+    });
+    expect((await scan(mapped)).summary.warnings).toEqual([]);
+  });
+
   it("`summary.warnings` is always there, empty when all is read", async () => {
     const report = await scan(loaderFixture("formats-ndjson"));
     expect(report.summary.warnings).toEqual([]);

@@ -219,7 +219,8 @@ function breakingOptions(collection: CollectionName, record: JsonRecord, format:
     if (!present) continue;
     if (format === "csv" && spec.kind === "shipTo") continue;
     for (const raw of (format === "csv" ? CSV_BAD : JSON_BAD)[spec.kind]) out.push({ patch: { op: "set", path, raw }, field: path });
-    if (GARBLE_KINDS.has(spec.kind) && typeof value === "string") {
+    // Bytes invalid in UTF-8 reject the line or CSV record that holds them; a JSON array file, read whole, would fail whole.
+    if (format !== "json" && GARBLE_KINDS.has(spec.kind) && typeof value === "string") {
       out.push({ patch: { op: "garble", path, pos: param % (value.length + 1) }, field: path });
     }
   }
@@ -305,7 +306,7 @@ function prng(seed: number): () => number {
   };
 }
 
-/** Fields no finding reads, where bad bytes must change nothing. */
+/** Fields no finding reads, where other text must change nothing. */
 const UNUSED_TEXT_FIELDS: Partial<Record<CollectionName, string>> = { regions: "name", products: "name", customers: "segment" };
 
 // ------------------------------------------------------------------ writing a dataset
@@ -388,17 +389,23 @@ function shuffledKeys(record: JsonRecord, random: () => number): JsonRecord {
   return Object.fromEntries(entries);
 }
 
-/** A record with its harmless noise: extra unknown fields, bad bytes in an unused text field. */
+/**
+ * Text that is valid UTF-8 beyond ASCII (Chinese, an emoji, a character that was U+FFFD in a file): harmless
+ * in a field no finding reads. Bytes invalid in UTF-8 are not noise — they reject their record (the garble damage).
+ */
+const WIDE_TEXT = "华南·✓😀\uFFFD";
+
+/** A record with its harmless noise: extra unknown fields, non-ASCII text in an unused text field. */
 function noisyRecord(collection: CollectionName, record: JsonRecord, noise: FileNoise, random: () => number): JsonRecord {
   const copy = JSON.parse(JSON.stringify(record)) as JsonRecord;
   const unused = UNUSED_TEXT_FIELDS[collection];
   if (unused !== undefined && typeof copy[unused] === "string" && random() < 0.5) {
     const text = copy[unused] as string;
     const pos = Math.floor(random() * (text.length + 1));
-    copy[unused] = `${text.slice(0, pos)}${BAD_BYTES_MARK}${text.slice(pos)}`;
+    copy[unused] = `${text.slice(0, pos)}${WIDE_TEXT}${text.slice(pos)}`;
   }
   if (noise.extraFields) {
-    copy.zzNote = `note ${BAD_BYTES_MARK} ${Math.floor(random() * 100)}`;
+    copy.zzNote = `note ${WIDE_TEXT} ${Math.floor(random() * 100)}`;
     copy.importedBy = "etl, v2 \"nightly\"";
   }
   return noise.shuffleKeys ? shuffledKeys(copy, random) : copy;
@@ -532,7 +539,7 @@ function withoutRecords(collections: Collections, removed: ReadonlySet<Identity>
 // ------------------------------------------------------------------ checks
 
 const REASON_SHAPE =
-  /^(?:\(record\): |[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[\d+\])*: \S|not valid JSON \(|CSV(?: row has \d+ cells|: \S)|line is longer than maxRecordBytes|record is longer than maxRecordBytes)/;
+  /^(?:\(record\): |[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*|\[\d+\])*: \S|not valid JSON \(|CSV(?: row has \d+ cells|: \S)|line is longer than maxRecordBytes|record is longer than maxRecordBytes|not valid UTF-8 \(byte 0x[0-9A-F]{2} at byte \d+ of the (?:line|record)\))/;
 
 function collectionOfFile(file: string): CollectionName {
   return file.split(/[./]/)[0] as CollectionName;
@@ -580,7 +587,7 @@ function expectReasonNames(reason: string, breaking: Breaking): void {
     return;
   }
   if (breaking.patch.op === "garble") {
-    expect(reason.includes(`${breaking.field}:`) || / unknown (?:partner|product|region)|unknown parent/.test(reason), reason).toBe(true);
+    expect(reason, reason).toMatch(/^not valid UTF-8 \(byte 0x[0-9A-F]{2} at byte \d+ of the (?:line|record)\)/);
     return;
   }
   const head = breaking.field.startsWith("shipTo") ? "shipTo" : breaking.field;
@@ -684,7 +691,7 @@ describe("corrupted datasets (fixtures/demo in random layouts)", () => {
     );
   });
 
-  it("harmless noise (BOM, CRLF, blank lines, extra fields and columns, bad bytes in unused fields, key order) changes nothing", async () => {
+  it("harmless noise (BOM, CRLF, blank lines, extra fields and columns, non-ASCII text in unused fields, key order) changes nothing", async () => {
     await fc.assert(
       fc.asyncProperty(layoutArb, noiseArb, async (layout, noise) => {
         const written = writeDataset(demo, layout, new Map(), noise);

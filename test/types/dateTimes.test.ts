@@ -85,11 +85,13 @@ describe("Date objects where times are expected", () => {
     expect(fromDates.length).toBeGreaterThan(0);
   });
 
-  it("the fast event reader leaves a Date occurredAt to zod, which accepts it", () => {
+  it("the fast event reader reads a valid Date occurredAt as zod does, and leaves an invalid one to zod", () => {
     const event: ChannelEventInput = {
       id: "e1", type: "listing", occurredAt: new Date("2025-03-01T09:30:00Z"), partnerId: "P1", sku: "S1", price: 10, currency: "CNY",
     };
-    expect(new FastEventReader().read(event)).toBeUndefined();
+    expect(new FastEventReader().read(event)).toEqual(eventSchema.parse(event));
+    expect(new FastEventReader().read({ ...event, occurredAt: new Date(Number.NaN) })).toBeUndefined();
+    expect(new FastEventReader().read({ ...event, occurredAt: Object.create(Date.prototype) })).toBeUndefined();
     expect(new FastEventReader().read({ ...event, occurredAt: "2025-03-01T09:30:00Z" })).toEqual(eventSchema.parse({ ...event, occurredAt: "2025-03-01T09:30:00Z" }));
     expect(eventSchema.parse(event)).toEqual({ ...event, occurredAt: Date.UTC(2025, 2, 1, 9, 30) });
   });

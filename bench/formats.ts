@@ -7,7 +7,8 @@
 //   (bench/out/<events>-<seed>-csv-erp: GB18030, `;`, a title row, Chinese headers, types and currencies as
 //   Chinese words mapped back, times as `yyyy/MM/dd HH:mm:ss.SSS` in Asia/Shanghai, prices and quantities
 //   with grouping, monthly files under erp/).
-// The reference collections are copied as they are. Each scan runs in its own process, alternating (NDJSON,
+// The reference collections are copied as they are (for the ERP export, with their dates written as UTC
+// instants, which the export's time zone does not move). Each scan runs in its own process, alternating (NDJSON,
 // then each other shape) so that the drift of a shared machine slows them alike, and each run's seconds
 // are printed with its ratio to the NDJSON run just before it. The scans run from the sources (`src/`, the
 // event reader's worker compiled from them as tests do), so no build is needed and all run the same code.
@@ -219,7 +220,24 @@ function writeErpCsv(dir: string): string {
   const partial = `${out}.partial`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(join(partial, "erp"), { recursive: true });
-  for (const entry of readdirSync(dir)) if (statSync(join(dir, entry)).isFile()) copyFileSync(join(dir, entry), join(partial, entry));
+  // The reference collections as they are, but with their dates as UTC instants: the export's time zone
+  // (Asia/Shanghai) would move their bare dates, and the scan must find exactly what the NDJSON one does.
+  for (const entry of readdirSync(dir)) {
+    if (!statSync(join(dir, entry)).isFile()) continue;
+    if (!entry.endsWith(".json")) {
+      copyFileSync(join(dir, entry), join(partial, entry));
+      continue;
+    }
+    const asInstants = (value: unknown): unknown => {
+      if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$/.test(value)) {
+        return value.length === 10 ? `${value}T00:00:00Z` : `${value}Z`;
+      }
+      if (Array.isArray(value)) return value.map(asInstants);
+      if (typeof value === "object" && value !== null) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, asInstants(v)]));
+      return value;
+    };
+    writeFileSync(join(partial, entry), JSON.stringify(asInstants(JSON.parse(readFileSync(join(dir, entry), "utf8")))));
+  }
   writeFileSync(join(partial, "channel-conflict.yaml"), ERP_MANIFEST);
   const header = ERP_COLUMNS.map(([column]) => column).join(";");
   let month = "";

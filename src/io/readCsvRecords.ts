@@ -1,5 +1,5 @@
 import { isUtf8 } from "node:buffer";
-import { asciiTrailLeads, byteOrderMark, invalidTextReason, utf8Bytes, UTF8, type TextEncoding } from "./encoding.js";
+import { asciiTrailLeads, byteOrderMark, cellDecoder, invalidTextReason, utf8Bytes, UTF8, type TextEncoding } from "./encoding.js";
 
 /** One CSV record (its cells) with the line it starts on, or why it could not be read. */
 export type CsvRecord =
@@ -109,6 +109,18 @@ export async function* readCsvRecords(
   maxRecordBytes: number,
   options: CsvOptions = {},
 ): AsyncGenerator<CsvRecord> {
+  for await (const batch of readCsvRecordBatches(chunks, maxRecordBytes, options)) yield* batch;
+}
+
+/**
+ * `readCsvRecords`, one batch of records per chunk read (the records that end in it): crossing an async
+ * boundary once per chunk rather than once per record, as the line reader does.
+ */
+export async function* readCsvRecordBatches(
+  chunks: AsyncIterable<Buffer | string>,
+  maxRecordBytes: number,
+  options: CsvOptions = {},
+): AsyncGenerator<CsvRecord[]> {
   const delimiter = options.delimiter ?? ",";
   const DELIMITER = delimiterByte(delimiter);
   const given = options.encoding ?? UTF8;
@@ -119,10 +131,11 @@ export async function* readCsvRecords(
         yield chunk;
       }
     })();
-    yield* readCsvRecords(utf8Bytes(bytes, given), maxRecordBytes, { delimiter, encoding: UTF8 });
+    yield* readCsvRecordBatches(utf8Bytes(bytes, given), maxRecordBytes, { delimiter, encoding: UTF8 });
     return;
   }
   const encoding = given;
+  const decode = cellDecoder(encoding);
   const utf8 = encoding.name === "utf-8";
   // A delimiter of 0x40 or above (`|`) may be the second byte of a two-byte character (GBK, Big5, Shift_JIS…).
   const leads = DELIMITER >= 0x40 ? asciiTrailLeads(encoding) : undefined;
@@ -153,7 +166,7 @@ export async function* readCsvRecords(
     const end = stripCr && to > from && buf[to - 1] === CR ? to - 1 : to;
     if (parts.length === 0) {
       // A cell of a chunk checked valid as a whole (most cells) needs no check of its own.
-      const text = chunkValid ? buf.toString("utf8", from, end) : encoding.decode(buf, from, end);
+      const text = chunkValid ? buf.toString("utf8", from, end) : decode(buf, from, end);
       if (text === undefined) {
         const start = base;
         invalid(buf, from, end, (index) => index - start);
@@ -163,7 +176,7 @@ export async function* readCsvRecords(
       parts.push(buf.subarray(from, end));
       partOffsets.push(from - base);
       const bytes = Buffer.concat(parts);
-      let text = chunkValid && !spanned ? bytes.toString("utf8") : encoding.decode(bytes, 0, bytes.length);
+      let text = chunkValid && !spanned ? bytes.toString("utf8") : decode(bytes, 0, bytes.length);
       if (text === undefined) {
         const pieces = parts;
         const offsets = partOffsets;
@@ -204,6 +217,7 @@ export async function* readCsvRecords(
   };
 
   for await (const buf of withoutBom(chunks, encoding)) {
+    const batch: CsvRecord[] = [];
     // Where the current cell's bytes start in this chunk; quoted cells skip their quotes.
     let from = 0;
     base = -recordBytes;
@@ -225,7 +239,7 @@ export async function* readCsvRecords(
         from = i + 1;
         base = i + 1;
         afterLead = false;
-        if (record) yield record;
+        if (record) batch.push(record);
         continue;
       }
       // The CR of a CRLF is not part of the record: a CR just over the limit only counts once more follows.
@@ -267,6 +281,18 @@ export async function* readCsvRecords(
             from = i + 1;
           } else if (byte === QUOTE) {
             fail(`cell ${cells.length + 1} has a quote inside an unquoted value; expected the whole cell in quotes, with inner quotes doubled ("")`);
+          } else if (leads === undefined && !tooLong) {
+            // Most of a file is unquoted cells: skip to the next byte that ends or breaks one in a tight loop,
+            // never past the record's size limit (the loop above decides that byte by byte).
+            const stop = Math.min(buf.length, i + maxRecordBytes - recordBytes);
+            let j = i + 1;
+            while (j < stop) {
+              const next = buf[j] as number;
+              if (next === DELIMITER || next === LF || next === QUOTE) break;
+              j++;
+            }
+            recordBytes += j - 1 - i;
+            i = j - 1;
           }
           break;
         case Mode.Quoted:
@@ -306,6 +332,7 @@ export async function* readCsvRecords(
       partOffsets.push(from - base);
       spanned = true;
     }
+    if (batch.length > 0) yield batch;
   }
 
   if (mode === Mode.Quoted) {
@@ -318,5 +345,5 @@ export async function* readCsvRecords(
     return;
   }
   const record = finishRecord();
-  if (record) yield record;
+  if (record) yield [record];
 }

@@ -6,7 +6,7 @@ import type { CollectionName } from "../schema/dataset.js";
 import type { CollectionFile } from "./sources.js";
 import type { RecordOrigin } from "../core/records.js";
 import { readFileLineBatches, readFileLines, splitLineBatches, type TextLine } from "./lines.js";
-import { readCsvRecords } from "./readCsvRecords.js";
+import { readCsvRecordBatches } from "./readCsvRecords.js";
 import { readParquetBatches, readParquetRecords } from "./readParquet.js";
 import { InvalidTextError, textEncoding, UTF8, type TextEncoding } from "./encoding.js";
 import { FieldMapper } from "../schema/fieldMap.js";
@@ -125,7 +125,7 @@ function mapperOf(source: CollectionFile, zone: TimeZone): FieldMapper | undefin
   return source.fields ? new FieldMapper(source.collection, source.fields, zone) : undefined;
 }
 
-async function* readCsv(source: CollectionFile, collection: CollectionName, limits: ReadLimits, zone: TimeZone): AsyncGenerator<RawRecord> {
+async function* readCsvBatches(source: CollectionFile, collection: CollectionName, limits: ReadLimits, zone: TimeZone): AsyncGenerator<RawRecord[]> {
   let header: string[] | undefined;
   let mapRow: ((cells: readonly string[]) => { value: Record<string, unknown> } | { error: string }) | undefined;
   const mapper = mapperOf(source, zone);
@@ -133,54 +133,58 @@ async function* readCsv(source: CollectionFile, collection: CollectionName, limi
   try {
     const chunks = createReadStream(source.path, { highWaterMark: 1 << 16 });
     const options = { encoding: encodingOf(source), ...(source.delimiter !== undefined ? { delimiter: source.delimiter } : {}) };
-    for await (const record of readCsvRecords(chunks, limits.maxRecordBytes, options)) {
-      const origin = { file: source.name, line: record.line };
-      if (skip > 0) {
-        skip--;
-        continue;
-      }
-      if (!header) {
-        // Without its header no row of the file can be read.
-        if ("error" in record) throw new DatasetError(`${source.name}:${record.line}`, `the header row cannot be read: ${record.error}`);
-        header = record.cells.map((cell) => cell.trim());
-        const twice = header.find((name, i) => name !== "" && header?.indexOf(name) !== i);
-        if (twice !== undefined) {
-          throw new DatasetError(`${source.name}:${record.line}`, `the header names column "${twice}" twice; expected each column once`);
+    for await (const records of readCsvRecordBatches(chunks, limits.maxRecordBytes, options)) {
+      const out: RawRecord[] = [];
+      for (const record of records) {
+        if (skip > 0) {
+          skip--;
+          continue;
         }
-        if (mapper) {
-          const reader = mapper.forHeader(header);
-          if (typeof reader !== "function") {
-            const near = reader.closest === undefined ? "" : `; the closest is "${reader.closest}"`;
-            throw new DatasetError(
-              `${source.name}:${record.line}`,
-              `the header has no column "${reader.missing}", which channel-conflict.yaml maps a field of ${collection} to${near}`,
-            );
+        if (!header) {
+          // Without its header no row of the file can be read.
+          if ("error" in record) throw new DatasetError(`${source.name}:${record.line}`, `the header row cannot be read: ${record.error}`);
+          header = record.cells.map((cell) => cell.trim());
+          const twice = header.find((name, i) => name !== "" && header?.indexOf(name) !== i);
+          if (twice !== undefined) {
+            throw new DatasetError(`${source.name}:${record.line}`, `the header names column "${twice}" twice; expected each column once`);
           }
-          mapRow = reader;
+          if (mapper) {
+            const reader = mapper.forHeader(header);
+            if (typeof reader !== "function") {
+              const near = reader.closest === undefined ? "" : `; the closest is "${reader.closest}"`;
+              throw new DatasetError(
+                `${source.name}:${record.line}`,
+                `the header has no column "${reader.missing}", which channel-conflict.yaml maps a field of ${collection} to${near}`,
+              );
+            }
+            mapRow = reader;
+          }
+          continue;
         }
-        continue;
+        const origin = { file: source.name, line: record.line };
+        if ("error" in record) {
+          out.push({ origin, error: record.error });
+          continue;
+        }
+        const { cells } = record;
+        // A row of empty cells (`,,,`, as spreadsheets leave below the data) holds no record: skipped like a blank line.
+        if (cells.every((cell) => cell.trim() === "")) continue;
+        if (cells.length !== header.length) {
+          out.push({ origin, error: `CSV row has ${cells.length} cells; expected ${header.length}, one per header column` });
+          continue;
+        }
+        if (mapRow) {
+          const mapped = mapRow(cells);
+          out.push("error" in mapped ? { origin, error: mapped.error } : { origin, value: mapped.value });
+          continue;
+        }
+        const row: Record<string, string> = Object.create(null);
+        header.forEach((name, i) => {
+          row[name] = cells[i] as string;
+        });
+        out.push({ origin, value: csvRowToRecord(collection, row) });
       }
-      if ("error" in record) {
-        yield { origin, error: record.error };
-        continue;
-      }
-      const { cells } = record;
-      // A row of empty cells (`,,,`, as spreadsheets leave below the data) holds no record: skipped like a blank line.
-      if (cells.every((cell) => cell.trim() === "")) continue;
-      if (cells.length !== header.length) {
-        yield { origin, error: `CSV row has ${cells.length} cells; expected ${header.length}, one per header column` };
-        continue;
-      }
-      if (mapRow) {
-        const mapped = mapRow(cells);
-        yield "error" in mapped ? { origin, error: mapped.error } : { origin, value: mapped.value };
-        continue;
-      }
-      const row: Record<string, string> = Object.create(null);
-      header.forEach((name, i) => {
-        row[name] = cells[i] as string;
-      });
-      yield { origin, value: csvRowToRecord(collection, row) };
+      if (out.length > 0) yield out;
     }
   } catch (error) {
     if (error instanceof DatasetError) throw error;
@@ -259,7 +263,12 @@ function unmappedBatches(source: CollectionFile, limits: ReadLimits, zone: TimeZ
     return namingFile(source, parseNdjsonBatches(readFileLineBatches(source.path, limits.maxRecordBytes, encodingOf(source)), source.name, limits));
   }
   if (source.format === "parquet") return readParquetBatches(source, BATCH_SIZE);
+  if (source.format === "csv") return readCsvBatches(source, source.collection, limits, zone);
   return batched(unmappedRecords(source, limits, zone));
+}
+
+async function* flattened<T>(batches: AsyncIterable<readonly T[]>): AsyncGenerator<T> {
+  for await (const batch of batches) yield* batch;
 }
 
 /** Reads the records of one collection file, whatever its format, as a stream where the format allows. */
@@ -272,7 +281,7 @@ function unmappedRecords(source: CollectionFile, limits: ReadLimits, zone: TimeZ
     case "ndjson":
       return namingFile(source, parseNdjsonLines(readFileLines(source.path, limits.maxRecordBytes, encodingOf(source)), source.name, limits));
     case "csv":
-      return readCsv(source, source.collection, limits, zone);
+      return flattened(readCsvBatches(source, source.collection, limits, zone));
     case "json":
       return readJsonArray(source, limits);
     case "parquet":

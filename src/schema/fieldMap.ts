@@ -30,6 +30,26 @@ interface FieldStep {
   readonly separator: string;
 }
 
+/**
+ * Sets a field of a mapped record. The field names are the manifest's, checked against the collection's
+ * fields (no `__proto__` among them), so the records are plain objects: faster to fill than ones without
+ * a prototype, and what the fast event reader takes.
+ */
+function setField(record: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  if (path.length === 1) {
+    record[path[0] as string] = value;
+    return;
+  }
+  if (path.length === 2) {
+    const key = path[0] as string;
+    let inner = record[key] as Record<string, unknown> | undefined;
+    if (inner === undefined) record[key] = inner = {};
+    inner[path[1] as string] = value;
+    return;
+  }
+  setPath(record, path, value);
+}
+
 /** What a format reads, or this when the text does not follow the format. */
 const UNREAD = Symbol("unread");
 
@@ -106,7 +126,7 @@ export class FieldMapper {
       indexes.push(index);
     }
     return (cells) => {
-      const record: Record<string, unknown> = Object.create(null);
+      const record: Record<string, unknown> = {};
       for (let i = 0; i < this.steps.length; i++) {
         const step = this.steps[i] as FieldStep;
         const index = indexes[i] as number;
@@ -122,7 +142,7 @@ export class FieldMapper {
     if (typeof source !== "object" || source === null || Array.isArray(source)) {
       return { error: `expected a record (an object), got ${Array.isArray(source) ? "an array" : source === null ? "null" : typeof source}` };
     }
-    const record: Record<string, unknown> = Object.create(null);
+    const record: Record<string, unknown> = {};
     for (const step of this.steps) {
       if (step.column === undefined) {
         this.setConstant(record, step);
@@ -137,7 +157,7 @@ export class FieldMapper {
   }
 
   private setConstant(record: Record<string, unknown>, step: FieldStep): undefined {
-    setPath(record, step.path, step.constant);
+    setField(record, step.path, step.constant);
     return undefined;
   }
 
@@ -146,7 +166,7 @@ export class FieldMapper {
     const text = cell.trim();
     if (text === "") return undefined;
     if (step.kind === "list" && step.map === undefined && step.read === undefined) {
-      setPath(record, step.path, text.split(step.separator).map((item) => item.trim()).filter((item) => item !== ""));
+      setField(record, step.path, text.split(step.separator).map((item) => item.trim()).filter((item) => item !== ""));
       return undefined;
     }
     let value: FieldValue;
@@ -160,13 +180,13 @@ export class FieldMapper {
           if (typeof mapped === "object") return mapped.problem;
           items.push(mapped);
         }
-        setPath(record, step.path, items);
+        setField(record, step.path, items);
         return undefined;
       }
       const mapped = this.mapped(step, text);
       if (typeof mapped === "object") return mapped.problem;
       if (typeof mapped !== "string") {
-        setPath(record, step.path, mapped);
+        setField(record, step.path, mapped);
         return undefined;
       }
       value = mapped;
@@ -178,10 +198,10 @@ export class FieldMapper {
       if (read === UNREAD) {
         return `column "${step.column}": ${JSON.stringify(value)} does not follow the ${step.kind === "time" ? "date format" : "number format"} "${step.format}" of ${step.field}`;
       }
-      setPath(record, step.path, read);
+      setField(record, step.path, read);
       return undefined;
     }
-    setPath(record, step.path, convertCell(step.kind, value as string));
+    setField(record, step.path, convertCell(step.kind, value as string));
     return undefined;
   }
 
@@ -190,10 +210,10 @@ export class FieldMapper {
     if (step.map !== undefined && (typeof value === "number" || typeof value === "boolean")) {
       const mapped = this.mapped(step, String(value));
       if (typeof mapped === "object") return mapped.problem;
-      setPath(record, step.path, mapped === String(value) ? value : typeof mapped === "string" ? convertCell(step.kind, mapped) : mapped);
+      setField(record, step.path, mapped === String(value) ? value : typeof mapped === "string" ? convertCell(step.kind, mapped) : mapped);
       return undefined;
     }
-    setPath(record, step.path, value);
+    setField(record, step.path, value);
     return undefined;
   }
 

@@ -48,6 +48,20 @@ function parsePattern(format: string): NumberPattern | string {
   return { prefix: format.slice(0, first).trim(), suffix: format.slice(last + 1).trim(), group, decimal };
 }
 
+/** Whether `text` is digits, with at most one `.` between digits when `dot` allows it: a number `Number` reads exactly as the pattern would. */
+function plain(text: string, dot: boolean): boolean {
+  const n = text.length;
+  if (n === 0 || n > 15) return false;
+  let seenDot = false;
+  for (let i = 0; i < n; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 48 && code <= 57) continue;
+    if (code !== 46 || !dot || seenDot || i === 0 || i === n - 1) return false;
+    seenDot = true;
+  }
+  return true;
+}
+
 /** Why a number format cannot be used, or undefined when it can. */
 export function numberFormatProblem(format: string): string | undefined {
   const pattern = parsePattern(format);
@@ -76,6 +90,8 @@ export function compileNumberFormat(format: string): NumberReader {
   const shape = new RegExp(`^\\s*([+-])?\\s*${affix(prefix)}([+-])?(${integer})${fraction}\\s*${suffix === "" ? "" : `(?:${escape(suffix)})?`}\\s*$`);
   const groups = group === undefined ? undefined : new RegExp(escape(group), "g");
   return (text) => {
+    // Most cells are plain digits (`12`, `1049.00` when the decimal point is `.`): read without the pattern.
+    if (plain(text, decimal === ".")) return Number(text);
     const match = shape.exec(text);
     if (match === null) return undefined;
     if (match[1] !== undefined && match[2] !== undefined) return undefined;

@@ -42,6 +42,17 @@ describe("the packed package", () => {
     expect(out).toEqual({ findings: 13, rules: 8, first: "diversion.lot-outside-allocation" });
   });
 
+  it("ships the demo and its Chinese ERP export, which the installed binary scans to the same findings", () => {
+    const cli = join(dir, "node_modules/channel-conflict/dist/cli.js");
+    const scanIds = (dataset: string) =>
+      (JSON.parse(execFileSync(process.execPath, [cli, "scan", join(dir, "node_modules/channel-conflict/fixtures", dataset), "--format", "json"], { encoding: "utf8" })) as {
+        findings: { id: string }[];
+      }).findings.map((finding) => finding.id);
+    const demoIds = scanIds("demo");
+    expect(demoIds).toHaveLength(13);
+    expect(scanIds("erp-zh")).toEqual(demoIds);
+  });
+
   it("ships the binary with its shebang and the rules", () => {
     const out = execFileSync(process.execPath, [join(dir, "node_modules/channel-conflict/dist/cli.js"), "validate", join(dir, "node_modules/channel-conflict/rules")], { encoding: "utf8" });
     expect(out).toBe("8 rules valid.\n");

@@ -173,14 +173,16 @@ describe.runIf(MACHINE_IS_UTC)("compileDateFormat, held to date-fns parse and TZ
     // then the time, each on a TZDate: when one of those passes lands near a transition it can go wrong
     // (see the Kathmandu case below). Elsewhere it is the meaning compileDateFormat keeps.
     const read = readers();
-    const nearTransition = (zone: string, ms: number): boolean => {
-      const wall = new TZDate(ms, zone);
-      const passes = [ms, Date.UTC(wall.getFullYear(), 0, 1), Date.UTC(wall.getFullYear(), wall.getMonth(), 1)];
+    // The passes are placed from the text's own fields (`yy` writes 2086 as 86, read back as 1986); a wall
+    // time is within a day of its instant.
+    const nearTransition = (zone: string, text: string, format: string): boolean => {
+      const wall = parse(text, format, REFERENCE, { in: utc });
+      const passes = [wall.getTime(), Date.UTC(wall.getUTCFullYear(), 0, 1), Date.UTC(wall.getUTCFullYear(), wall.getUTCMonth(), 1)];
       return (TRANSITIONS[zone] ?? []).some((t) => passes.some((pass) => Math.abs(t - pass) < 2 * DAY));
     };
     fc.assert(
-      fc.property(written, ({ zone, entry, ms, text }) => {
-        fc.pre(!nearTransition(zone, ms));
+      fc.property(written, ({ zone, entry, text }) => {
+        fc.pre(!nearTransition(zone, text, entry.format));
         const expected = parse(text, entry.format, new TZDate(2000, 0, 1, zone), { in: tz(zone) }).getTime();
         expect(read(zone, entry.format)(text)).toBe(Number.isNaN(expected) ? undefined : expected);
       }),

@@ -62,6 +62,9 @@ export type { Detector, FactDoc, ParamDoc } from "./detectors/types.js";
 
 // Findings
 export { rankFindings } from "./findings/rankFindings.js";
+export { applyBaseline, type Baseline, type BaselineFinding } from "./findings/applyBaseline.js";
+export { applySuppressions, type Suppression, type SuppressionOptions } from "./findings/applySuppressions.js";
+export type { SuppressedFinding } from "./findings/report.js";
 export type { Finding } from "./findings/types.js";
 export { CONFLICT_KINDS, type ConflictKind } from "./detectors/registry.js";
 export {

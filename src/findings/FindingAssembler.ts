@@ -6,7 +6,7 @@ import { round } from "../core/money.js";
 import { renderMessage } from "../messages/renderMessage.js";
 import { EN_WORDS } from "../messages/en.js";
 import type { Words } from "../messages/types.js";
-import { findingId } from "./findingId.js";
+import { findingFingerprint, findingId } from "./findingId.js";
 import { scoreFinding } from "./scoreFinding.js";
 import type { FindingRef } from "../core/types.js";
 import type { Finding } from "./types.js";
@@ -68,7 +68,7 @@ export class FindingAssembler {
     const slot = `${rule.id}\u0000${evidence.groupKey}`;
     let group = this.open.get(slot);
     if (group && candidate.at >= group.closesAt) {
-      closed.push(this.finish(group));
+      closed.push(this.finish(group, "closed"));
       this.open.delete(slot);
       group = undefined;
     }
@@ -121,16 +121,20 @@ export class FindingAssembler {
     const closed: Finding[] = [];
     for (const [slot, group] of this.open) {
       if (group.closesAt <= watermark) {
-        closed.push(this.finish(group));
+        closed.push(this.finish(group, "closed"));
         this.open.delete(slot);
       }
     }
     return closed;
   }
 
-  /** Closes every open group (the input has ended). */
-  closeAll(): Finding[] {
-    const closed = [...this.open.values()].map((group) => this.finish(group));
+  /**
+   * Closes every open group: the input has ended, at `endAt` (the time of the last event). A group whose key
+   * has not been quiet for its rule's `groupGapDays` by then is `open`; so is every group when `endAt` is
+   * undefined (no event read: findings of reference data alone hold while the reference data says so).
+   */
+  closeAll(endAt?: number): Finding[] {
+    const closed = [...this.open.values()].map((group) => this.finish(group, endAt === undefined || endAt < group.closesAt ? "open" : "closed"));
     this.open.clear();
     return closed;
   }
@@ -139,7 +143,7 @@ export class FindingAssembler {
     return this.open.size;
   }
 
-  private finish(group: OpenGroup): Finding {
+  private finish(group: OpenGroup, status: Finding["status"]): Finding {
     const { rule, detector, context } = group;
     const affected = [...group.affected].filter((id) => !group.offenders.includes(id)).sort();
     const partners = [...group.offenders, ...affected];
@@ -159,6 +163,8 @@ export class FindingAssembler {
     ), this.words);
     return {
       id: findingId(rule.id, rule.kind, group.key, group.firstAt),
+      fingerprint: findingFingerprint(rule.id, rule.kind, group.key),
+      status,
       rank: 0,
       score,
       severity: rule.severity,

@@ -19,8 +19,13 @@ export interface ScanSummary {
    * column `ship_to_region`), sorted by file, code and message; always present, empty when all is well.
    */
   readonly warnings: readonly ScanWarning[];
-  /** Present when a baseline was given: findings new since it, known from it, and gone since. */
-  readonly baseline?: { readonly new: number; readonly known: number; readonly resolved: number };
+  /**
+   * Present when a baseline was given: findings new since it (`worse`: those of them the baseline knew, with
+   * later occurrences), known from it (left out), and gone since.
+   */
+  readonly baseline?: { readonly new: number; readonly worse: number; readonly known: number; readonly resolved: number };
+  /** Present when suppressions were given: findings hidden by an active entry, and entries that have expired. */
+  readonly suppressions?: { readonly suppressed: number; readonly expired: number };
 }
 
 /** What a scan returns, and what `--format json` prints. */
@@ -28,4 +33,19 @@ export interface ScanReport {
   readonly findings: readonly Finding[];
   readonly summary: ScanSummary;
   readonly rejected: readonly Rejection[];
+  /** Present when suppressions were given: the findings an active entry hides, each with the entry's reason. */
+  readonly suppressed?: readonly SuppressedFinding[];
+}
+
+/** A finding a suppression hides: who, what, and why it is hidden. */
+export interface SuppressedFinding {
+  readonly id: string;
+  readonly fingerprint: string;
+  readonly ruleId: string;
+  readonly severity: Finding["severity"];
+  readonly partners: readonly string[];
+  readonly message: string;
+  readonly reason: string;
+  readonly by?: string;
+  readonly expires?: string;
 }

@@ -3,7 +3,15 @@ import type { ConflictKind } from "../detectors/registry.js";
 
 /** One detected conflict, with its evidence, severity, score and rank (CONTRACT §6). */
 export interface Finding {
+  /** Unique within a report, stable across runs of the same input and rules (it hashes when the finding began). */
   readonly id: string;
+  /** The rule and the grouping key (who, what, where), never a time: what baselines and suppressions match on. */
+  readonly fingerprint: string;
+  /**
+   * `open` while the finding's key has not been quiet for its rule's `groupGapDays` at the end of the data
+   * (findings of reference data alone are open), else `closed`.
+   */
+  readonly status: "open" | "closed";
   /** 1 for the worst finding; 0 in a stream, where findings are not ranked yet. */
   readonly rank: number;
   readonly score: number;
@@ -21,4 +29,9 @@ export interface Finding {
   readonly firstSeen: string;
   readonly lastSeen: string;
   readonly facts: Facts;
+  /**
+   * With a baseline (`applyBaseline`), on a finding the baseline knew that has occurrences after the last it
+   * saw: how many occurrences it has beyond the baseline's, and its evidence events the baseline did not have.
+   */
+  readonly sinceBaseline?: { readonly count: number; readonly eventIds: readonly string[] };
 }

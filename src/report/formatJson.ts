@@ -1,6 +1,7 @@
 import type { ScanReport } from "../findings/report.js";
 
-/** The report as one JSON object (CONTRACT §6), pretty-printed, ending in a newline. */
+/** The report as one JSON object (CONTRACT §6), pretty-printed, ending in a newline; `suppressed` when suppressions were given. */
 export function formatJson(report: ScanReport): string {
-  return `${JSON.stringify({ findings: report.findings, summary: report.summary, rejected: report.rejected }, null, 2)}\n`;
+  const { findings, summary, rejected, suppressed } = report;
+  return `${JSON.stringify({ findings, summary, rejected, ...(suppressed ? { suppressed } : {}) }, null, 2)}\n`;
 }

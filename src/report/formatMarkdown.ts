@@ -2,6 +2,7 @@ import { SEVERITIES } from "../core/types.js";
 import { CONFLICT_KINDS } from "../detectors/registry.js";
 import type { ScanReport } from "../findings/report.js";
 import { printable } from "./printable.js";
+import { baselineLine, sinceBaselineText } from "./formatTable.js";
 
 function cell(text: string): string {
   return printable(text).replace(/\\/g, "\\\\").replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
@@ -27,7 +28,10 @@ export function formatMarkdown(report: ScanReport, options: { top?: number } = {
     `**${s.findings} finding${s.findings === 1 ? "" : "s"}** from ${s.events} events` +
       `${s.rejected > 0 ? `, ${s.rejected} event records rejected` : ""}.`,
   );
-  if (s.baseline) out.push("", `Baseline: **${s.baseline.new} new**, ${s.baseline.known} known (suppressed), ${s.baseline.resolved} resolved.`);
+  if (s.baseline) out.push("", baselineLine(s.baseline, (text) => `**${text}**`));
+  if (report.suppressed && report.suppressed.length > 0) {
+    out.push("", `Suppressed: ${report.suppressed.length} (${report.suppressed.map((hidden) => `\`${cell(hidden.ruleId)}\` ${cell(hidden.partners[0] ?? "")}: ${cell(hidden.reason)}`).join("; ")}).`);
+  }
   out.push("", `| kind | ${SEVERITIES.join(" | ")} | total |`, `|---|${SEVERITIES.map(() => "---:").join("|")}|---:|`);
   for (const kind of CONFLICT_KINDS) {
     const counts = SEVERITIES.map((severity) => report.findings.filter((f) => f.kind === kind && f.severity === severity).length);
@@ -37,7 +41,8 @@ export function formatMarkdown(report: ScanReport, options: { top?: number } = {
     const shown = report.findings.slice(0, top);
     out.push("", `### Top ${shown.length} finding${shown.length === 1 ? "" : "s"}`, "", "| # | score | severity | rule | partners | what happened |", "|---:|---:|---|---|---|---|");
     for (const f of shown) {
-      out.push(`| ${f.rank} | ${f.score.toFixed(1)} | ${f.severity} | \`${cell(f.ruleId)}\` | ${cell(f.partners.join(", "))} | ${cell(f.message)} |`);
+      const since = f.sinceBaseline ? ` ${sinceBaselineText(f.sinceBaseline)}.` : "";
+      out.push(`| ${f.rank} | ${f.score.toFixed(1)} | ${f.severity} | \`${cell(f.ruleId)}\` | ${cell(f.partners.join(", "))} | ${cell(f.message + since)} |`);
     }
     if (report.findings.length > shown.length) out.push("", `…and ${report.findings.length - shown.length} more (see the JSON report).`);
   }

@@ -1,5 +1,6 @@
 import type { Severity } from "../core/types.js";
 import type { ScanReport } from "../findings/report.js";
+import type { Finding } from "../findings/types.js";
 import { printable } from "./printable.js";
 import { formatRejection } from "../core/records.js";
 
@@ -55,6 +56,7 @@ export function formatTable(report: ScanReport, options: TableOptions = {}): str
         `${String(finding.rank).padStart(4)}  ${finding.score.toFixed(1).padStart(5)}  ${shown}  ${fit(finding.ruleId, 32)}  ${fit(finding.partners.join(", "), partnersWidth).trimEnd()}`,
       );
       lines.push(`      ${options.truncate === false ? printable(finding.message) : fit(finding.message, width - 6).trimEnd()}`);
+      if (finding.sinceBaseline) lines.push(`      ${fitLine(sinceBaselineText(finding.sinceBaseline), width - 6, options.truncate)}`);
     }
   }
   const s = report.summary;
@@ -66,7 +68,13 @@ export function formatTable(report: ScanReport, options: TableOptions = {}): str
   lines.push(
     `${s.findings} finding${s.findings === 1 ? "" : "s"}${severities ? ` (${severities})` : ""} from ${s.events} events; ${s.rejected} event record${s.rejected === 1 ? "" : "s"} rejected.`,
   );
-  if (s.baseline) lines.push(`Baseline: ${s.baseline.new} new, ${s.baseline.known} known (suppressed), ${s.baseline.resolved} resolved.`);
+  if (s.baseline) lines.push(baselineLine(s.baseline));
+  if (report.suppressed && report.suppressed.length > 0) {
+    lines.push(`Suppressed: ${report.suppressed.length}:`);
+    for (const hidden of report.suppressed) {
+      lines.push(`  ${fitLine(`${hidden.ruleId} ${hidden.partners[0] ?? ""} (${hidden.fingerprint}): ${hidden.reason}${hidden.by ? ` — ${hidden.by}` : ""}`, width - 2, options.truncate)}`);
+    }
+  }
   const skipped = Object.entries(s.skipped);
   if (skipped.length > 0) lines.push(`Skipped checks: ${skipped.map(([reason, n]) => `${printable(reason)} (${n})`).join("; ")}.`);
   if (report.rejected.length > 0) {
@@ -78,4 +86,16 @@ export function formatTable(report: ScanReport, options: TableOptions = {}): str
   }
   for (const warning of s.warnings) lines.push(`Warning: ${fitLine(warning.message, width - 9, options.truncate)}`);
   return `${lines.join("\n")}\n`;
+}
+
+/** The baseline's line of the summary (table and markdown). */
+export function baselineLine(baseline: NonNullable<ScanReport["summary"]["baseline"]>, strong = (text: string) => text): string {
+  const worse = baseline.worse > 0 ? ` (${baseline.worse} of them known, with new occurrences)` : "";
+  return `Baseline: ${strong(`${baseline.new} new`)}${worse}, ${baseline.known} known (left out), ${baseline.resolved} resolved.`;
+}
+
+/** What a known finding has beyond its baseline, in one line. */
+export function sinceBaselineText(since: NonNullable<Finding["sinceBaseline"]>): string {
+  const ids = since.eventIds.length > 0 ? `: ${since.eventIds.slice(0, 10).join(", ")}${since.eventIds.length > 10 ? ", …" : ""}` : "";
+  return `New since the baseline: ${since.count} occurrence${since.count === 1 ? "" : "s"}${ids}`;
 }

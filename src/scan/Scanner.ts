@@ -57,6 +57,8 @@ export class Scanner {
   private readonly assembler: FindingAssembler;
   readonly skipped = new Map<string, number>();
   private lastSweepDay = -Infinity;
+  /** The time of the last event pushed (undefined before the first): where the data ends, for `status`. */
+  private lastEventAt: number | undefined;
   private readonly candidates: Candidate[] = [];
   /** How events of one instant are ordered (`eventOrderOf` the registry). */
   readonly compareEvents: (a: ChannelEvent, b: ChannelEvent) => number;
@@ -166,6 +168,7 @@ export class Scanner {
   /** Feeds one event (in time order); appends the findings that became final to `out`. */
   push(event: ChannelEvent, out: Finding[]): void | Promise<void> {
     this.before(event, out);
+    this.lastEventAt = event.occurredAt;
     // One array collects every event's candidates (most events make a few and fire none); it is
     // emptied now and then rather than per event.
     const candidates = this.candidates;
@@ -181,7 +184,7 @@ export class Scanner {
 
   /** Closes every open finding: the input has ended. */
   finish(): Finding[] {
-    return this.assembler.closeAll();
+    return this.assembler.closeAll(this.lastEventAt);
   }
 
   /** Skipped checks by reason, in reason order. */

@@ -35,8 +35,8 @@ const callback = <T>() => z.custom<T>((value) => typeof value === "function", "m
 export const scanOptionsSchema = z.strictObject({
   /** The rules to run; the shipped rules when absent (checked further by `parseOptions`). */
   rules: z.custom<RuleSet>().optional(),
-  /** At most this many evidence event ids per finding (≥ 50, default 50); `count` stays the total. */
-  maxEvidence: z.number().int().min(50, "must be at least 50").default(50),
+  /** At most this many evidence event ids per finding (any positive whole number, default 50); `count` stays the total. */
+  maxEvidence: z.number().int().positive().default(50),
   /** Longest NDJSON line or CSV record in bytes (default 1 MiB); longer ones are rejected. */
   maxRecordBytes: z.number().int().positive().default(DEFAULT_READ_LIMITS.maxRecordBytes),
   /** Largest JSON array file read whole, in bytes (default 256 MiB). */

@@ -4,10 +4,11 @@ import type { Rejection } from "../core/records.js";
 import type { ScanWarning } from "../core/warnings.js";
 import { ChannelConflictError, DatasetError, formatRuleProblem, RuleSetError } from "../core/errors.js";
 import { applyBaseline } from "../findings/applyBaseline.js";
+import { applySuppressions } from "../findings/applySuppressions.js";
 import { rankFindings } from "../findings/rankFindings.js";
 import { compareSeverity, SEVERITIES, type Severity } from "../core/types.js";
 import type { Finding } from "../findings/types.js";
-import { readBaseline } from "../io/readBaseline.js";
+import { readBaseline, readSuppressions } from "../io/readBaseline.js";
 import { readNdjsonStreamBatches } from "../io/readRecords.js";
 import { readRuleSources } from "../io/readRuleFiles.js";
 import { packageVersion } from "../io/packageRoot.js";
@@ -15,7 +16,8 @@ import { formatJson } from "../report/formatJson.js";
 import { formatJunit } from "../report/formatJunit.js";
 import { formatMarkdown } from "../report/formatMarkdown.js";
 import { formatNdjson, formatNdjsonLine } from "../report/formatNdjson.js";
-import { formatSarif } from "../report/formatSarif.js";
+import { formatSarif, sarifRecordsWanted } from "../report/formatSarif.js";
+import { locateRecords } from "../report/locateRecords.js";
 import { formatTable } from "../report/formatTable.js";
 import { printable } from "../report/printable.js";
 import { loadRules, noRuleFilesProblem } from "../rules/loadRules.js";
@@ -39,7 +41,7 @@ type Format = (typeof FORMATS)[number];
 
 const USAGE = `Usage:
   channel-conflict scan <dataset> [--rules <file|dir>]... [--format table|json|ndjson|markdown|junit|sarif]
-                        [--fail-on low|medium|high|critical] [--baseline <findings.json>] [--out <file>]
+                        [--fail-on low|medium|high|critical] [--baseline <report.json>] [--suppressions <file>] [--out <file>]
                         [--max-rejected <count|percent%>] [--time-zone <IANA zone>]
   channel-conflict scan <dataset> --events -     events as NDJSON on stdin, reference data from <dataset>
   channel-conflict validate <rules>...            check rule files, print every problem
@@ -86,6 +88,14 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
   const rules: RuleSet = rulePaths.length > 0 ? await loadRules(rulePaths) : await loadRules();
   const baselinePath = values.baseline as string | undefined;
   const baseline = baselinePath !== undefined ? await readBaseline(baselinePath) : undefined;
+  const suppressionsPath = values.suppressions as string | undefined;
+  const suppressions = suppressionsPath !== undefined ? await readSuppressions(suppressionsPath) : undefined;
+  const afterScan = (scanned: ScanReport): ScanReport => {
+    let out = scanned;
+    if (suppressions) out = applySuppressions(out, suppressions, { source: suppressionsPath ?? "suppressions" });
+    if (baseline) out = applyBaseline(out, baseline);
+    return out;
+  };
   const out = values.out as string | undefined;
   const events = values.events as string | undefined;
   if (events !== undefined && events !== "-") throw new UsageError(`--events: expected "-" (NDJSON on stdin), got "${events}"`);
@@ -97,7 +107,7 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
     // Streaming: findings go out as they become final when the format allows it.
     const streamed: Finding[] = [];
     const rejected: Rejection[] = [];
-    const direct = format === "ndjson" && out === undefined && baseline === undefined;
+    const direct = format === "ndjson" && out === undefined && baseline === undefined && suppressions === undefined;
     const records = (async function* () {
       for await (const batch of readNdjsonStreamBatches(io.stdin, "stdin")) yield markRawBatch(batch);
     })();
@@ -123,12 +133,14 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
       else streamed.push(finding);
       result = await generator.next();
     }
-    if (direct || !tableOnTerminal) warn(result.value.warnings, io);
-    if (direct) return reachedFailOn ? 1 : 0;
+    if (direct) {
+      warn(result.value.warnings, io);
+      return reachedFailOn ? 1 : 0;
+    }
     const ranked = rankFindings(streamed);
-    report = { findings: ranked, summary: { ...result.value, ...summarize(ranked, result.value) }, rejected };
-    if (baseline) report = applyBaseline(report, baseline);
-    await emit(report, format, failOn, rules, dataset, out, io);
+    report = afterScan({ findings: ranked, summary: { ...result.value, ...summarize(ranked, result.value) }, rejected });
+    if (!tableOnTerminal) warn(report.summary.warnings, io);
+    await emit(report, format, failOn, rules, dataset, out, io, true);
   } else {
     report = await scan(dataset, {
       rules,
@@ -136,8 +148,8 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
       ...zoneOption,
       ...(io.stderr.isTTY ? { onProgress: progressLine(io.stderr) } : {}),
     });
+    report = afterScan(report);
     if (!tableOnTerminal) warn(report.summary.warnings, io);
-    if (baseline) report = applyBaseline(report, baseline);
     await emit(report, format, failOn, rules, dataset, out, io);
   }
   if (failOn !== undefined && report.findings.some((f) => compareSeverity(f.severity, failOn) >= 0)) return 1;
@@ -180,8 +192,15 @@ async function emit(
   dataset: string,
   out: string | undefined,
   io: CliIo,
+  eventsFromStdin = false,
 ): Promise<void> {
   const context = { rules: rules.rules, dataset, version: packageVersion(), ...(failOn ? { failOn } : {}) };
+  // SARIF locates each result at its evidence: the dataset's files are read once more to find their lines.
+  const sarifContext = async () => ({
+    ...context,
+    eventsFromStdin,
+    locations: await locateRecords(dataset, sarifRecordsWanted(report.findings, { eventsFromStdin }), { rejected: report.rejected }),
+  });
   const toTerminal = out === undefined && io.stdout.isTTY === true;
   const text =
     format === "json"
@@ -193,7 +212,7 @@ async function emit(
           : format === "junit"
             ? formatJunit(report, context)
             : format === "sarif"
-              ? formatSarif(report, context)
+              ? formatSarif(report, await sarifContext())
               : formatTable(report, { color: toTerminal, truncate: toTerminal, width: toTerminal ? (io.stdout.columns ?? 120) : 120 });
   if (out !== undefined) await writeFile(out, text);
   else await write(io.stdout, text);
@@ -202,7 +221,8 @@ async function emit(
 async function validateCommand(positionals: string[], io: CliIo): Promise<number> {
   if (positionals.length === 0) throw new UsageError("validate: expected at least one rule file or folder");
   const read = await readRuleSources(positionals);
-  const validated = validateRuleDocuments(read.documents);
+  // A file `{ extends: shipped, rules: [...] }` is validated on top of the shipped rules (read along with it).
+  const validated = validateRuleDocuments(read.documents, read);
   const { rules } = validated;
   // A folder holding no rule file validates nothing: that is a problem, not "0 rules valid".
   const problems = [...read.empty.map(noRuleFilesProblem), ...validated.problems];
@@ -240,6 +260,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         format: { type: "string", short: "f" },
         "fail-on": { type: "string" },
         baseline: { type: "string" },
+        suppressions: { type: "string" },
         out: { type: "string", short: "o" },
         events: { type: "string" },
         "max-rejected": { type: "string" },

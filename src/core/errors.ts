@@ -71,19 +71,42 @@ export type RuleProblemCode =
   | "unknown_parameter"
   | "no_rule_files"
   | "no_enabled_rule"
+  | "unknown_check"
+  | "unknown_value"
+  | "wrong_type"
+  | "wrong_operator"
+  | "fact_not_set"
+  | "no_check"
+  | "never_fires"
+  | "unknown_extends"
+  | "extends_unavailable"
+  | "unknown_override"
+  | "invalid_override"
+  | "invalid_rule_file"
   | (string & {});
 
-/** One problem of a rule set: where it is (file and path inside it), what is wrong (`code`), and the message. */
+/**
+ * One problem of a rule set: where it is (file, line when known, path inside the file), which rule
+ * (`ruleId`, when the rule has an id), what is wrong (`code`), and the message.
+ */
 export interface RuleProblem {
   readonly file: string;
   readonly path: string;
   readonly code: RuleProblemCode;
   readonly message: string;
+  /** The line (from 1) in `file` of what is wrong, or of its nearest enclosing node; absent when unknown (rules given in memory). */
+  readonly line?: number;
+  /** The id of the rule the problem is in, when it has one. */
+  readonly ruleId?: string;
 }
 
-/** A problem as one line: `file:path: message`. */
+/**
+ * A problem as one line: `file:line: rule <id>: path: message`, leaving out what is unknown
+ * (`file:path: message` for a problem of no rule on no known line).
+ */
 export function formatRuleProblem(problem: RuleProblem): string {
-  return `${problem.file}:${problem.path}: ${problem.message}`;
+  const where = problem.line !== undefined ? `${problem.file}:${problem.line}: ` : problem.ruleId !== undefined ? `${problem.file}: ` : `${problem.file}:`;
+  return `${where}${problem.ruleId !== undefined ? `rule ${problem.ruleId}: ` : ""}${problem.path}: ${problem.message}`;
 }
 
 /**

@@ -1,37 +1,51 @@
 import { compareSeverity } from "../core/types.js";
+import type { Finding } from "../findings/types.js";
 import type { ScanReport } from "../findings/report.js";
 import type { RenderContext } from "./context.js";
 import { escapeXml } from "./xml.js";
 
+/** One finding as lines of a failure body or of `system-out`. */
+function findingText(f: Finding): string {
+  return [
+    `${f.severity}: ${f.message}`,
+    `  finding ${f.id} (rank ${f.rank}, score ${f.score})`,
+    f.partners.length > 0 ? `  partners: ${f.partners.join(", ")}` : "",
+    f.eventIds.length > 0 ? `  events: ${f.eventIds.join(", ")}` : "",
+    f.refs.length > 0 ? `  refs: ${f.refs.map((r) => `${r.type} ${r.id}`).join(", ")}` : "",
+    f.remediation ? `  remediation: ${f.remediation}` : "",
+  ]
+    .filter(Boolean)
+    .join("\n");
+}
+
 /**
- * JUnit XML for CI dashboards: one test case per rule that ran; each finding at or above
- * `failOn` is a failure of its rule's case (findings below it are listed in `system-out`).
+ * JUnit XML for CI dashboards (the Jenkins/Surefire schema): one test case per enabled rule, so `tests` is
+ * the number of rules that ran. A rule with findings at or above `failOn` fails: its case has one `failure`
+ * whose body lists those findings, so `failures` counts failing rules and never exceeds `tests`. Findings
+ * below `failOn` (all of them without it) are listed in the case's `system-out`.
  */
 export function formatJunit(report: ScanReport, context: RenderContext): string {
-  const failing = (severity: Parameters<typeof compareSeverity>[0]) =>
-    context.failOn !== undefined && compareSeverity(severity, context.failOn) >= 0;
+  const failing = (f: Finding) => context.failOn !== undefined && compareSeverity(f.severity, context.failOn) >= 0;
   const rules = context.rules.filter((rule) => rule.enabled);
   const cases: string[] = [];
   let failures = 0;
   for (const rule of rules) {
     const findings = report.findings.filter((f) => f.ruleId === rule.id);
-    const failed = findings.filter((f) => failing(f.severity));
-    const passed = findings.filter((f) => !failing(f.severity));
-    failures += failed.length;
+    const failed = findings.filter(failing);
+    const passed = findings.filter((f) => !failing(f));
     const body: string[] = [];
-    for (const f of failed) {
+    if (failed.length > 0) {
+      failures++;
+      const worst = failed.reduce((a, b) => (compareSeverity(b.severity, a.severity) > 0 ? b : a));
+      const message = `${failed.length} finding${failed.length === 1 ? "" : "s"} at or above ${context.failOn}: ${failed[0]?.message ?? ""}`;
       body.push(
-        `      <failure message="${escapeXml(f.message)}" type="${escapeXml(`${f.kind}/${f.severity}`)}">${escapeXml(
-          [`finding ${f.id} (rank ${f.rank}, score ${f.score})`, `partners: ${f.partners.join(", ")}`, `events: ${f.eventIds.join(", ")}`, f.remediation ?? ""]
-            .filter(Boolean)
-            .join("\n"),
+        `      <failure message="${escapeXml(message)}" type="${escapeXml(`${rule.kind}/${worst.severity}`)}">${escapeXml(
+          failed.map(findingText).join("\n\n"),
         )}</failure>`,
       );
     }
-    if (passed.length > 0) {
-      body.push(`      <system-out>${escapeXml(passed.map((f) => `${f.severity}: ${f.message}`).join("\n"))}</system-out>`);
-    }
-    const open = `    <testcase classname="${escapeXml(`channel-conflict.${rule.kind}`)}" name="${escapeXml(rule.id)}" time="0"`;
+    if (passed.length > 0) body.push(`      <system-out>${escapeXml(passed.map(findingText).join("\n\n"))}</system-out>`);
+    const open = `    <testcase name="${escapeXml(rule.id)}" classname="${escapeXml(`channel-conflict.${rule.kind}`)}" time="0"`;
     cases.push(body.length === 0 ? `${open}/>` : `${open}>\n${body.join("\n")}\n    </testcase>`);
   }
   return (

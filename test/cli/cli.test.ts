@@ -68,7 +68,7 @@ describe("scan", () => {
     const badRules = run(["scan", "fixtures/demo", "--rules", "fixtures/rules-broken"]);
     expect(badRules.code).toBe(2);
     expect(badRules.stdout).toBe("");
-    expect(badRules.stderr).toContain("fixtures/rules-broken/broken.yaml:[1].kind:");
+    expect(badRules.stderr).toContain("fixtures/rules-broken/broken.yaml:8: rule bad.kind: [1].kind:");
   });
 
   it("reports an unreadable events file read by the worker thread as one line, exit 2", () => {
@@ -95,7 +95,7 @@ describe("scan", () => {
     expect(stdout).toContain("### Top 13 findings");
   });
 
-  it("prints well-formed JUnit: a test case per rule, a failure per finding at or above --fail-on", () => {
+  it("prints well-formed JUnit: a test case per rule, a failure per rule with findings at or above --fail-on", () => {
     const { stdout, code } = run(["scan", "fixtures/demo", "--format", "junit", "--fail-on", "high"]);
     expect(code).toBe(1);
     expect(XMLValidator.validate(stdout)).toBe(true);
@@ -103,8 +103,8 @@ describe("scan", () => {
     const suite = xml.testsuites.testsuite;
     expect(suite.testcase).toHaveLength(8);
     const failures = suite.testcase.flatMap((c: { failure?: unknown[] }) => c.failure ?? []);
-    expect(failures).toHaveLength(9);
-    expect(suite["@_failures"]).toBe("9");
+    expect(failures).toHaveLength(5);
+    expect(suite["@_failures"]).toBe("5");
   });
 
   it("prints SARIF 2.1.0 with the rules and one result per finding", () => {
@@ -119,7 +119,7 @@ describe("scan", () => {
       expect(ruleIds[result.ruleIndex]).toBe(result.ruleId);
       expect(["note", "warning", "error"]).toContain(result.level);
       expect(result.message.text.length).toBeGreaterThan(10);
-      expect(result.locations[0].physicalLocation.artifactLocation.uri).toBe("fixtures/demo");
+      expect(result.locations[0].physicalLocation.artifactLocation).toMatchObject({ uriBaseId: "%SRCROOT%", uri: expect.stringMatching(/^fixtures\/demo\//) });
       expect(result.partialFingerprints["channelConflictFindingId/v1"]).toMatch(/^[0-9a-f]{16}$/);
     }
   });
@@ -141,12 +141,12 @@ describe("scan", () => {
     expect(again.code).toBe(0);
     const report = JSON.parse(again.stdout);
     expect(report.findings).toEqual([]);
-    expect(report.summary.baseline).toEqual({ new: 0, known: 13, resolved: 0 });
+    expect(report.summary.baseline).toEqual({ new: 0, worse: 0, known: 13, resolved: 0 });
     // A baseline from the poaching rules alone: the other findings are new, none resolved.
     const partial = join(dir, "partial.json");
     run(["scan", "fixtures/demo", "--format", "json", "--rules", "rules/customer-poaching.yaml", "--out", partial]);
     const mixed = JSON.parse(run(["scan", "fixtures/demo", "--format", "json", "--baseline", partial]).stdout);
-    expect(mixed.summary.baseline).toEqual({ new: 10, known: 3, resolved: 0 });
+    expect(mixed.summary.baseline).toEqual({ new: 10, worse: 0, known: 3, resolved: 0 });
     expect(mixed.findings.map((f: { rank: number }) => f.rank)).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
   });
 
@@ -166,14 +166,15 @@ describe("validate and test", () => {
     const { code, stderr } = run(["validate", "fixtures/rules-broken"]);
     expect(code).toBe(2);
     const file = "fixtures/rules-broken/broken.yaml";
-    expect(stderr).toContain(`${file}:[1].kind: must be one of "price-deviation"`);
-    expect(stderr).toContain(`${file}:[1].severity: must be one of "low", "medium", "high", "critical", got "urgent"`);
-    expect(stderr).toContain(`${file}:[2].conditions.any[0].fact: unknown fact "belowFlor" for kind price-deviation`);
-    expect(stderr).toContain(`${file}:[2].conditions.any[1].operator: unknown operator "roughlyEqual"`);
-    expect(stderr).toContain(`${file}:[2].conditions.any[2].path: unsupported path`);
-    expect(stderr).toContain(`${file}:[3].id: duplicate rule id "ok.rule"`);
-    expect(stderr).toContain(`${file}:[4].conditions: is missing`);
-    expect(stderr).toContain(`${file}:[4].serverity: unknown key; expected one of id, kind, severity`);
+    // Each problem as file:line: rule <id>: path: message, in file order, with the closest valid name.
+    expect(stderr).toContain(`${file}:8: rule bad.kind: [1].kind: must be one of "price-deviation"`);
+    expect(stderr).toContain(`${file}:9: rule bad.kind: [1].severity: must be one of "low", "medium", "high", "critical", got "urgent"`);
+    expect(stderr).toMatch(/broken\.yaml:18: rule bad\.operator: \[2\]\.conditions\.any\[0\]\.fact: unknown fact "belowFlor" for kind price-deviation; .*; did you mean belowFloor\?\n/);
+    expect(stderr).toContain(`${file}:19: rule bad.operator: [2].conditions.any[1].operator: unknown operator "roughlyEqual"`);
+    expect(stderr).toContain(`${file}:20: rule bad.operator: [2].conditions.any[2].path: unsupported path`);
+    expect(stderr).toContain(`${file}:21: rule ok.rule: [3].id: duplicate rule id "ok.rule", first defined in ${file}:2`);
+    expect(stderr).toContain(`${file}:26: rule no.conditions: [4].conditions: is missing`);
+    expect(stderr).toMatch(/broken\.yaml:30: rule no\.conditions: \[4\]\.serverity: unknown key; expected one of id, kind, severity.*; did you mean severity\?\n/);
     expect(stderr).toMatch(/8 problems; the rule set is refused\.\n$/);
   });
 
@@ -325,14 +326,14 @@ describe("warnings, and what spreadsheets write", () => {
       descriptor: { id: "rejected_record" },
       level: "warning",
       message: { text: 'customers.json:[1]: id: duplicate "C-1", first defined at customers.json[0]' },
-      locations: [{ physicalLocation: { artifactLocation: { uri: "fixtures/loader/rejections/customers.json" } } }],
+      locations: [{ physicalLocation: { artifactLocation: { uri: "fixtures/loader/rejections/customers.json", uriBaseId: "%SRCROOT%" } } }],
       properties: { index: 1 },
     });
     const byLine = notifications.find((n: { message: { text: string } }) => n.message.text.startsWith("events.ndjson:5:"));
-    expect(byLine.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: "fixtures/loader/rejections/events.ndjson" }, region: { startLine: 5 } });
+    expect(byLine.locations[0].physicalLocation).toEqual({ artifactLocation: { uri: "fixtures/loader/rejections/events.ndjson", uriBaseId: "%SRCROOT%" }, region: { startLine: 5 } });
     const warned = JSON.parse(run(["scan", "fixtures/loader/misnamed", "--format", "sarif"]).stdout).runs[0].invocations[0].toolExecutionNotifications;
     expect(warned.map((n: { descriptor: { id: string } }) => n.descriptor.id)).toEqual(["unknown_collection", "unknown_format", "unknown_collection"]);
-    expect(warned[2]).toMatchObject({ level: "warning", locations: [{ physicalLocation: { artifactLocation: { uri: "fixtures/loader/misnamed/territory.csv" } } }] });
+    expect(warned[2]).toMatchObject({ level: "warning", locations: [{ physicalLocation: { artifactLocation: { uri: "fixtures/loader/misnamed/territory.csv", uriBaseId: "%SRCROOT%" } } }] });
     const clean = JSON.parse(run(["scan", "fixtures/demo", "--format", "sarif"]).stdout);
     expect(clean.runs[0].invocations).toEqual([{ executionSuccessful: true, toolExecutionNotifications: [] }]);
   });

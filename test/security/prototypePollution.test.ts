@@ -3,7 +3,7 @@
 // are either read with the same meaning (ignored as unknown fields) or refused with a reason; hostile
 // *values* (ids named `__proto__`, `constructor`, `toString`, …) mean exactly what any other id means.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { loadDataset, loadRules, RuleSetError, scan, type Finding, type ScanReport } from "../../src/index.js";
+import { loadDataset, loadRules, RuleSetError, scan, type Finding, type Rule, type ScanReport } from "../../src/index.js";
 import { formatJson } from "../../src/report/formatJson.js";
 import { runRuleTests } from "../../src/testing/runRuleTests.js";
 import {
@@ -348,17 +348,24 @@ describe("hostile keys in rule files", () => {
     }
   });
 
-  it("as a leaf's value: accepted, inert (an object never equals a fact), and nothing is polluted", async () => {
+  // Loading refuses a value that can never match its fact (an object for the boolean belowFloor, issue
+  // #16); a rule set built by hand is only held to what could throw, so there the value must be inert.
+  it("as a leaf's value: refused as the wrong type, inert in a rule set built by hand (an object never equals a fact), nothing polluted", async () => {
     const text = JSON.stringify(BASE_RULE).replace('"value":true', `"value":{${POISON}}`);
     const result = await load("value.json", text);
-    expect(result.problems).toBeUndefined();
-    const report = await scan(DEMO, { rules: result.rules });
+    expect(result.problems).toEqual(['conditions.all[1].value: expected a boolean (true or false) for fact "belowFloor", got an object']);
+    const byHand = async (ruleText: string) => {
+      const base = (await loadRules({ rules: [BASE_RULE] })).rules[0] as Rule;
+      return { rules: [{ ...base, conditions: (JSON.parse(ruleText) as { conditions: Rule["conditions"] }).conditions }] };
+    };
+    const report = await scan(DEMO, { rules: await byHand(text) });
     expect(report.findings).toEqual([]);
     expect(await demoBelowFloor()).toHaveLength(3);
     // value: { __proto__: { fact: … } } is not a fact reference either: the reference must be an own `fact` key.
     const notARef = JSON.stringify(BASE_RULE).replace('"value":true', '"value":{"__proto__":{"fact":"belowFloor"}}');
     const viaProto = await load("value-ref.json", notARef);
-    expect((await scan(DEMO, { rules: viaProto.rules })).findings).toEqual([]);
+    expect(viaProto.problems).toEqual(['conditions.all[1].value: expected a boolean (true or false) for fact "belowFloor", got an object']);
+    expect((await scan(DEMO, { rules: await byHand(notARef) })).findings).toEqual([]);
   });
 
   it("as a parameter named constructor or toString: refused as an unknown parameter", async () => {
@@ -411,10 +418,12 @@ describe("hostile keys in rule files", () => {
         expect.stringMatching(/^\[0\]\.conditions\.all\[0\]: .*__proto__/),
       ]),
     );
-    expect(result.problems?.some((p) => p.startsWith("[1]"))).toBe(false);
+    // The hostile keys of a value are no problem; the value itself is one (an object is never a check, issue #16).
+    expect(result.problems?.filter((p) => p.startsWith("[1]"))).toEqual([
+      '[1].conditions.all[0].value: expected a check of kind price-deviation (one of below-floor, below-map, online-offline-gap), got an object',
+    ]);
     const valueOnly = await load("value.yaml", yaml.slice(yaml.indexOf("- id: y.value")));
-    expect(valueOnly.problems).toBeUndefined();
-    expect((await scan(DEMO, { rules: valueOnly.rules })).findings).toEqual([]);
+    expect(valueOnly.problems).toHaveLength(1);
   });
 
   it("in the datasets of rule tests (records and collection names): the tests run as without them", async () => {

@@ -103,8 +103,9 @@ describe("paths are plain, never expressions", () => {
     expect(result.stdout).toBe("");
     const lines = result.stderr.trimEnd().split("\n");
     expect(lines).toHaveLength(3);
-    expect(lines[0]).toMatch(/a\.json:conditions\.all\[1\]\.path: unsupported path "\$\.\.\[\?\(@\.constructor/);
-    expect(lines[1]).toMatch(/b\.yaml:conditions\.all\[0\]\.path: unsupported path "\$\[\?\(@\.x\)\]"/);
+    // file:line: rule <id>: path: message (a JSON file on one line is all line 1).
+    expect(lines[0]).toMatch(/a\.json:1: rule hostile\.rule: conditions\.all\[1\]\.path: unsupported path "\$\.\.\[\?\(@\.constructor/);
+    expect(lines[1]).toMatch(/b\.yaml:7: rule b: conditions\.all\[0\]\.path: unsupported path "\$\[\?\(@\.x\)\]"/);
     expect(lines[2]).toBe("2 problems; the rule set is refused.");
   });
 

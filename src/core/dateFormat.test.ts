@@ -1,5 +1,4 @@
 import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { format } from "date-fns/format";
 import { parse } from "date-fns/parse";
@@ -8,6 +7,7 @@ import { utc } from "@date-fns/utc";
 import { describe, expect, it } from "vitest";
 import { compileDateFormat, dateFormatProblem } from "./dateFormat.js";
 import { instantOfWallTime, timeZoneOf, UTC_ZONE, type TimeZone } from "./zonedTime.js";
+import { MACHINE_IS_UTC, rerunUnderUtc } from "../../test/property/utcMachine.js";
 
 const ZONES = ["Asia/Shanghai", "America/New_York", "Europe/London", "Australia/Lord_Howe", "Asia/Kathmandu", "America/Sao_Paulo", "UTC"] as const;
 const FROM = Date.UTC(1970, 0, 1);
@@ -106,7 +106,6 @@ function readers(): (zone: string, format: string) => (text: string) => number |
  * gives on a UTC machine. The comparisons with it run there: here when this machine is in UTC, else in a
  * re-run of this file under TZ=UTC.
  */
-const MACHINE_IS_UTC = new Intl.DateTimeFormat().resolvedOptions().timeZone === "UTC";
 
 describe("dateFormatProblem", () => {
   it("takes the formats of real exports", () => {
@@ -191,13 +190,7 @@ describe.runIf(MACHINE_IS_UTC)("compileDateFormat, held to date-fns parse and TZ
   });
 });
 
-it.skipIf(MACHINE_IS_UTC)("holds to date-fns and TZDate on a UTC machine (this file, re-run under TZ=UTC)", () => {
-  try {
-    execFileSync(process.execPath, ["node_modules/vitest/vitest.mjs", "run", fileURLToPath(import.meta.url)], { env: { ...process.env, TZ: "UTC" }, encoding: "utf8", stdio: "pipe" });
-  } catch (error) {
-    throw new Error(`the re-run under TZ=UTC failed:\n${(error as { stdout?: string }).stdout ?? String(error)}`);
-  }
-});
+rerunUnderUtc(import.meta.url, "date-fns and TZDate");
 
 describe("compileDateFormat", () => {
   const shanghai = timeZoneOf("Asia/Shanghai");

@@ -1,11 +1,11 @@
 import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { format } from "date-fns/format";
 import { TZDate, tzScan } from "@date-fns/tz";
 import { describe, expect, it } from "vitest";
 import { utcDayIndex } from "./time.js";
 import { instantOfWallTime, isTimeZone, timeZoneNames, timeZoneOf, UTC_ZONE, wallTimeAt, type TimeZone } from "./zonedTime.js";
+import { MACHINE_IS_UTC, rerunUnderUtc } from "../../test/property/utcMachine.js";
 
 const ZONES = ["Asia/Shanghai", "America/New_York", "Europe/London", "Australia/Lord_Howe", "Asia/Kathmandu", "America/Sao_Paulo", "UTC"] as const;
 const FROM = Date.UTC(1970, 0, 1);
@@ -49,7 +49,6 @@ function tzDateOf(zone: string, wall: number): number {
  * and overlaps its answer depends on the machine's zone. instantOf follows what it gives on a UTC machine:
  * the comparisons with it run there, in a child process when this machine is elsewhere.
  */
-const MACHINE_IS_UTC = new Intl.DateTimeFormat().resolvedOptions().timeZone === "UTC";
 
 describe("time zone names", () => {
   it("takes UTC and the IANA names Intl knows, and refuses the rest", () => {
@@ -119,13 +118,7 @@ describe.runIf(MACHINE_IS_UTC)("instantOf, held to TZDate (on this UTC machine)"
   });
 });
 
-it.skipIf(MACHINE_IS_UTC)("holds to TZDate on a UTC machine (this file, re-run under TZ=UTC)", () => {
-  try {
-    execFileSync(process.execPath, ["node_modules/vitest/vitest.mjs", "run", fileURLToPath(import.meta.url)], { env: { ...process.env, TZ: "UTC" }, encoding: "utf8", stdio: "pipe" });
-  } catch (error) {
-    throw new Error(`the re-run under TZ=UTC failed:\n${(error as { stdout?: string }).stdout ?? String(error)}`);
-  }
-});
+rerunUnderUtc(import.meta.url, "TZDate");
 
 describe("the calendar day of an instant", () => {
   it("is the date date-fns formats for new TZDate(ms, zone), and its day number counts days", () => {

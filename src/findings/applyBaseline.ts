@@ -1,5 +1,4 @@
-import { FindingTally } from "./FindingTally.js";
-import { rankFindings } from "./rankFindings.js";
+import { withFindings } from "./rankFindings.js";
 import type { ScanReport } from "./report.js";
 import type { Finding } from "./types.js";
 
@@ -82,17 +81,5 @@ export function applyBaseline(report: ScanReport, baseline: Baseline): ScanRepor
   }
   let resolved = 0;
   for (const fingerprint of known.keys()) if (!current.has(fingerprint)) resolved++;
-  const findings = rankFindings(kept);
-  const tally = FindingTally.of(findings);
-  return {
-    ...report,
-    findings,
-    summary: {
-      ...report.summary,
-      findings: tally.total,
-      bySeverity: tally.bySeverity,
-      byKind: tally.byKind,
-      baseline: { new: kept.length, worse, known: knownCount, resolved },
-    },
-  };
+  return withFindings(report, kept, { baseline: { new: kept.length, worse, known: knownCount, resolved } });
 }

@@ -1,6 +1,5 @@
 import { sortWarnings, type ScanWarning } from "../core/warnings.js";
-import { FindingTally } from "./FindingTally.js";
-import { rankFindings } from "./rankFindings.js";
+import { withFindings } from "./rankFindings.js";
 import type { ScanReport, SuppressedFinding } from "./report.js";
 import type { Finding } from "./types.js";
 import type { Suppression } from "../schema/suppressions.js";
@@ -72,19 +71,11 @@ export function applySuppressions(report: ScanReport, suppressions: readonly Sup
   for (const { entry, index, used } of active) {
     if (!used) warnings.push({ code: "suppression_unused", file: source, message: `${source}: ${describe(entry, index)} matches no finding` });
   }
-  const findings = rankFindings(kept);
-  const tally = FindingTally.of(findings);
   return {
-    ...report,
-    findings,
-    summary: {
-      ...report.summary,
-      findings: tally.total,
-      bySeverity: tally.bySeverity,
-      byKind: tally.byKind,
+    ...withFindings(report, kept, {
       warnings: sortWarnings([...report.summary.warnings, ...warnings]),
       suppressions: { suppressed: suppressed.length, expired: suppressions.length - active.length },
-    },
+    }),
     suppressed: [...(report.suppressed ?? []), ...suppressed],
   };
 }

@@ -1,3 +1,5 @@
+import { FindingTally } from "./FindingTally.js";
+import type { ScanReport, ScanSummary } from "./report.js";
 import type { Finding } from "./types.js";
 
 /** Sorts findings by score (highest first), ties by id, and numbers their ranks from 1. */
@@ -5,4 +7,19 @@ export function rankFindings(findings: readonly Finding[]): Finding[] {
   return [...findings]
     .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
     .map((finding, i) => ({ ...finding, rank: i + 1 }));
+}
+
+/**
+ * `report` with `kept` (some of its findings) in place of its findings, ranked again, and the summary's
+ * counts of findings made over them, with `summary` added: what the steps after a scan that leave findings
+ * out (baselines, suppressions) return.
+ */
+export function withFindings(report: ScanReport, kept: readonly Finding[], summary: Partial<ScanSummary>): ScanReport {
+  const findings = rankFindings(kept);
+  const tally = FindingTally.of(findings);
+  return {
+    ...report,
+    findings,
+    summary: { ...report.summary, findings: tally.total, bySeverity: tally.bySeverity, byKind: tally.byKind, ...summary },
+  };
 }

@@ -26,6 +26,7 @@ import type {
 import type { ColumnDecoder } from "hyparquet/src/types.js";
 import { DatasetError } from "../core/errors.js";
 import { csvShapeOf } from "../schema/csvShape.js";
+import { mappedColumns } from "../schema/fieldMap.js";
 import type { RawRecord } from "./readRecords.js";
 import type { CollectionFile } from "./sources.js";
 
@@ -342,7 +343,7 @@ function planOf(fileName: string, root: SchemaTree, known: ReadonlySet<string>, 
  */
 function fieldsOf(source: CollectionFile): { known: Set<string>; prefixes: Set<string> } {
   const known = source.fields
-    ? new Set(Object.values(source.fields).flatMap((field) => (field.column === undefined ? [] : [field.column])))
+    ? new Set(mappedColumns(source.fields))
     : new Set(csvShapeOf(source.collection).keys());
   const prefixes = new Set<string>();
   for (const name of known) {

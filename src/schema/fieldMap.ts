@@ -13,6 +13,11 @@ import { compileNumberFormat } from "./numberFormat.js";
 /** A mapped record, or why the row cannot be one. */
 export type MappedRecord = { readonly value: Record<string, unknown> } | { readonly error: string };
 
+/** The source columns a manifest's `fields` read, in field order, each once. */
+export function mappedColumns(fields: Readonly<Record<string, FieldSource>>): string[] {
+  return [...new Set(Object.values(fields).flatMap((field) => (field.column === undefined ? [] : [field.column])))];
+}
+
 /** A `"*"` map value that keeps the source value. */
 const KEEP = "*";
 
@@ -100,11 +105,6 @@ export class FieldMapper {
         separator: source.separator ?? "|",
       };
     });
-  }
-
-  /** The source columns the fields read, in field order. */
-  get columns(): string[] {
-    return [...new Set(this.steps.flatMap((step) => (step.column === undefined ? [] : [step.column])))];
   }
 
   /**

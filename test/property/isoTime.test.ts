@@ -1,5 +1,4 @@
 import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { parseISO } from "date-fns/parseISO";
 import { tz, TZDate } from "@date-fns/tz";
@@ -8,6 +7,7 @@ import { parseIsoTime, parseIsoTimeWithDateFns } from "../../src/core/time.js";
 import { timeZoneOf, UTC_ZONE } from "../../src/core/zonedTime.js";
 
 import { isoLike } from "./isoLike.js";
+import { MACHINE_IS_UTC, rerunUnderUtc } from "./utcMachine.js";
 
 describe("parseIsoTime", () => {
   it("agrees with date-fns parseISO (UTC) on generated ISO-like strings", () => {
@@ -46,7 +46,6 @@ const HAS_OFFSET = /T.*[Z+-]/;
  * local-time Date by the machine's offset); parseIsoTime follows what it gives on a UTC machine. The
  * comparisons run there: here when this machine is in UTC, else in a re-run of this file under TZ=UTC.
  */
-const MACHINE_IS_UTC = new Intl.DateTimeFormat().resolvedOptions().timeZone === "UTC";
 
 describe("parseIsoTime in a time zone", () => {
   const zoned = fc.tuple(isoLike, fc.constantFrom(...ZONES));
@@ -97,13 +96,7 @@ describe("parseIsoTime in a time zone", () => {
     });
   });
 
-  it.skipIf(MACHINE_IS_UTC)("holds to @date-fns/tz on a UTC machine (this file, re-run under TZ=UTC)", () => {
-    try {
-      execFileSync(process.execPath, ["node_modules/vitest/vitest.mjs", "run", fileURLToPath(import.meta.url)], { env: { ...process.env, TZ: "UTC" }, encoding: "utf8", stdio: "pipe" });
-    } catch (error) {
-      throw new Error(`the re-run under TZ=UTC failed:\n${(error as { stdout?: string }).stdout ?? String(error)}`);
-    }
-  });
+  rerunUnderUtc(import.meta.url, "@date-fns/tz");
 
   it("reads the documented cases", () => {
     const shanghai = timeZoneOf("Asia/Shanghai");

@@ -7,6 +7,20 @@ export type { ScanOptions, ScanStreamOptions, ScanProgress } from "./scan/option
 export type { ScanReport, ScanSummary } from "./findings/report.js";
 export type { ScanWarning, ScanWarningCode } from "./core/warnings.js";
 
+// Explaining
+export { explain } from "./explain/explain.js";
+export { formatExplanation } from "./explain/formatExplanation.js";
+export type {
+  ExplainTarget,
+  Explanation,
+  FindingExplanation,
+  EventExplanation,
+  EventKindVerdict,
+  EventRuleVerdict,
+  RuleTrace,
+  ExplainedCondition,
+} from "./explain/explain.js";
+
 // Input
 export { loadDataset, openDataset, type DatasetSource } from "./dataset/loadDataset.js";
 export type { Dataset, RecordCounts } from "./dataset/types.js";

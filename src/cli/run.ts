@@ -28,6 +28,8 @@ import type { ScanProgress } from "../scan/options.js";
 import { scan, summarize } from "../scan/scan.js";
 import { markRawBatch, scanStream } from "../scan/scanStream.js";
 import { runRuleTests } from "../testing/runRuleTests.js";
+import { explain, type ExplainTarget } from "../explain/explain.js";
+import { formatExplanation } from "../explain/formatExplanation.js";
 
 /** Where the CLI reads and writes: the process's streams, or test doubles. */
 export interface CliIo {
@@ -44,6 +46,9 @@ const USAGE = `Usage:
                         [--fail-on low|medium|high|critical] [--baseline <report.json>] [--suppressions <file>] [--out <file>]
                         [--max-rejected <count|percent%>] [--time-zone <IANA zone>]
   channel-conflict scan <dataset> --events -     events as NDJSON on stdin, reference data from <dataset>
+  channel-conflict explain <dataset> --finding <id> | --event <id> [--rule <id>] [--format text|json]
+                        [--rules <file|dir>]... [--time-zone <IANA zone>]
+                                                 why a finding's rule fired, or what every rule made of an event
   channel-conflict validate <rules>...            check rule files, print every problem
   channel-conflict test <rules>...                run each rule's own test cases
   channel-conflict --help | --version
@@ -218,6 +223,27 @@ async function emit(
   else await write(io.stdout, text);
 }
 
+async function explainCommand(positionals: string[], values: Record<string, unknown>, io: CliIo): Promise<number> {
+  const dataset = positionals[0];
+  if (dataset === undefined || positionals.length > 1) throw new UsageError("explain: expected exactly one <dataset> folder");
+  const format = oneOf("format", values.format as string | undefined, ["text", "json"] as const) ?? "text";
+  const finding = values.finding as string | undefined;
+  const event = values.event as string | undefined;
+  if ((finding === undefined) === (event === undefined)) throw new UsageError("explain: expected either --finding <id> or --event <id>");
+  const rule = values.rule as string | undefined;
+  const ruleOption = rule !== undefined ? { rule } : {};
+  const target: ExplainTarget = finding !== undefined ? { finding, ...ruleOption } : { event: event as string, ...ruleOption };
+  const rulePaths = (values.rules as string[] | undefined) ?? [];
+  const rules = rulePaths.length > 0 ? await loadRules(rulePaths) : await loadRules();
+  const timeZone = values["time-zone"] as string | undefined;
+  const explanation = await explain(dataset, target, { rules, ...(timeZone !== undefined ? { timeZone } : {}) });
+  const text = format === "json" ? `${JSON.stringify(explanation, null, 2)}\n` : printable(formatExplanation(explanation));
+  const out = values.out as string | undefined;
+  if (out !== undefined) await writeFile(out, text);
+  else await write(io.stdout, text);
+  return 0;
+}
+
 async function validateCommand(positionals: string[], io: CliIo): Promise<number> {
   if (positionals.length === 0) throw new UsageError("validate: expected at least one rule file or folder");
   const read = await readRuleSources(positionals);
@@ -265,6 +291,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         events: { type: "string" },
         "max-rejected": { type: "string" },
         "time-zone": { type: "string" },
+        finding: { type: "string" },
+        event: { type: "string" },
+        rule: { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
       },
@@ -281,12 +310,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     switch (command) {
       case "scan":
         return await scanCommand(rest, values, io);
+      case "explain":
+        return await explainCommand(rest, values, io);
       case "validate":
         return await validateCommand(rest, io);
       case "test":
         return await testCommand(rest, io);
       default:
-        throw new UsageError(`unknown command "${command}"; expected scan, validate or test`);
+        throw new UsageError(`unknown command "${command}"; expected scan, explain, validate or test`);
     }
   } catch (error) {
     if (error instanceof RuleSetError && error.code === "NO_ENABLED_RULE") {

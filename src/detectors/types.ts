@@ -64,11 +64,23 @@ export interface DetectorContext {
   prefilter(probe: Readonly<{ check: string } & Record<string, FactValue>>): () => boolean;
 }
 
+/** Why a check of a kind made no candidate for an event (`explain`): the check, and a message saying why. */
+export interface Unjudged {
+  readonly check: string;
+  readonly message: Message;
+}
+
 /** One running detector: candidates from reference data at the start, then from each event in time order. */
 export interface DetectorRun {
   start(): Iterable<Candidate>;
   /** Appends the event's candidates to `out`. */
   onEvent(event: ChannelEvent, out: Candidate[]): void;
+  /**
+   * For `explain` only, called right after `onEvent(event)` (with prefilters off, so every candidate a check
+   * can make was made): why each check that made no candidate for `event` made none, one entry per such check
+   * (codes from the kind's `whyNotMessages`). Absent: explanations say only that the check made none.
+   */
+  whyNot?(event: ChannelEvent, made: ReadonlySet<string>): readonly Unjudged[];
 }
 
 /** Documentation of a fact rule conditions may use. */
@@ -115,6 +127,8 @@ export interface Detector {
   readonly instantOrder?: (event: ChannelEvent) => number;
   /** The text of each message code `describe` returns, per language. */
   readonly messages: Texts<any>;
+  /** The text of each message code its runs' `whyNot` returns, per language. */
+  readonly whyNotMessages?: Texts<any>;
   create(context: DetectorContext): DetectorRun;
   /** What a finding's message says, as data: one plain sentence a channel manager can act on once rendered. */
   describe(group: CandidateGroup, context: DetectorContext): Message;

@@ -3,7 +3,7 @@ import { Engine } from "json-rules-engine";
 import { afterAll, describe, expect, it } from "vitest";
 import { RegionTree } from "../reference/regionTree.js";
 import type { Condition } from "../core/types.js";
-import { compileConditions, compileFactTest } from "./compileConditions.js";
+import { compileConditions, compileFactTest, traceConditions, type TracedCondition } from "./compileConditions.js";
 import { customOperators } from "./operators/index.js";
 import { resolveSafePath } from "./pathResolver.js";
 
@@ -443,6 +443,120 @@ describe("compileConditions ≡ json-rules-engine (property-based, differential)
       ),
       { numRuns: 500 },
     );
+  });
+});
+
+// ---------------------------------------------------------------- traces (explain) against the engine's RuleResult
+
+/** A traced tree with what both sides describe alike: no `value` (a copy on each side) and no `priority` (the engine parses it). */
+function comparable(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(comparable);
+  if (node === null || typeof node !== "object") return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === "value" || key === "priority" || value === undefined) continue;
+    out[key] = key === "all" || key === "any" || key === "not" ? comparable(value) : value;
+  }
+  return out;
+}
+
+/** What the engine wrote on a condition as it evaluated it (`toJSON` leaves boolean nodes' `result` out, so read the objects). */
+function engineNode(node: unknown): unknown {
+  const condition = node as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  const operator = ["any", "all", "not"].find((key) => Object.hasOwn(condition, key) && condition[key] !== undefined);
+  if (operator === "not") out.not = engineNode(condition.not);
+  else if (operator) out[operator] = (condition[operator] as unknown[]).map(engineNode);
+  else if (Object.hasOwn(condition, "condition")) out.condition = condition.condition;
+  else {
+    for (const key of ["fact", "operator", "path"]) if (condition[key]) out[key] = condition[key];
+    for (const key of ["factResult", "valueResult", "result"]) if (Object.hasOwn(condition, key)) out[key] = condition[key];
+  }
+  if (operator && Object.hasOwn(condition, "result")) out.result = condition.result;
+  return out;
+}
+
+/** The engine's own account of one run: whether the rule fired and its `RuleResult.conditions`, or that it threw. */
+async function engineTrace(engine: Engine, facts: Facts): Promise<{ fires: boolean; conditions: unknown } | "throws"> {
+  try {
+    const runtimeFacts: Record<string, unknown> = Object.create(null);
+    for (const key of Object.keys(facts)) runtimeFacts[key] = facts[key];
+    const { results, failureResults } = await engine.run(runtimeFacts);
+    const result = [...results, ...failureResults][0] as unknown as { result: unknown; conditions: unknown };
+    return { fires: Boolean(result.result), conditions: engineNode(result.conditions) };
+  } catch {
+    return "throws";
+  }
+}
+
+let tracedLeaves = 0;
+let unreachedLeaves = 0;
+
+function countLeaves(node: TracedCondition): void {
+  if ("all" in node) node.all.forEach(countLeaves);
+  else if ("any" in node) node.any.forEach(countLeaves);
+  else if ("not" in node) countLeaves(node.not);
+  else if ("fact" in node) {
+    if ("result" in node) tracedLeaves++;
+    else unreachedLeaves++;
+  }
+}
+
+describe("traceConditions ≡ json-rules-engine's factResult / valueResult / result (property-based, differential)", () => {
+  afterAll(() => {
+    // The generators reach leaves that were evaluated and leaves a deciding priority group left unevaluated.
+    expect(tracedLeaves).toBeGreaterThan(1000);
+    expect(unreachedLeaves).toBeGreaterThan(20);
+  });
+
+  it("random condition trees over random facts: the same outcome on every node, the same firing, the same throws", async () => {
+    await fc.assert(
+      fc.asyncProperty(conditionsArb, fc.array(factsArb, { minLength: 1, maxLength: 3 }), async (conditions, factSets) => {
+        let trace: ReturnType<typeof traceConditions> | "throws";
+        try {
+          trace = traceConditions(conditions as Condition, OPERATORS);
+        } catch {
+          trace = "throws";
+        }
+        if (trace === "throws") {
+          expect(() => compileConditions(conditions as Condition, OPERATORS)).toThrow();
+          return;
+        }
+        const engine = realEngine(conditions, OPERATORS);
+        const compiled = compileConditions(conditions as Condition, OPERATORS);
+        for (const facts of factSets) {
+          const expected = await engineTrace(engine, facts);
+          let actual: ReturnType<ReturnType<typeof traceConditions>> | "throws";
+          try {
+            actual = trace(facts);
+          } catch {
+            actual = "throws";
+          }
+          if (expected === "throws" || actual === "throws") {
+            expect(actual).toBe(expected);
+            continue;
+          }
+          countLeaves(actual.conditions);
+          expect(actual.fires).toBe(expected.fires);
+          expect(actual.fires).toBe(compiled(facts));
+          expect(comparable(actual.conditions)).toEqual(comparable(expected.conditions));
+        }
+      }),
+      { numRuns: 1500 },
+    );
+  });
+
+  it("a failed leaf shows what it compared", () => {
+    const trace = traceConditions({ all: [leaf("check", "equal", "below-floor"), leaf("belowFloorPct", "greaterThan", 20)] } as Condition, OPERATORS);
+    expect(trace({ check: "below-floor", belowFloorPct: 12.5 })).toEqual({
+      fires: false,
+      conditions: {
+        all: [
+          { fact: "check", operator: "equal", value: "below-floor", factResult: "below-floor", valueResult: "below-floor", result: true },
+          { fact: "belowFloorPct", operator: "greaterThan", value: 20, factResult: 12.5, valueResult: 20, result: false },
+        ],
+      },
+    });
   });
 });
 

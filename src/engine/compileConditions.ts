@@ -66,6 +66,74 @@ export function compileConditions(
   };
 }
 
+/** What one leaf gave when it was evaluated: json-rules-engine's `factResult`, `valueResult` and `result`. */
+export interface LeafOutcome {
+  readonly factResult: unknown;
+  readonly valueResult: unknown;
+  /** The operator's raw result (a custom operator may return a non-boolean). */
+  readonly result: unknown;
+}
+
+/**
+ * A rule's conditions as evaluated on one set of facts, shaped as json-rules-engine's `RuleResult.conditions`:
+ * each evaluated leaf carries what it compared and its result, each evaluated boolean node below the root its
+ * result (`=== true` of what it computed); a node the engine would not reach (a priority group after the one
+ * that decided) carries none.
+ */
+export type TracedCondition =
+  | ({ readonly fact: unknown; readonly operator: unknown; readonly value: unknown; readonly path?: unknown; readonly priority?: unknown } & Partial<LeafOutcome>)
+  | { readonly all: readonly TracedCondition[]; readonly priority?: unknown; readonly result?: boolean }
+  | { readonly any: readonly TracedCondition[]; readonly priority?: unknown; readonly result?: boolean }
+  | { readonly not: TracedCondition; readonly priority?: unknown; readonly result?: boolean }
+  | { readonly condition: unknown; readonly priority?: unknown };
+
+/** One traced evaluation: whether the rule fires, and every condition's outcome. */
+export interface ConditionTrace {
+  readonly fires: boolean;
+  readonly conditions: TracedCondition;
+}
+
+/**
+ * `compileConditions` that also records what each condition compared and gave — the same compiled tree
+ * (same operators, fact reads, priorities and short-circuits), each node writing its outcome as it runs.
+ * It answers `fires` exactly as `compileConditions` does and throws exactly when it throws; the outcomes
+ * are held to json-rules-engine's own `factResult`/`valueResult`/`result` by a differential test. For
+ * explanations (`explain`), not for scanning: it allocates on every call.
+ */
+export function traceConditions(
+  conditions: Condition,
+  operators: ReadonlyMap<string, (fact: unknown, value: unknown) => boolean>,
+): (facts: Readonly<Record<string, unknown>>) => ConditionTrace {
+  const outcomes: Array<LeafOutcome | boolean | undefined> = [];
+  const context: CompileContext = { operators: operatorMapFor(operators), copies: new Map(), trace: { outcomes, next: 0 } };
+  const root = compileRoot(conditions as unknown, context);
+  return (facts) => {
+    if (isEnumerable.call(facts, "")) throw new Error("factId required");
+    outcomes.length = 0;
+    const fires = root(facts) ? true : false;
+    let slot = 0;
+    // The slots were numbered in the order compileNode met the nodes: walk the tree in that order.
+    const shape = (node: unknown, isRoot: boolean): TracedCondition => {
+      const mine = slot++;
+      const props = node as Record<string, unknown>;
+      const outcome = outcomes[mine];
+      const priority = hasOwn(props, "priority") ? { priority: props.priority } : {};
+      const operator = booleanOperatorOf(node);
+      if (operator !== undefined) {
+        const result = !isRoot && typeof outcome === "boolean" ? { result: outcome } : {};
+        if (operator === "not") return { not: shape(props.not, false), ...priority, ...result };
+        const children = (props[operator] as readonly unknown[]).map((child) => shape(child, false));
+        return operator === "all" ? { all: children, ...priority, ...result } : { any: children, ...priority, ...result };
+      }
+      if (hasOwn(props, "condition")) return { condition: props.condition, ...priority };
+      const path = props.path ? { path: props.path } : {};
+      const leaf = { fact: props.fact, operator: props.operator, value: props.value, ...path, ...priority };
+      return typeof outcome === "object" ? { ...leaf, ...outcome } : leaf;
+    };
+    return { fires, conditions: shape(conditions, true) };
+  };
+}
+
 type Facts = Readonly<Record<string, unknown>>;
 /** A compiled node: returns the engine's raw result for that node (not always a boolean). */
 type Compiled = (facts: Facts) => unknown;
@@ -74,6 +142,8 @@ interface CompileContext {
   readonly operators: OperatorMap;
   /** One deep-copy memo for the whole tree: the engine copies the tree with one `clone()` call. */
   readonly copies: Map<object, unknown>;
+  /** When tracing (`traceConditions`): each node's slot, numbered as nodes are compiled, and its outcome. */
+  readonly trace?: { readonly outcomes: Array<LeafOutcome | boolean | undefined>; next: number };
 }
 
 interface CompiledChild {
@@ -112,6 +182,7 @@ function compileRoot(conditions: unknown, context: CompileContext): Compiled {
  */
 function compileNode(properties: unknown, context: CompileContext, isRoot: boolean): CompiledChild {
   if (!properties) throw new Error("Condition: constructor options required");
+  const slot = context.trace ? context.trace.next++ : -1;
   const booleanOperator = booleanOperatorOf(properties);
   const props = properties as Record<string, unknown>;
   if (booleanOperator !== undefined) {
@@ -133,6 +204,17 @@ function compileNode(properties: unknown, context: CompileContext, isRoot: boole
     // Below the root `isConditionReference()` is checked first.
     if (isReference) return { run: referenceThrower(props.condition), priority };
     const inner = run;
+    const outcomes = context.trace?.outcomes;
+    if (outcomes) {
+      return {
+        run: (facts) => {
+          const passes = inner(facts) === true;
+          outcomes[slot] = passes;
+          return passes;
+        },
+        priority,
+      };
+    }
     return { run: (facts) => inner(facts) === true, priority };
   }
   if (hasOwn(properties, "condition")) {
@@ -150,7 +232,7 @@ function compileNode(properties: unknown, context: CompileContext, isRoot: boole
       throw new TypeError("Cannot assign to read only property 'priority' of object");
     }
   }
-  return { run: compileLeaf(props, context), priority: copy(props.priority, context) };
+  return { run: compileLeaf(props, context, slot), priority: copy(props.priority, context) };
 }
 
 function isWritable(object: object, key: string): boolean {
@@ -284,7 +366,7 @@ function factReader(factId: unknown, path: unknown): Compiled {
   };
 }
 
-function compileLeaf(props: Record<string, unknown>, context: CompileContext): Compiled {
+function compileLeaf(props: Record<string, unknown>, context: CompileContext, slot: number): Compiled {
   // The engine evaluates a deep copy of the conditions: read every field from a copy.
   const factId = copy(props.fact, context);
   const operatorName = copy(props.operator, context);
@@ -302,11 +384,19 @@ function compileLeaf(props: Record<string, unknown>, context: CompileContext): C
 
   const left = factReader(factId, path);
   // almanac.getValue: an object with an own `fact` key is a reference to another fact.
-  if (value != null && typeof value === "object" && hasOwn(value, "fact")) {
-    const ref = value as Record<string, unknown>;
-    const right = factReader(ref.fact, ref.path);
-    return (facts) => operator.evaluate(left(facts), right(facts));
+  const isReference = value != null && typeof value === "object" && hasOwn(value, "fact");
+  const right = isReference ? factReader((value as Record<string, unknown>).fact, (value as Record<string, unknown>).path) : () => value;
+  const outcomes = context.trace?.outcomes;
+  if (outcomes) {
+    return (facts) => {
+      const valueResult = right(facts);
+      const factResult = left(facts);
+      const result = operator.evaluate(factResult, valueResult);
+      outcomes[slot] = { factResult, valueResult, result };
+      return result;
+    };
   }
+  if (isReference) return (facts) => operator.evaluate(left(facts), right(facts));
   if (operator.builtin === "equal") return (facts) => left(facts) === value;
   if (operator.builtin === "notEqual") return (facts) => left(facts) !== value;
   return (facts) => operator.evaluate(left(facts), value);

@@ -1,7 +1,8 @@
 import { LimitError } from "../core/errors.js";
 import { UTC_ZONE, type TimeZone } from "../core/zonedTime.js";
 import { englishWords } from "../messages/en.js";
-import type { Candidate, Detector, DetectorContext, DetectorRun } from "../detectors/types.js";
+import type { Candidate, Detector, DetectorContext, DetectorRun, Unjudged } from "../detectors/types.js";
+import type { OperatorEnvironment } from "../engine/operators/index.js";
 import { combineAdmissions, type EventAdmission } from "../dataset/admission.js";
 import { DETECTORS } from "../detectors/registry.js";
 import { createEvaluator, type EvaluatorKind, type RuleEvaluator } from "../engine/createEvaluator.js";
@@ -20,6 +21,36 @@ interface DetectorInstance {
   readonly evaluator: RuleEvaluator;
   /** Whether it judges the event (undefined: every event that reaches the scanner, as the shipped kinds do). */
   readonly admits: ((event: ChannelEvent) => boolean) | undefined;
+}
+
+/** What one detector instance (a kind, with its rules) made of the traced event. */
+export interface TracedJudgement {
+  readonly detector: Detector;
+  /** The enabled rules it evaluates, in rule order. */
+  readonly rules: readonly Rule[];
+  readonly context: DetectorContext;
+  /** It judged the event at all (a kind may not see events of partners or skus it does not admit). */
+  readonly admitted: boolean;
+  /** Every candidate it made of the event (prefilters off). */
+  readonly candidates: readonly Candidate[];
+  /** The checks it could not make for the event, by skip reason. */
+  readonly skipped: readonly string[];
+  /** Why the checks that made no candidate made none. */
+  readonly unjudged: readonly Unjudged[];
+}
+
+/**
+ * A request to watch one event on its way through the scan (`explain`): while the scanner judges the event
+ * with id `eventId`, prefilters are off and every candidate, skip and reason is recorded in `judged`.
+ * Without `eventId` nothing is watched; `environment` (what custom operators see) is filled in either way.
+ */
+export interface EventTrace {
+  readonly eventId?: string;
+  event?: ChannelEvent | undefined;
+  judged: TracedJudgement[];
+  environment?: OperatorEnvironment;
+  /** The dataset's time zone (reasons show dates in it). */
+  zone?: TimeZone;
 }
 
 /**
@@ -45,6 +76,8 @@ export interface ScannerOptions {
   readonly evaluator: EvaluatorKind;
   /** The dataset's time zone: messages show dates in it (UTC when absent). */
   readonly zone?: TimeZone;
+  /** For `explain`: the event to watch (see `EventTrace`). */
+  readonly trace?: EventTrace;
 }
 
 /**
@@ -60,6 +93,9 @@ export class Scanner {
   /** The time of the last event pushed (undefined before the first): where the data ends, for `status`. */
   private lastEventAt: number | undefined;
   private readonly candidates: Candidate[] = [];
+  private readonly trace: EventTrace | undefined;
+  /** While the traced event is judged: the skip reasons recorded so far (undefined otherwise). */
+  private tracedSkips: string[] | undefined;
   /** How events of one instant are ordered (`eventOrderOf` the registry). */
   readonly compareEvents: (a: ChannelEvent, b: ChannelEvent) => number;
 
@@ -73,6 +109,11 @@ export class Scanner {
     this.assembler = new FindingAssembler(options.maxEvidence, englishWords(options.zone ?? UTC_ZONE));
     this.compareEvents = eventOrderOf(Object.values(registry));
     const index = new ReferenceIndex(reference, present);
+    this.trace = options.trace;
+    if (this.trace) {
+      this.trace.environment = { regions: index.regions };
+      this.trace.zone = options.zone ?? UTC_ZONE;
+    }
     const admits = admissionTests(registry, index, present.has("products"));
     // One detector instance per kind and distinct derivation parameters; rules sharing them share it.
     const groups = new Map<string, Rule[]>();
@@ -94,16 +135,24 @@ export class Scanner {
       countingKinds.add(first.kind);
       const evaluator = createEvaluator(options.evaluator, groupRules, { regions: index.regions });
       const facts = new Set(detector.facts.map((fact) => fact.name));
+      const count = counts ? (reason: string) => void this.skipped.set(reason, (this.skipped.get(reason) ?? 0) + 1) : () => undefined;
       const context: DetectorContext = {
         index,
         params: Object.fromEntries(detector.params.map((p) => [p.name, first.params[p.name] ?? p.default])),
-        skip: counts ? (reason) => this.skipped.set(reason, (this.skipped.get(reason) ?? 0) + 1) : () => undefined,
+        // A traced scan also records the skips of the traced event (of every instance).
+        skip: this.trace
+          ? (reason) => {
+              count(reason);
+              this.tracedSkips?.push(reason);
+            }
+          : count,
         prefilter: (probe) => {
           // A probe reads declared facts only: what it tests is what the rules' conditions see.
           const undeclared = Object.keys(probe).filter((name) => !facts.has(name));
           if (undeclared.length > 0) throw new Error(`${detector.kind}: prefilter probe of "${probe.check}" reads undeclared facts ${undeclared.join(", ")}`);
           const test = evaluator.prefilter(probe.check, Object.keys(probe));
-          return () => test(probe);
+          // A traced scan builds every candidate of the traced event, so each rule's conditions can be shown.
+          return this.trace ? () => this.tracedSkips !== undefined || test(probe) : () => test(probe);
         },
       };
       this.instances.push({
@@ -167,6 +216,7 @@ export class Scanner {
 
   /** Feeds one event (in time order); appends the findings that became final to `out`. */
   push(event: ChannelEvent, out: Finding[]): void | Promise<void> {
+    if (this.trace?.eventId === event.id) return this.pushTraced(event, out, this.trace);
     this.before(event, out);
     this.lastEventAt = event.occurredAt;
     // One array collects every event's candidates (most events make a few and fire none); it is
@@ -178,6 +228,38 @@ export class Scanner {
       const from = candidates.length;
       instance.run.onEvent(event, candidates);
       return this.judge(instance, candidates, from, out);
+    });
+    return done === undefined ? this.after() : done.then(() => this.after());
+  }
+
+  /** `push` of the traced event: the same steps, each instance's candidates, skips and reasons recorded. */
+  private pushTraced(event: ChannelEvent, out: Finding[], trace: EventTrace): void | Promise<void> {
+    this.before(event, out);
+    this.lastEventAt = event.occurredAt;
+    trace.event = event;
+    const done = inOrder(this.instances, 0, this.instances.length, (instance) => {
+      const candidates: Candidate[] = [];
+      const skipped: string[] = [];
+      const admitted = instance.admits === undefined || instance.admits(event);
+      if (admitted) {
+        this.tracedSkips = skipped;
+        try {
+          instance.run.onEvent(event, candidates);
+        } finally {
+          this.tracedSkips = undefined;
+        }
+      }
+      const made = new Set(candidates.map((candidate) => candidate.check));
+      trace.judged.push({
+        detector: instance.detector,
+        rules: [...instance.rules.values()],
+        context: instance.context,
+        admitted,
+        candidates,
+        skipped,
+        unjudged: admitted ? (instance.run.whyNot?.(event, made) ?? []) : [],
+      });
+      return this.judge(instance, candidates, 0, out);
     });
     return done === undefined ? this.after() : done.then(() => this.after());
   }

@@ -12,7 +12,7 @@ import type { RuleSet } from "../rules/types.js";
 import { parseOptions, scanOptionsSchema, type ScanOptions } from "./options.js";
 import type { ScanReport, ScanSummary } from "../findings/report.js";
 import { PROGRESS_EVERY, passesProgressStep, runOrdered } from "./runOrdered.js";
-import { Scanner } from "./Scanner.js";
+import { Scanner, type EventTrace } from "./Scanner.js";
 import {
   compareRejections,
   datasetWarnings,
@@ -56,6 +56,8 @@ export interface ScanInternals {
    * scan tiny datasets of reference data alone (a territory overlap needs no event), so they pass false.
    */
   readonly requireEvents?: boolean;
+  /** An event to watch on its way through the scan (`explain`). */
+  readonly trace?: EventTrace;
 }
 
 /**
@@ -111,7 +113,7 @@ async function scanInspected(
   const progress = options?.onProgress;
   // Most exports are already in time order: scan them as they are read, holding no events. On the
   // first event earlier than one before it, start over and sort — the findings are the same either way.
-  const setup: ScanSetup = { registry, parsed, progress, inspection, requireEvents: internals.requireEvents !== false };
+  const setup: ScanSetup = { registry, parsed, progress, inspection, requireEvents: internals.requireEvents !== false, trace: internals.trace };
   const inOrder = await scanAsRead(dataset, rulesLoading, setup);
   const { opened, scanner, findings } = inOrder ?? (await scanSorted(dataset, await rulesLoading, setup));
   const counts = opened.counts.events;
@@ -148,6 +150,7 @@ interface ScanSetup {
   readonly progress: ScanOptions["onProgress"];
   readonly inspection: DatasetInspection | undefined;
   readonly requireEvents: boolean;
+  readonly trace: EventTrace | undefined;
 }
 interface ScanPass {
   readonly opened: OpenedDataset;
@@ -158,7 +161,7 @@ interface ScanPass {
 async function scanAsRead(
   dataset: DatasetSource,
   rulesLoading: Promise<RuleSet>,
-  { registry, parsed, progress, inspection, requireEvents }: ScanSetup,
+  { registry, parsed, progress, inspection, requireEvents, trace }: ScanSetup,
 ): Promise<ScanPass | undefined> {
   // A folder's events start being read (in the worker) while the rules and the reference data load.
   let opened: ReadingDataset;
@@ -177,7 +180,7 @@ async function scanAsRead(
       if (requireEvents) requireEventSource(inspection);
       requireAccepted(opened.counts, opened.rejected, inspection, COLLECTION_NAMES.filter((name) => name !== "events"));
     }
-    const scanner = new Scanner(opened.reference, opened.present, rules.rules, { ...parsed, zone: opened.zone }, registry);
+    const scanner = new Scanner(opened.reference, opened.present, rules.rules, { ...parsed, zone: opened.zone, ...(trace ? { trace } : {}) }, registry);
     const findings: Finding[] = [];
     await scanner.start(findings);
     const run = runOrdered(opened.eventBatches(), {
@@ -201,7 +204,7 @@ async function scanAsRead(
 async function scanSorted(
   dataset: DatasetSource,
   rules: RuleSet,
-  { registry, parsed, progress }: ScanSetup,
+  { registry, parsed, progress, trace }: ScanSetup,
 ): Promise<ScanPass> {
   const opened = await openDataset(dataset, parsed, { admission: admissionOf(registry), timeZone: parsed.timeZone });
   const counts = opened.counts.events;
@@ -210,7 +213,12 @@ async function scanSorted(
       progress({ phase: "reading", read, scanned: 0, findings: 0 });
     }
   });
-  const scanner = new Scanner(opened.reference, opened.present, rules.rules, { ...parsed, zone: opened.zone }, registry);
+  // A pass that aborted (out of order) may have watched the traced event already: watch it afresh.
+  if (trace) {
+    trace.judged = [];
+    trace.event = undefined;
+  }
+  const scanner = new Scanner(opened.reference, opened.present, rules.rules, { ...parsed, zone: opened.zone, ...(trace ? { trace } : {}) }, registry);
   events.sort(scanner.compareEvents);
   const findings: Finding[] = [];
   await scanner.start(findings);

@@ -2,6 +2,8 @@ import { dirname, isAbsolute, resolve } from "node:path";
 import type { Rule } from "../rules/types.js";
 import { DETECTORS } from "../detectors/registry.js";
 import { scanWith } from "../scan/scan.js";
+import { loadDataset, type DatasetSource } from "../dataset/loadDataset.js";
+import { explain, type EventExplanation, type ExplainedCondition } from "../explain/explain.js";
 
 /** The outcome of one test case of one rule. */
 export interface RuleTestResult {
@@ -43,7 +45,11 @@ export async function runRuleTests(rules: readonly Rule[]): Promise<RuleTestResu
         if (report.rejected.length > 0) {
           problems.push(`the test dataset has rejected records (${report.rejected[0]?.file}: ${report.rejected[0]?.reason})`);
         }
-        if (findings.length !== test.expectFindings) problems.push(`expected ${test.expectFindings} finding(s), got ${findings.length}`);
+        if (findings.length !== test.expectFindings) {
+          // Too few: say why the rule did not fire on the case's events, as `explain` would.
+          const why = findings.length < test.expectFindings ? await whyNotFired(rule, dataset) : "";
+          problems.push(`expected ${test.expectFindings} finding(s), got ${findings.length}${why}`);
+        }
         if (test.expectPartners && !samePartnerLists(findings.map((f) => f.partners), test.expectPartners)) {
           problems.push(`expected partners ${JSON.stringify(test.expectPartners)}, got ${JSON.stringify(findings.map((f) => f.partners))}`);
         }
@@ -54,4 +60,35 @@ export async function runRuleTests(rules: readonly Rule[]): Promise<RuleTestResu
     }
   }
   return results;
+}
+
+/** The events of a case a failing rule was explained on, at most. */
+const EXPLAINED_EVENTS = 5;
+
+/** Why `rule` fired on none of the first events of `dataset`: each event's failed condition or reason ("" when it has no events). */
+async function whyNotFired(rule: Rule, dataset: DatasetSource): Promise<string> {
+  const { events } = await loadDataset(dataset);
+  const reasons: string[] = [];
+  for (const event of events.slice(0, EXPLAINED_EVENTS)) {
+    const explanation = (await explain(dataset, { event: event.id, rule: rule.id }, { rules: { rules: [{ ...rule, enabled: true }] } })) as EventExplanation;
+    const verdict = explanation.kinds[0]?.rules[0];
+    if (verdict === undefined || verdict.verdict === "fired") continue;
+    if (verdict.verdict === "no-candidate") {
+      reasons.push(`${event.id}: not judged, ${verdict.reason ?? "no candidate"}`);
+      continue;
+    }
+    const failed = verdict.candidates.map((candidate) => firstFailed(candidate.conditions)).find((leaf) => leaf !== undefined);
+    reasons.push(`${event.id}: ${failed ?? "the conditions did not hold"}`);
+  }
+  const more = events.length > EXPLAINED_EVENTS ? ` (first ${EXPLAINED_EVENTS} of ${events.length} events)` : "";
+  return reasons.length > 0 ? ` — ${reasons.join("; ")}${more}` : "";
+}
+
+/** The first leaf that failed, as `fact operator value (is actual)`. */
+function firstFailed(node: ExplainedCondition): string | undefined {
+  if ("all" in node) return node.all.map(firstFailed).find((leaf) => leaf !== undefined);
+  if ("any" in node) return node.held === false ? node.any.map(firstFailed).find((leaf) => leaf !== undefined) : undefined;
+  if ("not" in node) return node.held === false ? `not(${JSON.stringify(node.not)}) held` : undefined;
+  if (node.held !== false) return undefined;
+  return `${node.fact} ${node.operator} ${JSON.stringify(node.value)} failed (is ${"actual" in node ? JSON.stringify(node.actual) : "missing"})`;
 }

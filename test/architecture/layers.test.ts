@@ -20,6 +20,7 @@ export const LAYERS = [
   "rules",
   "findings",
   "scan",
+  "explain",
   "report",
   "testing",
   "cli",

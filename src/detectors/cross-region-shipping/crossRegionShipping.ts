@@ -8,7 +8,9 @@ import type { MessageOf } from "../../messages/types.js";
 import type { FindingRef } from "../../core/types.js";
 import { destinationOf, groupKey, isSale, namedPartner, occurrencesOf } from "../shared.js";
 import { crossRegionShippingTexts, type CrossRegionShippingMessages } from "./messages.js";
-import type { Candidate, Detector, DetectorContext, DetectorRun } from "../types.js";
+import type { Candidate, Detector, DetectorContext, DetectorRun, Unjudged } from "../types.js";
+import { otherEvents } from "../whyNot.js";
+import { crossRegionShippingWhyNotTexts } from "./whyNot.js";
 
 /** What the territories say about a partner selling into a region at some instant, for any product. */
 interface TerritoryView {
@@ -191,6 +193,46 @@ function createRun(context: DetectorContext): DetectorRun {
       const diversion = lotDiversion(event, lot, source, destination);
       if (diversion) out.push(diversion);
     },
+    whyNot(event: ChannelEvent, made: ReadonlySet<string>): Unjudged[] {
+      if (event.type === "allocation") {
+        const allocated = { code: "cross-region-shipping.allocation", args: { lot: event.lot, partner: namedPartner(index, event.partnerId) } };
+        return [otherEvents("out-of-territory", ["order", "sale"], event), { check: "lot-diversion", message: allocated }];
+      }
+      if (!isSale(event)) return CHECKS.map((check) => otherEvents(check, ["order", "sale"], event));
+      const unrestricted = (check: string, partnerId: string, role: "seller" | "source"): Unjudged => ({
+        check,
+        message: {
+          code: "cross-region-shipping.unrestricted",
+          args: { partner: namedPartner(index, partnerId), role, direct: index.partners.get(partnerId)?.channel === "direct" },
+        },
+      });
+      // The first reason on the sale's path through `onEvent` that stops each check.
+      const destinationReason = (check: string): Unjudged | undefined => {
+        const destination = destinationOf(event, context);
+        if (destination === undefined) return { check, message: { code: "cross-region-shipping.no-destination", args: {} } };
+        if (!index.regions.has(destination)) return { check, message: { code: "cross-region-shipping.unknown-destination", args: { destination } } };
+        return undefined;
+      };
+      const reasons: Unjudged[] = [];
+      if (!made.has("out-of-territory")) {
+        const reason = restricted(event.partnerId) ? destinationReason("out-of-territory") : unrestricted("out-of-territory", event.partnerId, "seller");
+        if (reason) reasons.push(reason);
+      }
+      if (!made.has("lot-diversion")) {
+        const lot = event.lot;
+        const slot = lot === undefined ? -1 : lots.find(lot);
+        const reason =
+          lot === undefined
+            ? { check: "lot-diversion", message: { code: "cross-region-shipping.no-lot", args: {} } }
+            : slot < 0
+              ? { check: "lot-diversion", message: { code: "cross-region-shipping.lot-unallocated", args: { lot } } }
+              : !restricted(lots.ownerAt(slot))
+                ? unrestricted("lot-diversion", lots.ownerAt(slot), "source")
+                : destinationReason("lot-diversion");
+        if (reason) reasons.push(reason);
+      }
+      return reasons;
+    },
   };
 }
 
@@ -223,6 +265,7 @@ export const crossRegionShipping: Detector = {
   // A sale is traced to the lots allocated before it: allocations of an instant come before its sales.
   instantOrder: (event) => (event.type === "allocation" ? 0 : 1),
   messages: crossRegionShippingTexts,
+  whyNotMessages: crossRegionShippingWhyNotTexts,
   create: createRun,
   describe(group, context): MessageOf<CrossRegionShippingMessages> {
     const facts = group.worst.facts;

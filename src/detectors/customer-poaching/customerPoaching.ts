@@ -7,7 +7,9 @@ import type { MessageOf } from "../../messages/types.js";
 import { spansIntersect, utcDayIndex } from "../../core/time.js";
 import { groupKey, isSale, namedPartner, occurrencesOf, pairEvidence } from "../shared.js";
 import { customerPoachingTexts, type CustomerPoachingMessages } from "./messages.js";
-import type { Candidate, Detector, DetectorContext, DetectorRun } from "../types.js";
+import type { Candidate, Detector, DetectorContext, DetectorRun, Unjudged } from "../types.js";
+import { otherEvents, referenceOnly } from "../whyNot.js";
+import { customerPoachingWhyNotTexts } from "./whyNot.js";
 import { byRegistration } from "../../reference/referenceIndex.js";
 
 const LIVE = ["approved", "pending"] as const;
@@ -107,6 +109,15 @@ function createRun(context: DetectorContext): DetectorRun {
       const candidate = protectedCustomer(event);
       if (candidate) out.push(candidate);
     },
+    whyNot(event: ChannelEvent, made: ReadonlySet<string>): Unjudged[] {
+      const reasons = [referenceOnly("duplicate-registration", "registrations")];
+      if (made.has("protected-customer")) return reasons;
+      const check = "protected-customer";
+      if (!isSale(event)) reasons.unshift(otherEvents(check, ["order", "sale"], event));
+      else if (event.customerId === undefined) reasons.unshift({ check, message: { code: "customer-poaching.no-customer", args: {} } });
+      else reasons.unshift({ check, message: { code: "customer-poaching.unprotected", args: { customerId: event.customerId, at: event.occurredAt } } });
+      return reasons;
+    },
   };
 }
 
@@ -137,6 +148,7 @@ export const customerPoaching: Detector = {
   ],
   refTypes: ["registration"],
   messages: customerPoachingTexts,
+  whyNotMessages: customerPoachingWhyNotTexts,
   create: createRun,
   describe(group, context): MessageOf<CustomerPoachingMessages> {
     const facts = group.worst.facts;

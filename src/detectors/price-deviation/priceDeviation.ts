@@ -6,8 +6,10 @@ import type { MessageOf } from "../../messages/types.js";
 import { groupKey, isSale, namedPartner, occurrencesOf } from "../shared.js";
 import { priceDeviationTexts, type PriceDeviationMessages } from "./messages.js";
 import { utcDaysInMs } from "../../core/time.js";
-import type { Candidate, Detector, DetectorContext, DetectorRun } from "../types.js";
+import type { Candidate, Detector, DetectorContext, DetectorRun, Unjudged } from "../types.js";
 import { PriceWindow } from "../../fast/PriceWindow.js";
+import { otherEvents } from "../whyNot.js";
+import { priceDeviationWhyNotTexts } from "./whyNot.js";
 import { EpochCache } from "../../reference/spanEpochs.js";
 
 /** The cheaper side's sellers, cheapest first, then the other side's (by id); `names` maps partner indexes to ids. */
@@ -235,6 +237,41 @@ function createRun(context: DetectorContext): DetectorRun {
         if (map) out.push(map);
       }
     },
+    whyNot(event: ChannelEvent, made: ReadonlySet<string>): Unjudged[] {
+      const reasons: Unjudged[] = [];
+      const partner = index.partners.get(event.partnerId);
+      const noPolicy = (check: string, price: "floor" | "MAP", currency: string, otherCurrency: boolean): Unjudged => ({
+        check,
+        message: { code: "price-deviation.no-policy", args: { price, sku: event.sku, channel: partner?.channel ?? "", currency, at: event.occurredAt, otherCurrency } },
+      });
+      if (isSale(event) && partner) {
+        if (!made.has("below-floor")) {
+          const { policy, mismatch } = floors.get(event.occurredAt, event.sku, partner.channel, event.currency);
+          reasons.push(
+            policy
+              ? { check: "below-floor", message: { code: "price-deviation.no-list-price", args: { sku: event.sku, currency: event.currency } } }
+              : noPolicy("below-floor", "floor", event.currency, mismatch),
+          );
+        }
+        reasons.push(otherEvents("below-map", ["listing"], event));
+        if (!made.has("online-offline-gap")) {
+          const window = windows.get(event.sku)?.get(event.currency);
+          const args = { sku: event.sku, currency: event.currency, windowDays, minSamples };
+          const sides = { online: window?.truePrices.size ?? 0, offline: window?.falsePrices.size ?? 0 };
+          reasons.push({ check: "online-offline-gap", message: { code: "price-deviation.few-samples", args: { ...args, ...sides } } });
+        }
+      } else if (event.type === "listing" && partner) {
+        reasons.push(otherEvents("below-floor", ["order", "sale"], event));
+        if (!made.has("below-map")) {
+          const { mismatch } = maps.get(event.occurredAt, event.sku, partner.channel, event.currency);
+          reasons.push(noPolicy("below-map", "MAP", event.currency, mismatch));
+        }
+        reasons.push(otherEvents("online-offline-gap", ["order", "sale"], event));
+      } else {
+        for (const check of CHECKS) reasons.push(otherEvents(check, check === "below-map" ? ["listing"] : ["order", "sale"], event));
+      }
+      return reasons;
+    },
   };
 }
 
@@ -278,6 +315,7 @@ export const priceDeviation: Detector = {
   ],
   refTypes: ["pricePolicy", "promotion"],
   messages: priceDeviationTexts,
+  whyNotMessages: priceDeviationWhyNotTexts,
   create: createRun,
   describe(group, context): MessageOf<PriceDeviationMessages> {
     const facts = group.worst.facts;

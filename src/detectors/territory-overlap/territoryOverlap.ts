@@ -5,6 +5,8 @@ import type { MessageOf } from "../../messages/types.js";
 import { groupKey, namedPartner, pairEvidence } from "../shared.js";
 import { territoryOverlapTexts, type GrantScope, type TerritoryOverlapMessages } from "./messages.js";
 import type { Candidate, Detector, DetectorContext, DetectorRun } from "../types.js";
+import { referenceOnly } from "../whyNot.js";
+import { territoryOverlapWhyNotTexts } from "./whyNot.js";
 
 /** The later grant first (later start, then larger id): it is the one that broke exclusivity. */
 function laterFirst(a: Territory, b: Territory): [Territory, Territory] {
@@ -54,7 +56,7 @@ function createRun(context: DetectorContext): DetectorRun {
     }
     return out;
   }
-  return { start: overlaps, onEvent: () => undefined };
+  return { start: overlaps, onEvent: () => undefined, whyNot: () => [referenceOnly("exclusive-overlap", "territories")] };
 }
 
 const CHECKS = ["exclusive-overlap"] as const;
@@ -78,6 +80,7 @@ export const territoryOverlap: Detector = {
   ],
   refTypes: ["territory"],
   messages: territoryOverlapTexts,
+  whyNotMessages: territoryOverlapWhyNotTexts,
   create: createRun,
   describe(group, context): MessageOf<TerritoryOverlapMessages> {
     const facts = group.worst.facts;

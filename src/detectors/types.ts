@@ -125,6 +125,13 @@ export interface Detector {
    * supply; absent: no need (events of an instant then go by id).
    */
   readonly instantOrder?: (event: ChannelEvent) => number;
+  /**
+   * For scans split into shards (`shard` option, queue mode): the key whose hash picks the one shard that
+   * judges an event. Every piece of state the kind keeps across events, and every group its findings form,
+   * must be keyed by it (price windows and lots by sku; a customer's sales by customer), so each shard's
+   * findings are whole. Absent: the first shard judges every event of the kind.
+   */
+  readonly shardKey?: (event: ChannelEvent) => string;
   /** The text of each message code `describe` returns, per language. */
   readonly messages: Texts<any>;
   /** The text of each message code its runs' `whyNot` returns, per language. */

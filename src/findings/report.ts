@@ -35,6 +35,11 @@ export interface ScanReport {
   readonly rejected: readonly Rejection[];
   /** Present when suppressions were given: the findings an active entry hides, each with the entry's reason. */
   readonly suppressed?: readonly SuppressedFinding[];
+  /**
+   * Present on the report of some shards of a scan (the `shard` option, or `mergeReports` of some of them):
+   * how many shards the scan has and which this report holds. Absent once every shard is merged in.
+   */
+  readonly shards?: { readonly count: number; readonly indexes: readonly number[] };
 }
 
 /** A finding a suppression hides: who, what, and why it is hidden. */

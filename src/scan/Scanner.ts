@@ -12,6 +12,7 @@ import { ReferenceIndex } from "../reference/referenceIndex.js";
 import type { Rule } from "../rules/types.js";
 import type { ChannelEvent, CollectionName, ReferenceRecords } from "../schema/dataset.js";
 import { inOrder } from "./inOrder.js";
+import { hashOf } from "../fast/hashOf.js";
 
 interface DetectorInstance {
   readonly detector: Detector;
@@ -78,6 +79,19 @@ export interface ScannerOptions {
   readonly zone?: TimeZone;
   /** For `explain`: the event to watch (see `EventTrace`). */
   readonly trace?: EventTrace;
+  /** Judge only this shard's share of the events (`Detector.shardKey`), and reference findings only in shard 0. */
+  readonly shard?: ScanShard;
+}
+
+/** One of `count` disjoint shards of a scan (`index` from 0). */
+export interface ScanShard {
+  readonly index: number;
+  readonly count: number;
+}
+
+/** Which shard judges an event for a kind: the hash of its shard key; shard 0 for a kind without one. */
+export function shardOf(detector: Detector, event: ChannelEvent, count: number): number {
+  return detector.shardKey === undefined ? 0 : (hashOf(detector.shardKey(event)) >>> 0) % count;
 }
 
 /**
@@ -161,7 +175,7 @@ export class Scanner {
         context,
         rules: new Map(groupRules.map((rule) => [rule.id, rule])),
         evaluator,
-        admits: admits(detector),
+        admits: inShard(admits(detector), detector, options.shard),
       });
     }
   }
@@ -207,7 +221,12 @@ export class Scanner {
 
   /** Appends to `out` the findings of reference data alone (overlapping territories, duplicate registrations): final at once. */
   start(out: Finding[]): void | Promise<void> {
-    const done = inOrder(this.instances, 0, this.instances.length, (instance) => this.judge(instance, [...instance.run.start()], 0, out));
+    // Reference data is whole in every shard: its findings are the first shard's.
+    const judged = (this.options.shard?.index ?? 0) === 0;
+    const done = inOrder(this.instances, 0, this.instances.length, (instance) => {
+      const candidates = [...instance.run.start()];
+      return judged ? this.judge(instance, candidates, 0, out) : undefined;
+    });
     const close = () => {
       out.push(...this.assembler.closeAll());
     };
@@ -273,6 +292,18 @@ export class Scanner {
   skippedSummary(): Record<string, number> {
     return Object.fromEntries([...this.skipped].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
   }
+}
+
+/** `admits`, narrowed to the events `shard` judges for `detector` (every event is still pushed: time and closing stay global). */
+function inShard(
+  admits: ((event: ChannelEvent) => boolean) | undefined,
+  detector: Detector,
+  shard: ScanShard | undefined,
+): ((event: ChannelEvent) => boolean) | undefined {
+  if (shard === undefined || shard.count === 1) return admits;
+  const { index, count } = shard;
+  if (admits === undefined) return (event) => shardOf(detector, event, count) === index;
+  return (event) => admits(event) && shardOf(detector, event, count) === index;
 }
 
 /** The events the kinds of `registry` admit beyond those of known partners and skus: the union of theirs. */

@@ -69,6 +69,16 @@ export const scanOptionsSchema = z.strictObject({
   timeZone: timeZoneSchema.optional(),
   /** Called every 10,000 events read and scanned, and once at the end (the CLI draws progress with it). */
   onProgress: callback<(progress: ScanProgress) => void>().optional(),
+  /**
+   * Scan one of `count` disjoint shards (`index` from 0): every shard reads and validates the whole dataset,
+   * and judges only its share of the events (by sku for prices and shipping, by customer for poaching; the
+   * findings of reference data alone in shard 0). The report carries `shards`; `mergeReports` of every
+   * shard's report equals the report of one scan.
+   */
+  shard: z
+    .strictObject({ index: z.number().int().nonnegative(), count: z.number().int().positive().max(1024) })
+    .refine((shard) => shard.index < shard.count, "index must be less than count")
+    .optional(),
 });
 
 /** Options of `scan`. */

@@ -2,7 +2,6 @@ import type { z } from "zod";
 import { collectEvents, openDataset, openDatasetReading, type DatasetSource, type OpenedDataset, type ReadingDataset } from "../dataset/loadDataset.js";
 import type { Rejection } from "../core/records.js";
 import { rankFindings } from "../findings/rankFindings.js";
-import { FindingTally } from "../findings/FindingTally.js";
 import type { Finding } from "../findings/types.js";
 import { DETECTORS } from "../detectors/registry.js";
 import { admissionOf } from "./Scanner.js";
@@ -10,7 +9,7 @@ import { loadRulesWith } from "../rules/loadRules.js";
 import type { Registry } from "../rules/validateRules.js";
 import type { RuleSet } from "../rules/types.js";
 import { parseOptions, scanOptionsSchema, type ScanOptions } from "./options.js";
-import type { ScanReport, ScanSummary } from "../findings/report.js";
+import type { ScanReport } from "../findings/report.js";
 import { PROGRESS_EVERY, passesProgressStep, runOrdered } from "./runOrdered.js";
 import { Scanner, type EventTrace } from "./Scanner.js";
 import {
@@ -31,23 +30,8 @@ function sortRejections(rejected: Rejection[]): Rejection[] {
   return rejected.sort(compareRejections);
 }
 
-/** The summary of a scan from its findings (or their tally) and its counts. */
-export function summarize(
-  findings: Iterable<Pick<Finding, "severity" | "kind">> | FindingTally,
-  base: Pick<ScanSummary, "events" | "rejected" | "skipped" | "records" | "warnings">,
-): ScanSummary {
-  const tally = findings instanceof FindingTally ? findings : FindingTally.of(findings);
-  return {
-    events: base.events,
-    rejected: base.rejected,
-    findings: tally.total,
-    bySeverity: tally.bySeverity,
-    byKind: tally.byKind,
-    skipped: base.skipped,
-    records: base.records,
-    warnings: base.warnings,
-  };
-}
+export { summarize } from "../findings/summarize.js";
+import { summarize } from "../findings/summarize.js";
 
 /** Options of `scanWith` that are not options of `scan`: what the library's own callers need. */
 export interface ScanInternals {
@@ -140,6 +124,7 @@ async function scanInspected(
       warnings: await warnings,
     }),
     rejected,
+    ...(parsed.shard && parsed.shard.count > 1 ? { shards: { count: parsed.shard.count, indexes: [parsed.shard.index] } } : {}),
   };
 }
 

@@ -264,6 +264,8 @@ export const crossRegionShipping: Detector = {
   refTypes: ["territory", "lot"],
   // A sale is traced to the lots allocated before it: allocations of an instant come before its sales.
   instantOrder: (event) => (event.type === "allocation" ? 0 : 1),
+  // Lots belong to one sku; every group is of one sku.
+  shardKey: (event) => event.sku,
   messages: crossRegionShippingTexts,
   whyNotMessages: crossRegionShippingWhyNotTexts,
   create: createRun,

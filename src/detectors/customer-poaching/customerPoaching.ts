@@ -147,6 +147,8 @@ export const customerPoaching: Detector = {
     { name: "laterIsDirect", type: "boolean", checks: ["duplicate-registration"], description: "the later registration belongs to the direct channel" },
   ],
   refTypes: ["registration"],
+  // A sale is judged alone, and grouped by partner and customer: one shard per customer.
+  shardKey: (event) => (isSale(event) ? (event.customerId ?? "") : ""),
   messages: customerPoachingTexts,
   whyNotMessages: customerPoachingWhyNotTexts,
   create: createRun,

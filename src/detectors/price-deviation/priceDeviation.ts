@@ -314,6 +314,8 @@ export const priceDeviation: Detector = {
     { name: "windowDays", type: "number", checks: ["online-offline-gap"], description: "the window length the medians were taken over" },
   ],
   refTypes: ["pricePolicy", "promotion"],
+  // Windows are per sku and currency; every group is of one sku.
+  shardKey: (event) => event.sku,
   messages: priceDeviationTexts,
   whyNotMessages: priceDeviationWhyNotTexts,
   create: createRun,

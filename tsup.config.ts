@@ -9,6 +9,16 @@ export default defineConfig([
     shims: true,
     sourcemap: false,
     target: "node20",
+    external: ["bullmq", "ioredis"],
+  },
+  {
+    // Queue mode's sandboxed processor: BullMQ loads it by path in a child process of each worker.
+    entry: { queueProcessor: "src/queue/processor.ts" },
+    format: ["esm"],
+    dts: false,
+    clean: false,
+    target: "node20",
+    external: ["bullmq", "ioredis"],
   },
   {
     // The event reader's worker thread: ESM, loaded by path from both the ESM and the CommonJS build.
@@ -25,5 +35,6 @@ export default defineConfig([
     clean: false,
     target: "node20",
     banner: { js: "#!/usr/bin/env node" },
+    external: ["bullmq", "ioredis"],
   },
 ]);

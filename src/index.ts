@@ -7,6 +7,10 @@ export type { ScanOptions, ScanStreamOptions, ScanProgress } from "./scan/option
 export type { ScanReport, ScanSummary } from "./findings/report.js";
 export type { ScanWarning, ScanWarningCode } from "./core/warnings.js";
 
+// Shards and queue mode
+export { mergeReports } from "./findings/mergeReports.js";
+export { scanOnQueue, startQueueWorker, type QueueScanOptions, type QueueWorkerOptions, type QueueWorker } from "./queue/queue.js";
+
 // Explaining
 export { explain } from "./explain/explain.js";
 export { formatExplanation } from "./explain/formatExplanation.js";

@@ -30,6 +30,7 @@ import { markRawBatch, scanStream } from "../scan/scanStream.js";
 import { runRuleTests } from "../testing/runRuleTests.js";
 import { explain, type ExplainTarget } from "../explain/explain.js";
 import { formatExplanation } from "../explain/formatExplanation.js";
+import { scanOnQueue, startQueueWorker } from "../queue/queue.js";
 
 /** Where the CLI reads and writes: the process's streams, or test doubles. */
 export interface CliIo {
@@ -46,6 +47,10 @@ const USAGE = `Usage:
                         [--fail-on low|medium|high|critical] [--baseline <report.json>] [--suppressions <file>] [--out <file>]
                         [--max-rejected <count|percent%>] [--time-zone <IANA zone>]
   channel-conflict scan <dataset> --events -     events as NDJSON on stdin, reference data from <dataset>
+  channel-conflict scan <dataset> --queue redis://host:port [--shards N]
+                                                 run the scan on queue workers, print the merged report
+  channel-conflict worker --queue redis://host:port [--concurrency N] [--lock-duration <ms>]
+                                                 scan shards from the queue until SIGINT or SIGTERM
   channel-conflict explain <dataset> --finding <id> | --event <id> [--rule <id>] [--format text|json]
                         [--rules <file|dir>]... [--time-zone <IANA zone>]
                                                  why a finding's rule fired, or what every rule made of an event
@@ -104,6 +109,9 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
   const out = values.out as string | undefined;
   const events = values.events as string | undefined;
   if (events !== undefined && events !== "-") throw new UsageError(`--events: expected "-" (NDJSON on stdin), got "${events}"`);
+  const queue = values.queue as string | undefined;
+  if (queue !== undefined && events !== undefined) throw new UsageError("--queue and --events - cannot be used together: a stream is scanned in one process");
+  if (values.shards !== undefined && queue === undefined) throw new UsageError("--shards: needs --queue");
 
   // A table on the terminal shows the warnings itself; anywhere else they also go to stderr, where CI logs keep them.
   const tableOnTerminal = format === "table" && out === undefined && io.stdout.isTTY === true;
@@ -147,17 +155,42 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
     if (!tableOnTerminal) warn(report.summary.warnings, io);
     await emit(report, format, failOn, rules, dataset, out, io, true);
   } else {
-    report = await scan(dataset, {
-      rules,
-      ...(maxRejected !== undefined ? { maxRejected } : {}),
-      ...zoneOption,
-      ...(io.stderr.isTTY ? { onProgress: progressLine(io.stderr) } : {}),
-    });
+    const common = { rules, ...(maxRejected !== undefined ? { maxRejected } : {}), ...zoneOption };
+    report =
+      queue !== undefined
+        ? await scanOnQueue(dataset, { ...common, queue, shards: positiveOf("shards", values.shards as string | undefined) ?? 4 })
+        : await scan(dataset, { ...common, ...(io.stderr.isTTY ? { onProgress: progressLine(io.stderr) } : {}) });
     report = afterScan(report);
     if (!tableOnTerminal) warn(report.summary.warnings, io);
     await emit(report, format, failOn, rules, dataset, out, io);
   }
   if (failOn !== undefined && report.findings.some((f) => compareSeverity(f.severity, failOn) >= 0)) return 1;
+  return 0;
+}
+
+/** A whole number of 1 or more given to `--<name>`. */
+function positiveOf(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^[1-9]\d*$/.test(value)) throw new UsageError(`--${name}: expected a whole number of 1 or more, got "${value}"`);
+  return Number(value);
+}
+
+/** `channel-conflict worker`: scans shards from the queue until SIGINT or SIGTERM, then finishes what it holds. */
+async function workerCommand(positionals: string[], values: Record<string, unknown>, io: CliIo): Promise<number> {
+  if (positionals.length > 0) throw new UsageError("worker: takes no <dataset>; the jobs name theirs");
+  const queue = values.queue as string | undefined;
+  if (queue === undefined) throw new UsageError("worker: expected --queue redis://host:port");
+  const concurrency = positiveOf("concurrency", values.concurrency as string | undefined) ?? 1;
+  const lockDurationMs = positiveOf("lock-duration", values["lock-duration"] as string | undefined);
+  const worker = await startQueueWorker({ queue, concurrency, ...(lockDurationMs !== undefined ? { lockDurationMs } : {}) });
+  io.stderr.write(`channel-conflict worker: scanning shards from ${printable(queue)} (concurrency ${concurrency})\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  await worker.close();
+  io.stderr.write("channel-conflict worker: stopped\n");
   return 0;
 }
 
@@ -294,6 +327,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         finding: { type: "string" },
         event: { type: "string" },
         rule: { type: "string" },
+        queue: { type: "string" },
+        shards: { type: "string" },
+        concurrency: { type: "string" },
+        "lock-duration": { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
       },
@@ -312,12 +349,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         return await scanCommand(rest, values, io);
       case "explain":
         return await explainCommand(rest, values, io);
+      case "worker":
+        return await workerCommand(rest, values, io);
       case "validate":
         return await validateCommand(rest, io);
       case "test":
         return await testCommand(rest, io);
       default:
-        throw new UsageError(`unknown command "${command}"; expected scan, explain, validate or test`);
+        throw new UsageError(`unknown command "${command}"; expected scan, explain, worker, validate or test`);
     }
   } catch (error) {
     if (error instanceof RuleSetError && error.code === "NO_ENABLED_RULE") {

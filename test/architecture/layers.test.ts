@@ -23,6 +23,7 @@ export const LAYERS = [
   "explain",
   "report",
   "testing",
+  "queue",
   "cli",
 ] as const;
 

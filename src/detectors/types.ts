@@ -69,6 +69,13 @@ export interface DetectorRun {
   start(): Iterable<Candidate>;
   /** Appends the event's candidates to `out`. */
   onEvent(event: ChannelEvent, out: Candidate[]): void;
+  /**
+   * What it keeps from the events seen, as plain data a stream's checkpoint saves (JSON values and typed
+   * arrays); absent: it keeps nothing between events beyond caches of reference data.
+   */
+  toState?(): unknown;
+  /** Takes the state `toState` gave, in a run created with the same context. */
+  fromState?(state: unknown): void;
 }
 
 /** Documentation of a fact rule conditions may use. */

@@ -4,6 +4,13 @@ import { LimitError } from "../core/errors.js";
 import { CharArena } from "./CharArena.js";
 import { StringIndex } from "./StringIndex.js";
 
+/** The keys of a `LatestByKey` in slot order, with the owner and id of each. */
+export interface LatestByKeyState {
+  readonly keys: readonly string[];
+  readonly owners: readonly string[];
+  readonly ids: readonly string[];
+}
+
 /**
  * For millions of keys, the latest (owner, id) pair set for each — e.g. a lot's latest allocation: the
  * partner it went to and the allocation's event id. Keys and ids are kept as bytes in typed arrays
@@ -80,6 +87,25 @@ export class LatestByKey {
   /** The id of the latest set of the key in `slot`. */
   idAt(slot: number): string {
     return this.ids.read(this.idOf[slot] as number);
+  }
+
+  /** Every key's latest owner and id as plain data, keys in slot order (for checkpoints). */
+  toState(): LatestByKeyState {
+    const size = this.keys.size;
+    const keys: string[] = new Array(size);
+    const owners: string[] = new Array(size);
+    const ids: string[] = new Array(size);
+    for (let slot = 0; slot < size; slot++) {
+      keys[slot] = this.keys.keyAt(slot);
+      owners[slot] = this.ownerAt(slot);
+      ids[slot] = this.idAt(slot);
+    }
+    return { keys, owners, ids };
+  }
+
+  /** Sets every key of `state` (from `toState`) again, in slot order: the slots come out the same. */
+  fromState(state: LatestByKeyState): void {
+    for (let slot = 0; slot < state.keys.length; slot++) this.set(state.keys[slot] as string, state.owners[slot] as string, state.ids[slot] as string);
   }
 
   /** Bytes the kept ids take. */

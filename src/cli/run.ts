@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import type { Rejection } from "../core/records.js";
+import { formatRejection, type Rejection } from "../core/records.js";
 import type { ScanWarning } from "../core/warnings.js";
 import { ChannelConflictError, DatasetError, formatRuleProblem, RuleSetError } from "../core/errors.js";
 import { applyBaseline } from "../findings/applyBaseline.js";
@@ -44,6 +44,7 @@ const USAGE = `Usage:
                         [--fail-on low|medium|high|critical] [--baseline <report.json>] [--suppressions <file>] [--out <file>]
                         [--max-rejected <count|percent%>] [--time-zone <IANA zone>]
   channel-conflict scan <dataset> --events -     events as NDJSON on stdin, reference data from <dataset>
+                        [--allowed-lateness <duration>]   e.g. 2h: events up to that late are put back in order
   channel-conflict validate <rules>...            check rule files, print every problem
   channel-conflict test <rules>...                run each rule's own test cases
   channel-conflict --help | --version
@@ -99,13 +100,16 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
   const out = values.out as string | undefined;
   const events = values.events as string | undefined;
   if (events !== undefined && events !== "-") throw new UsageError(`--events: expected "-" (NDJSON on stdin), got "${events}"`);
+  const allowedLateness = values["allowed-lateness"] as string | undefined;
+  if (allowedLateness !== undefined && events !== "-") throw new UsageError("--allowed-lateness: only with --events - (a stream)");
 
   // A table on the terminal shows the warnings itself; anywhere else they also go to stderr, where CI logs keep them.
   const tableOnTerminal = format === "table" && out === undefined && io.stdout.isTTY === true;
   let report: ScanReport;
   if (events === "-") {
-    // Streaming: findings go out as they become final when the format allows it.
-    const streamed: Finding[] = [];
+    // Streaming: with ndjson each update goes out as it happens (a finding as it opens, changes, closes);
+    // other formats report the last update of each finding.
+    const streamed = new Map<string, Finding>();
     const rejected: Rejection[] = [];
     const direct = format === "ndjson" && out === undefined && baseline === undefined && suppressions === undefined;
     const records = (async function* () {
@@ -116,10 +120,11 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
       reference: dataset,
       rules,
       sourceName: "stdin",
+      ...(allowedLateness !== undefined ? { allowedLateness } : {}),
       ...(maxRejected !== undefined ? { maxRejected } : {}),
       ...zoneOption,
       onRejected: (r) => {
-        io.stderr.write(printable(`${r.file}:${r.line ?? r.index ?? "?"}: ${r.reason}`) + "\n");
+        io.stderr.write(printable(formatRejection(r)) + "\n");
         if (!direct) rejected.push(r);
       },
     });
@@ -130,14 +135,14 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
       const finding = result.value;
       if (failOn !== undefined && compareSeverity(finding.severity, failOn) >= 0) reachedFailOn = true;
       if (direct) await write(io.stdout, formatNdjsonLine(finding));
-      else streamed.push(finding);
+      else streamed.set(finding.id, finding);
       result = await generator.next();
     }
     if (direct) {
       warn(result.value.warnings, io);
       return reachedFailOn ? 1 : 0;
     }
-    const ranked = rankFindings(streamed);
+    const ranked = rankFindings([...streamed.values()]);
     report = afterScan({ findings: ranked, summary: { ...result.value, ...summarize(ranked, result.value) }, rejected });
     if (!tableOnTerminal) warn(report.summary.warnings, io);
     await emit(report, format, failOn, rules, dataset, out, io, true);
@@ -263,6 +268,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         suppressions: { type: "string" },
         out: { type: "string", short: "o" },
         events: { type: "string" },
+        "allowed-lateness": { type: "string" },
         "max-rejected": { type: "string" },
         "time-zone": { type: "string" },
         help: { type: "boolean", short: "h" },

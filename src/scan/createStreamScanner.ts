@@ -109,7 +109,12 @@ function idOf(raw: RawRecord | undefined): string | undefined {
  * for (const update of await scanner.push(batch)) publish(update.finding);
  * await commit(offset, scanner.checkpoint());
  */
-export async function createStreamScanner(options: ScanStreamOptions): Promise<StreamScanner & StreamScannerInternals> {
+export function createStreamScanner(options: ScanStreamOptions): Promise<StreamScanner> {
+  return openStreamScanner(options);
+}
+
+/** `createStreamScanner` with what `scanStream` and the CLI use beyond the public interface. */
+export async function openStreamScanner(options: ScanStreamOptions): Promise<StreamScanner & StreamScannerInternals> {
   const parsed = parseOptions(scanStreamOptionsSchema, options);
   const lateness = parseDuration(parsed.allowedLateness, "allowedLateness");
   const rules = requireEnabledRule(options.rules ?? (await loadRules()));
@@ -301,7 +306,8 @@ async function create(
     if (pending) return pending.then(() => finish());
     buffer.drain(ready);
     return scanReady(() => {
-      const updates = collect();
+      // Everything closes now: a finding opened or changed by the last events is reported by its close alone.
+      const updates = collect().filter((update) => update.change === "close");
       for (const finding of scanner.finish()) {
         tally.add(finding);
         updates.push({ change: "close", finding });

@@ -3,7 +3,7 @@ import { batchesOf, type RawRecord } from "../io/readRecords.js";
 import type { ChannelEventInput } from "../schema/dataset.js";
 import type { ScanSummary } from "../findings/report.js";
 import type { ScanStreamOptions } from "./options.js";
-import { createStreamScanner, type StreamUpdate } from "./createStreamScanner.js";
+import { openStreamScanner, type StreamUpdate } from "./createStreamScanner.js";
 
 const RAW_BATCH = Symbol("channel-conflict.raw-batch");
 
@@ -31,7 +31,7 @@ export async function* scanStream(
   events: AsyncIterable<ChannelEventInput> | Iterable<ChannelEventInput>,
   options: ScanStreamOptions,
 ): AsyncGenerator<Finding, ScanSummary, undefined> {
-  const scanner = await createStreamScanner(options);
+  const scanner = await openStreamScanner(options);
   if (Symbol.iterator in events) {
     for (const batch of batchesOf(events as Iterable<ChannelEventInput>)) {
       const updates = scanner.push(batch);

@@ -254,7 +254,11 @@ async function create(
       ready.length = 0;
       return then();
     });
-    pending = run.finally(() => (pending = undefined));
+    // Later pushes wait for this one; its failure is the caller's (through `run`), not theirs.
+    pending = run.then(
+      () => (pending = undefined),
+      () => (pending = undefined),
+    );
     return run;
   };
   const assertOpen = (what: string) => {

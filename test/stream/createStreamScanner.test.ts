@@ -219,6 +219,23 @@ describe("checkpoints", () => {
   });
 });
 
+describe("with the json-rules-engine evaluator", () => {
+  it("push returns a promise, pushes made meanwhile wait their turn, and the findings are the compiled evaluator's", async () => {
+    const events = stream.events.slice(0, 6000);
+    const batches = batchesOf(events);
+    const compiled = await createStreamScanner({ reference: stream.reference });
+    const expected = lastUpdates(await feed(compiled, batches));
+    const engine = await createStreamScanner({ reference: stream.reference, evaluator: "json-rules-engine" });
+    const first = engine.push(batches[0] as never);
+    expect(first).toBeInstanceOf(Promise);
+    // Not awaited one by one: each waits for the one before.
+    const all = await Promise.all([first, ...batches.slice(1).map((batch) => engine.push(batch as never))]);
+    all.push(await engine.finish());
+    expect(unranked([...lastUpdates(all).values()].map((u) => u.finding))).toEqual(unranked([...expected.values()].map((u) => u.finding)));
+    expect(expected.size).toBeGreaterThan(0);
+  }, 120_000);
+});
+
 describe("lifecycle of one finding", () => {
   it("opens at its first occurrence, changes when its count doubles, closes after groupGapDays of quiet", async () => {
     const reference = {

@@ -93,7 +93,7 @@ export const scanStreamOptionsSchema = scanOptionsSchema.extend({
    */
   allowedLateness: z.union([z.number().nonnegative(), z.string()]).default(0),
   /** Bytes from `checkpoint()` of an earlier scanner of the same rules and reference data, to resume from. */
-  checkpoint: z.instanceof(Uint8Array).optional(),
+  checkpoint: z.custom<Uint8Array>((value) => value instanceof Uint8Array, "expected the bytes of scanner.checkpoint() (a Uint8Array)").optional(),
   /**
    * Resume from a `checkpoint` taken with other reference data (a territory added since); by default that
    * is refused, as the saved windows and findings were judged against the old data.

@@ -61,13 +61,19 @@ describe("toState / fromState of the stateful structures", () => {
     const lots = new LatestByKey("lots");
     for (let i = 0; i < 3000; i++) lots.set(`L${i % 1000}`, `P${i % 7}`, `a-${i}${"x".repeat(i % 5)}`);
     const restored = new LatestByKey("lots");
-    restored.fromState(JSON.parse(JSON.stringify(lots.toState())));
+    restored.fromState(decodeCheckpoint(encodeCheckpoint(lots.toState())) as ReturnType<LatestByKey["toState"]>);
     for (let i = 0; i < 1000; i++) {
       const slot = lots.find(`L${i}`);
       expect(restored.find(`L${i}`)).toBe(slot);
       expect([restored.ownerAt(slot), restored.idAt(slot)]).toEqual([lots.ownerAt(slot), lots.idAt(slot)]);
     }
     expect(restored.find("L1000")).toBe(-1);
+    // It goes on as the original: a new key takes the next slot, a replaced id is the latest.
+    restored.set("L-new", "P-new", "a-new");
+    lots.set("L-new", "P-new", "a-new");
+    expect(restored.find("L-new")).toBe(lots.find("L-new"));
+    restored.set("L3", "P9", "a-longer-than-before");
+    expect([restored.ownerAt(restored.find("L3")), restored.idAt(restored.find("L3"))]).toEqual(["P9", "a-longer-than-before"]);
   });
 
   it("RecentIds: the same ids in the window, and the same expiry", () => {

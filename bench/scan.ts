@@ -19,10 +19,9 @@ if (stream) {
   const reference = dir;
   const generator = scanStream(records(), { reference });
   let next = await generator.next();
-  while (!next.done) {
-    findings++;
-    next = await generator.next();
-  }
+  while (!next.done) next = await generator.next();
+  // A finding is yielded as it opens, changes and closes: the summary counts each once.
+  findings = next.value.findings;
   events = next.value.events + next.value.rejected;
 } else {
   const report = await scan(dir);

@@ -3,6 +3,7 @@
 // Scanning
 export { scan } from "./scan/scan.js";
 export { scanStream } from "./scan/scanStream.js";
+export { createStreamScanner, type StreamScanner, type StreamUpdate } from "./scan/createStreamScanner.js";
 export type { ScanOptions, ScanStreamOptions, ScanProgress } from "./scan/options.js";
 export type { ScanReport, ScanSummary } from "./findings/report.js";
 export type { ScanWarning, ScanWarningCode } from "./core/warnings.js";
@@ -102,9 +103,11 @@ export {
   RuleSetError,
   OptionsError,
   LimitError,
+  CheckpointError,
   formatRuleProblem,
   type RuleProblem,
   type RuleProblemCode,
   type DatasetErrorCode,
   type RuleSetErrorCode,
+  type CheckpointErrorCode,
 } from "./core/errors.js";

@@ -1,6 +1,6 @@
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import type { Rejection } from "../core/records.js";
+import { formatRejection, type Rejection } from "../core/records.js";
 import type { ScanWarning } from "../core/warnings.js";
 import { ChannelConflictError, DatasetError, formatRuleProblem, RuleSetError } from "../core/errors.js";
 import { applyBaseline } from "../findings/applyBaseline.js";
@@ -47,6 +47,7 @@ const USAGE = `Usage:
                         [--fail-on low|medium|high|critical] [--baseline <report.json>] [--suppressions <file>] [--out <file>]
                         [--max-rejected <count|percent%>] [--time-zone <IANA zone>]
   channel-conflict scan <dataset> --events -     events as NDJSON on stdin, reference data from <dataset>
+                        [--allowed-lateness <duration>]   e.g. 2h: events up to that late are put back in order
   channel-conflict scan <dataset> --queue redis://host:port [--shards N]
                                                  run the scan on queue workers, print the merged report
   channel-conflict worker --queue redis://host:port [--concurrency N] [--lock-duration <ms>]
@@ -109,6 +110,8 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
   const out = values.out as string | undefined;
   const events = values.events as string | undefined;
   if (events !== undefined && events !== "-") throw new UsageError(`--events: expected "-" (NDJSON on stdin), got "${events}"`);
+  const allowedLateness = values["allowed-lateness"] as string | undefined;
+  if (allowedLateness !== undefined && events !== "-") throw new UsageError("--allowed-lateness: only with --events - (a stream)");
   const queue = values.queue as string | undefined;
   if (queue !== undefined && events !== undefined) throw new UsageError("--queue and --events - cannot be used together: a stream is scanned in one process");
   if (values.shards !== undefined && queue === undefined) throw new UsageError("--shards: needs --queue");
@@ -117,8 +120,9 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
   const tableOnTerminal = format === "table" && out === undefined && io.stdout.isTTY === true;
   let report: ScanReport;
   if (events === "-") {
-    // Streaming: findings go out as they become final when the format allows it.
-    const streamed: Finding[] = [];
+    // Streaming: with ndjson each update goes out as it happens (a finding as it opens, changes, closes);
+    // other formats report the last update of each finding.
+    const streamed = new Map<string, Finding>();
     const rejected: Rejection[] = [];
     const direct = format === "ndjson" && out === undefined && baseline === undefined && suppressions === undefined;
     const records = (async function* () {
@@ -129,10 +133,11 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
       reference: dataset,
       rules,
       sourceName: "stdin",
+      ...(allowedLateness !== undefined ? { allowedLateness } : {}),
       ...(maxRejected !== undefined ? { maxRejected } : {}),
       ...zoneOption,
       onRejected: (r) => {
-        io.stderr.write(printable(`${r.file}:${r.line ?? r.index ?? "?"}: ${r.reason}`) + "\n");
+        io.stderr.write(printable(formatRejection(r)) + "\n");
         if (!direct) rejected.push(r);
       },
     });
@@ -143,14 +148,14 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
       const finding = result.value;
       if (failOn !== undefined && compareSeverity(finding.severity, failOn) >= 0) reachedFailOn = true;
       if (direct) await write(io.stdout, formatNdjsonLine(finding));
-      else streamed.push(finding);
+      else streamed.set(finding.id, finding);
       result = await generator.next();
     }
     if (direct) {
       warn(result.value.warnings, io);
       return reachedFailOn ? 1 : 0;
     }
-    const ranked = rankFindings(streamed);
+    const ranked = rankFindings([...streamed.values()]);
     report = afterScan({ findings: ranked, summary: { ...result.value, ...summarize(ranked, result.value) }, rejected });
     if (!tableOnTerminal) warn(report.summary.warnings, io);
     await emit(report, format, failOn, rules, dataset, out, io, true);
@@ -322,6 +327,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         suppressions: { type: "string" },
         out: { type: "string", short: "o" },
         events: { type: "string" },
+        "allowed-lateness": { type: "string" },
         "max-rejected": { type: "string" },
         "time-zone": { type: "string" },
         finding: { type: "string" },

@@ -147,3 +147,19 @@ export class LimitError extends ChannelConflictError {
     this.limit = limit;
   }
 }
+
+/** Why a stream's checkpoint was refused. */
+export type CheckpointErrorCode = "CHECKPOINT_INVALID" | "CHECKPOINT_VERSION" | "CHECKPOINT_MISMATCH";
+
+/**
+ * Bytes given as a stream scanner's `checkpoint` that it cannot resume from: not a checkpoint
+ * (`CHECKPOINT_INVALID`), written by another format version (`CHECKPOINT_VERSION`), or of another rule
+ * set, other reference data or other settings (`CHECKPOINT_MISMATCH`, naming which).
+ */
+export class CheckpointError extends ChannelConflictError {
+  declare readonly code: CheckpointErrorCode;
+
+  constructor(code: CheckpointErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, `checkpoint: ${message}`, options);
+  }
+}

@@ -10,6 +10,8 @@ export interface Rejection {
   readonly file: string;
   readonly line?: number;
   readonly index?: number;
+  /** The event's id, when a stream could read it (a late or duplicate event, say). */
+  readonly eventId?: string;
   readonly reason: string;
 }
 
@@ -32,5 +34,5 @@ export function rejectionOf(origin: RecordOrigin, reason: string): Rejection {
  */
 export function formatRejection(rejection: Rejection): string {
   const where = rejection.line !== undefined ? `${rejection.line}` : rejection.index !== undefined ? `[${rejection.index}]` : "?";
-  return `${rejection.file}:${where}: ${rejection.reason}`;
+  return `${rejection.file}:${where}: ${rejection.eventId !== undefined ? `event "${rejection.eventId}": ` : ""}${rejection.reason}`;
 }

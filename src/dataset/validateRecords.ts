@@ -13,6 +13,7 @@ import {
 import { FastEventReader } from "../fast/FastEventReader.js";
 import { DuplicateIds } from "../fast/DuplicateIds.js";
 import { StringSet } from "../fast/StringSet.js";
+import type { RecentIdsState } from "../fast/RecentIds.js";
 import type { ReferenceRecords } from "../schema/dataset.js";
 import { emptyCounts, type RecordCounts } from "./types.js";
 import type { EventAdmission } from "./admission.js";
@@ -322,6 +323,22 @@ export class EventAcceptor implements EventAcceptance {
       throw new Error("EventAcceptor.judge: the repeat marks cover every id; an acceptor with a duplicate window must judge without them");
     }
     this.mode = mode;
+  }
+
+  /**
+   * The ids remembered, as plain data (for a stream's checkpoint): only an acceptor with a duplicate
+   * window, judging without repeat marks, can be saved.
+   */
+  toState(): { readonly seen: RecentIdsState | null } {
+    if (this.mode === "marks" || this.duplicateWindowMs === undefined) throw new Error("EventAcceptor.toState: only an acceptor with a duplicate window can be saved");
+    return { seen: this.seen ? this.seen.toState() : null };
+  }
+
+  /** Remembers the ids of `state` (from `toState` of an acceptor of the same window) instead of its own. */
+  fromState(state: { readonly seen: RecentIdsState | null }): void {
+    if (this.duplicateWindowMs === undefined) throw new Error("EventAcceptor.fromState: only an acceptor with a duplicate window can be restored");
+    this.mode = "ids";
+    this.seen = state.seen ? DuplicateIds.fromState(this.duplicateWindowMs, state.seen) : undefined;
   }
 
   private unknownReference(event: ChannelEvent): string | undefined {

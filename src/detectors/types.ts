@@ -81,6 +81,13 @@ export interface DetectorRun {
    * (codes from the kind's `whyNotMessages`). Absent: explanations say only that the check made none.
    */
   whyNot?(event: ChannelEvent, made: ReadonlySet<string>): readonly Unjudged[];
+  /**
+   * What it keeps from the events seen, as plain data a stream's checkpoint saves (JSON values and typed
+   * arrays); absent: it keeps nothing between events beyond caches of reference data.
+   */
+  toState?(): unknown;
+  /** Takes the state `toState` gave, in a run created with the same context. */
+  fromState?(state: unknown): void;
 }
 
 /** Documentation of a fact rule conditions may use. */

@@ -133,6 +133,18 @@ export class CharArena {
     return offset;
   }
 
+  /** The bytes in use, copied (for checkpoints): offsets into them stay valid in an arena made `fromState` of them. */
+  toState(): Uint8Array {
+    return this.bytes.slice(0, this.used);
+  }
+
+  /** Holds the bytes of `state` (from `toState`) instead of its own. */
+  fromState(state: Uint8Array): void {
+    this.bytes = new Uint8Array(Math.max(1 << 13, state.length * 2));
+    this.bytes.set(state);
+    this.used = state.length;
+  }
+
   /** Bytes in use. */
   get size(): number {
     return this.used;

@@ -1,5 +1,5 @@
 // Invariant: `add` returns false exactly for an id already added (within the window, when there is one).
-import { RecentIds } from "./RecentIds.js";
+import { RecentIds, type RecentIdsState } from "./RecentIds.js";
 import { StringSet } from "./StringSet.js";
 
 /**
@@ -9,12 +9,28 @@ import { StringSet } from "./StringSet.js";
  */
 export class DuplicateIds {
   private readonly all: StringSet | undefined;
-  private readonly recent: RecentIds | undefined;
+  private recent: RecentIds | undefined;
 
   constructor(private readonly windowMs: number = Infinity) {
     // Without a window a set will do, and is cheaper.
     if (windowMs === Infinity) this.all = new StringSet();
     else this.recent = new RecentIds();
+  }
+
+  /**
+   * The ids remembered, as plain data (for checkpoints): only a windowed set has state that stays
+   * bounded, so only it can be saved.
+   */
+  toState(): RecentIdsState {
+    if (!this.recent) throw new Error("DuplicateIds.toState: only ids kept in a window can be saved");
+    return this.recent.toState();
+  }
+
+  /** A windowed set of `windowMs` remembering the ids of `state` (from `toState`). */
+  static fromState(windowMs: number, state: RecentIdsState): DuplicateIds {
+    const ids = new DuplicateIds(windowMs);
+    ids.recent = RecentIds.fromState(state);
+    return ids;
   }
 
   /** Records the id; returns false when it was already seen (within the window). */

@@ -2,7 +2,17 @@
 // memory follows the keys, not the sets (replaced ids are compacted away).
 import { LimitError } from "../core/errors.js";
 import { CharArena } from "./CharArena.js";
-import { StringIndex } from "./StringIndex.js";
+import { StringIndex, type StringIndexState } from "./StringIndex.js";
+
+/** The state of a `LatestByKey`: its keys, the ids' bytes, and by slot where each id starts and its owner's number. */
+export interface LatestByKeyState {
+  readonly keys: StringIndexState;
+  readonly ids: Uint8Array;
+  readonly idOf: Int32Array;
+  readonly ownerOf: Int32Array;
+  readonly owners: readonly string[];
+  readonly dead: number;
+}
 
 /**
  * For millions of keys, the latest (owner, id) pair set for each — e.g. a lot's latest allocation: the
@@ -80,6 +90,43 @@ export class LatestByKey {
   /** The id of the latest set of the key in `slot`. */
   idAt(slot: number): string {
     return this.ids.read(this.idOf[slot] as number);
+  }
+
+  /**
+   * Every key's latest owner and id as plain data (for checkpoints): the keys' and ids' bytes and offsets
+   * as typed arrays, so a checkpoint of a million lots makes no string per lot.
+   */
+  toState(): LatestByKeyState {
+    const size = this.keys.size;
+    return {
+      keys: this.keys.toState(),
+      ids: this.ids.toState(),
+      idOf: this.idOf.slice(0, size),
+      ownerOf: this.ownerOf.slice(0, size),
+      owners: [...this.owners],
+      dead: this.dead,
+    };
+  }
+
+  /** Holds the keys of `state` (from `toState`) in the same slots, instead of its own. */
+  fromState(state: LatestByKeyState): void {
+    this.keys.fromState(state.keys);
+    this.ids = new CharArena(this.full);
+    this.ids.fromState(state.ids);
+    const size = state.idOf.length;
+    let capacity = 1 << 10;
+    while (capacity <= size) capacity *= 2;
+    this.idOf = new Int32Array(capacity);
+    this.idOf.set(state.idOf);
+    this.ownerOf = new Int32Array(capacity);
+    this.ownerOf.set(state.ownerOf);
+    this.owners.length = 0;
+    this.ownerNumbers.clear();
+    for (const owner of state.owners) {
+      this.ownerNumbers.set(owner, this.owners.length);
+      this.owners.push(owner);
+    }
+    this.dead = state.dead;
   }
 
   /** Bytes the kept ids take. */

@@ -3,6 +3,14 @@
 import { SortedPrices } from "./SortedPrices.js";
 import { unrollRing } from "./unrollRing.js";
 
+/** A window's entries, oldest first, as plain data (typed arrays of one length). */
+export interface PriceWindowState {
+  readonly at: Float64Array;
+  readonly price: Float64Array;
+  readonly side: Uint8Array;
+  readonly tag: Int32Array;
+}
+
 /**
  * A rolling window of priced entries on two sides (e.g. online and offline sales of one sku), oldest
  * first, in a ring of typed arrays (about 21 bytes an entry: a window can hold hundreds of thousands),
@@ -51,6 +59,30 @@ export class PriceWindow {
       const i = (this.head + k) & mask;
       visit(this.tag[i] as number, this.price[i] as number, this.side[i] === 1);
     }
+  }
+
+  /** The entries as plain data, oldest first (for checkpoints). */
+  toState(): PriceWindowState {
+    const n = this.count;
+    const state = { at: new Float64Array(n), price: new Float64Array(n), side: new Uint8Array(n), tag: new Int32Array(n) };
+    const mask = this.at.length - 1;
+    for (let k = 0; k < n; k++) {
+      const i = (this.head + k) & mask;
+      state.at[k] = this.at[i] as number;
+      state.price[k] = this.price[i] as number;
+      state.side[k] = this.side[i] as number;
+      state.tag[k] = this.tag[i] as number;
+    }
+    return state;
+  }
+
+  /** A window holding the entries of `state` (from `toState`). */
+  static fromState(state: PriceWindowState): PriceWindow {
+    const window = new PriceWindow();
+    for (let k = 0; k < state.at.length; k++) {
+      window.add(state.at[k] as number, state.price[k] as number, state.side[k] === 1, state.tag[k] as number);
+    }
+    return window;
   }
 
   /** Moves the entries, oldest first, to rings of `capacity` (a power of two ≥ count). */

@@ -5,6 +5,12 @@ import { CharArena } from "./CharArena.js";
 import { hashOf } from "./hashOf.js";
 import { unrollRing } from "./unrollRing.js";
 
+/** The ids of a `RecentIds`, oldest first, and when each was added. */
+export interface RecentIdsState {
+  readonly times: Float64Array;
+  readonly ids: readonly string[];
+}
+
 /**
  * The ids of a window of events, in arrival order, off V8's heap: a ring of (time, hash, where the id
  * starts) over a `CharArena` whose front is dropped as ids expire, and an open-addressing table of ring
@@ -45,6 +51,26 @@ export class RecentIds {
     this.slots[slot] = position + 1;
     this.count++;
     return true;
+  }
+
+  /** The ids in the window, oldest first, with the time each was added at (for checkpoints). */
+  toState(): RecentIdsState {
+    const mask = this.times.length - 1;
+    const times = new Float64Array(this.count);
+    const ids: string[] = new Array(this.count);
+    for (let k = 0; k < this.count; k++) {
+      const position = (this.head + k) & mask;
+      times[k] = this.times[position] as number;
+      ids[k] = this.arena.read(this.starts[position] as number);
+    }
+    return { times, ids };
+  }
+
+  /** A window holding the ids of `state` (from `toState`), in the same order. */
+  static fromState(state: RecentIdsState): RecentIds {
+    const recent = new RecentIds();
+    for (let k = 0; k < state.ids.length; k++) recent.add(state.ids[k] as string, state.times[k] as number);
+    return recent;
   }
 
   /** Forgets the ids added before `before`. */

@@ -2,6 +2,12 @@
 import { CharArena } from "./CharArena.js";
 import { hashOf } from "./hashOf.js";
 
+/** The keys of a `StringIndex` as bytes of its arena, and where each starts, by number. */
+export interface StringIndexState {
+  readonly arena: Uint8Array;
+  readonly starts: Int32Array;
+}
+
 /**
  * Strings numbered 0, 1, 2… in the order first seen, for millions of keys: open addressing over one
  * Int32Array of (hash, number + 1) pairs, the keys in a `CharArena`. An insert touches one slot where a
@@ -62,6 +68,36 @@ export class StringIndex {
   /** The key numbered `number`. */
   keyAt(number: number): string {
     return this.arena.read(this.starts[number] as number);
+  }
+
+  /** The keys as bytes and where each starts, by number (for checkpoints; no string made per key). */
+  toState(): StringIndexState {
+    return { arena: this.arena.toState(), starts: this.starts.slice(0, this.count) };
+  }
+
+  /** Holds the keys of `state` (from `toState`) with the same numbers, instead of its own. */
+  fromState(state: StringIndexState): void {
+    this.arena.fromState(state.arena);
+    const count = state.starts.length;
+    let starts = 1 << 10;
+    while (starts <= count) starts *= 2;
+    this.starts = new Int32Array(starts);
+    this.starts.set(state.starts);
+    this.count = count;
+    // The table at most half full, as `intern` keeps it, each key placed again by its hash.
+    let capacity = 1 << 10;
+    while (count * 2 > capacity - 1) capacity *= 2;
+    const slots = new Int32Array(capacity * 2);
+    const mask = capacity - 1;
+    for (let number = 0; number < count; number++) {
+      const hash = hashOf(this.arena.read(state.starts[number] as number));
+      let at = hash & mask;
+      while (slots[2 * at + 1] !== 0) at = (at + 1) & mask;
+      slots[2 * at] = hash;
+      slots[2 * at + 1] = number + 1;
+    }
+    this.slots = slots;
+    this.mask = mask;
   }
 
   /** Doubles the table (kept at most half full), placing each stored hash again. */

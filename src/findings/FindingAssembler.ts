@@ -30,6 +30,37 @@ interface OpenGroup {
   readonly eventSet: Set<string>;
   eventTotal: number;
   readonly refs: Map<string, FindingRef>;
+  /** What a stream last reported of it (count 0: not reported yet), to tell a material change. */
+  reportedCount: number;
+  reportedBand: number;
+}
+
+/** A stream reports an open finding again when its score enters a higher band of this many points. */
+export const SCORE_BAND = 10;
+
+/** An open group as plain data: what a checkpoint keeps of it. */
+export interface OpenGroupState {
+  readonly ruleId: string;
+  readonly key: string;
+  readonly firstAt: number;
+  readonly closesAt: number;
+  readonly lastAt: number;
+  readonly count: number;
+  readonly worst: Omit<Candidate, "evidence">;
+  readonly worstEvidence: Evidence;
+  readonly amount: number;
+  readonly offenders: readonly string[];
+  readonly affected: readonly string[];
+  readonly eventIds: readonly string[];
+  readonly eventTotal: number;
+  readonly refs: readonly FindingRef[];
+  readonly reportedCount: number;
+  readonly reportedBand: number;
+}
+
+/** The open groups of a `FindingAssembler`, in the order they opened. */
+export interface AssemblerState {
+  readonly groups: readonly OpenGroupState[];
 }
 
 function compareRefs(a: FindingRef, b: FindingRef): number {
@@ -44,6 +75,8 @@ function compareRefs(a: FindingRef, b: FindingRef): number {
 export class FindingAssembler {
   private readonly open = new Map<string, OpenGroup>();
   private readonly gaps = new Map<Rule, number>();
+  /** The groups candidates joined since the last `takeUpdates`, when a stream tracks them. */
+  private touched: Set<OpenGroup> | undefined;
 
   private gapMs(rule: Rule): number {
     let gap = this.gaps.get(rule);
@@ -91,9 +124,12 @@ export class FindingAssembler {
         eventSet: new Set(),
         eventTotal: 0,
         refs: new Map(),
+        reportedCount: 0,
+        reportedBand: -1,
       };
       this.open.set(slot, group);
     }
+    if (this.touched !== undefined) this.touched.add(group);
     group.count++;
     group.lastAt = Math.max(group.lastAt, candidate.at);
     group.closesAt = group.lastAt + this.gapMs(rule);
@@ -137,6 +173,96 @@ export class FindingAssembler {
     const closed = [...this.open.values()].map((group) => this.finish(group, endAt === undefined || endAt < group.closesAt ? "open" : "closed"));
     this.open.clear();
     return closed;
+  }
+
+  /** From now on, remembers which groups candidates join, for `takeUpdates` (a live stream's). */
+  trackUpdates(): void {
+    this.touched ??= new Set();
+  }
+
+  /**
+   * Appends to `out` the open groups joined since the last call that a stream must report: those it has
+   * not reported yet (`open`), and those changed materially since it last did (`change`: into a higher
+   * score band of `SCORE_BAND` points, or their count at least doubled — so a storm of occurrences
+   * gives a few updates, not one per event). Severity is the rule's, so it never changes within a finding.
+   */
+  takeUpdates(out: { readonly change: "open" | "change"; readonly finding: Finding }[]): void {
+    const touched = this.touched;
+    if (touched === undefined || touched.size === 0) return;
+    for (const group of touched) {
+      if (this.open.get(`${group.rule.id}\u0000${group.key}`) !== group) continue;
+      const band = Math.floor(scoreFinding(group.rule.severity, group.worst.magnitude, group.amount, group.count).score / SCORE_BAND);
+      let change: "open" | "change";
+      if (group.reportedCount === 0) change = "open";
+      else if (band > group.reportedBand || group.count >= 2 * group.reportedCount) change = "change";
+      else continue;
+      group.reportedCount = group.count;
+      group.reportedBand = band;
+      out.push({ change, finding: this.finish(group, "open") });
+    }
+    touched.clear();
+  }
+
+  /** The open groups as plain data, in the order they opened (for checkpoints). */
+  toState(): AssemblerState {
+    if (this.touched !== undefined && this.touched.size > 0) throw new Error("FindingAssembler.toState: take the updates first");
+    return {
+      groups: [...this.open.values()].map((group) => ({
+        ruleId: group.rule.id,
+        key: group.key,
+        firstAt: group.firstAt,
+        closesAt: group.closesAt,
+        lastAt: group.lastAt,
+        count: group.count,
+        worst: {
+          check: group.worst.check,
+          facts: group.worst.facts,
+          at: group.worst.at,
+          magnitude: group.worst.magnitude,
+          amount: group.worst.amount,
+          ...(group.worst.currency !== undefined ? { currency: group.worst.currency } : {}),
+        },
+        worstEvidence: group.worstEvidence,
+        amount: group.amount,
+        offenders: group.offenders,
+        affected: [...group.affected],
+        eventIds: group.eventIds,
+        eventTotal: group.eventTotal,
+        refs: [...group.refs.values()],
+        reportedCount: group.reportedCount,
+        reportedBand: group.reportedBand,
+      })),
+    };
+  }
+
+  /** Opens again the groups of `state` (from `toState`); `resolve` gives each rule id's rule, detector and context. */
+  fromState(state: AssemblerState, resolve: (ruleId: string) => { rule: Rule; detector: Detector; context: DetectorContext }): void {
+    this.open.clear();
+    for (const saved of state.groups) {
+      const { rule, detector, context } = resolve(saved.ruleId);
+      const worstEvidence = saved.worstEvidence;
+      this.open.set(`${rule.id}\u0000${saved.key}`, {
+        rule,
+        detector,
+        context,
+        key: saved.key,
+        firstAt: saved.firstAt,
+        closesAt: saved.closesAt,
+        lastAt: saved.lastAt,
+        count: saved.count,
+        worst: { ...saved.worst, evidence: () => worstEvidence },
+        worstEvidence,
+        amount: saved.amount,
+        offenders: [...saved.offenders],
+        affected: new Set(saved.affected),
+        eventIds: [...saved.eventIds],
+        eventSet: new Set(saved.eventIds),
+        eventTotal: saved.eventTotal,
+        refs: new Map(saved.refs.map((ref) => [`${ref.type}\u0000${ref.id}`, ref])),
+        reportedCount: saved.reportedCount,
+        reportedBand: saved.reportedBand,
+      });
+    }
   }
 
   get openCount(): number {

@@ -6,7 +6,7 @@ import type { OperatorEnvironment } from "../engine/operators/index.js";
 import { combineAdmissions, type EventAdmission } from "../dataset/admission.js";
 import { DETECTORS } from "../detectors/registry.js";
 import { createEvaluator, type EvaluatorKind, type RuleEvaluator } from "../engine/createEvaluator.js";
-import { FindingAssembler } from "../findings/FindingAssembler.js";
+import { FindingAssembler, type AssemblerState } from "../findings/FindingAssembler.js";
 import type { Finding } from "../findings/types.js";
 import { ReferenceIndex } from "../reference/referenceIndex.js";
 import type { Rule } from "../rules/types.js";
@@ -15,6 +15,8 @@ import { inOrder } from "./inOrder.js";
 import { hashOf } from "../fast/hashOf.js";
 
 interface DetectorInstance {
+  /** Its kind and derivation parameters: what names it in a checkpoint. */
+  readonly key: string;
   readonly detector: Detector;
   readonly run: DetectorRun;
   readonly context: DetectorContext;
@@ -68,6 +70,16 @@ export function eventOrderOf(detectors: Iterable<Detector>): (a: ChannelEvent, b
     }
     return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
   };
+}
+
+/** A scanner's state between events, as plain data (`Scanner.toState`). */
+export interface ScannerState {
+  readonly lastSweepDay: number | null;
+  readonly lastEventAt: number | null;
+  readonly skipped: readonly (readonly [string, number])[];
+  /** Each detector instance's own state, by its kind and derivation parameters. */
+  readonly runs: Readonly<Record<string, unknown>>;
+  readonly assembler: AssemblerState;
 }
 
 /** What the scanner needs to know beyond the rules. */
@@ -141,7 +153,7 @@ export class Scanner {
       else groups.set(key, [rule]);
     }
     const countingKinds = new Set<string>();
-    for (const [, groupRules] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+    for (const [key, groupRules] of [...groups].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
       const first = groupRules[0] as Rule;
       const detector = registry[first.kind] as Detector;
       // Only one instance per kind counts skipped checks, so a skip is counted once.
@@ -170,6 +182,7 @@ export class Scanner {
         },
       };
       this.instances.push({
+        key,
         detector,
         run: detector.create(context),
         context,
@@ -286,6 +299,50 @@ export class Scanner {
   /** Closes every open finding: the input has ended. */
   finish(): Finding[] {
     return this.assembler.closeAll(this.lastEventAt);
+  }
+
+  /** From now on, remembers which open findings candidates join (a live stream reports them with `takeUpdates`). */
+  trackUpdates(): void {
+    this.assembler.trackUpdates();
+  }
+
+  /** Appends to `out` the open findings to report since the last call: new ones, and those changed materially. */
+  takeUpdates(out: { readonly change: "open" | "change"; readonly finding: Finding }[]): void {
+    this.assembler.takeUpdates(out);
+  }
+
+  /** The scanner's whole state between events as plain data: detectors' windows, open findings, skips (for checkpoints). */
+  toState(): ScannerState {
+    const runs: Record<string, unknown> = {};
+    for (const instance of this.instances) {
+      if (instance.run.toState) runs[instance.key] = instance.run.toState();
+    }
+    return {
+      lastSweepDay: Number.isFinite(this.lastSweepDay) ? this.lastSweepDay : null,
+      lastEventAt: this.lastEventAt ?? null,
+      skipped: [...this.skipped],
+      runs,
+      assembler: this.assembler.toState(),
+    };
+  }
+
+  /** Takes the state of `state` (from `toState` of a scanner of the same reference data and rules). */
+  fromState(state: ScannerState): void {
+    this.lastSweepDay = state.lastSweepDay ?? -Infinity;
+    this.lastEventAt = state.lastEventAt ?? undefined;
+    this.skipped.clear();
+    for (const [reason, count] of state.skipped) this.skipped.set(reason, count);
+    for (const instance of this.instances) {
+      const saved = state.runs[instance.key];
+      if (saved !== undefined) instance.run.fromState?.(saved);
+    }
+    const byRule = new Map<string, DetectorInstance>();
+    for (const instance of this.instances) for (const ruleId of instance.rules.keys()) byRule.set(ruleId, instance);
+    this.assembler.fromState(state.assembler, (ruleId) => {
+      const instance = byRule.get(ruleId);
+      if (!instance) throw new Error(`Scanner.fromState: no enabled rule "${ruleId}"`);
+      return { rule: instance.rules.get(ruleId) as Rule, detector: instance.detector, context: instance.context };
+    });
   }
 
   /** Skipped checks by reason, in reason order. */

@@ -97,6 +97,18 @@ export const scanStreamOptionsSchema = scanOptionsSchema.extend({
    * events come soon after the original): a stream cannot remember every id it ever saw and stay bounded.
    */
   duplicateWindowDays: z.number().positive().default(1),
+  /**
+   * How much earlier than the latest event read an event may be and still be put back in order (default 0:
+   * none): milliseconds, or a duration such as `"2h"` (`parseDuration`). Later ones are rejected with their id.
+   */
+  allowedLateness: z.union([z.number().nonnegative(), z.string()]).default(0),
+  /** Bytes from `checkpoint()` of an earlier scanner of the same rules and reference data, to resume from. */
+  checkpoint: z.custom<Uint8Array>((value) => value instanceof Uint8Array, "expected the bytes of scanner.checkpoint() (a Uint8Array)").optional(),
+  /**
+   * Resume from a `checkpoint` taken with other reference data (a territory added since); by default that
+   * is refused, as the saved windows and findings were judged against the old data.
+   */
+  acceptReferenceChange: z.boolean().default(false),
 });
 
 /** Options of `scanStream`. */

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { XMLParser, XMLValidator } from "fast-xml-parser";
@@ -158,6 +158,57 @@ describe("scan", () => {
     expect(stderr).toMatch(/^stdin:3: not valid JSON/);
     const findings = stdout.trimEnd().split("\n").map((line) => JSON.parse(line));
     expect(findings.map((f) => f.ruleId)).toContain("diversion.lot-outside-allocation");
+  });
+});
+
+describe("scan --events - (a live stream)", () => {
+  const demoLines = () =>
+    readdirSync("fixtures/demo/events")
+      .filter((file) => file.endsWith(".ndjson"))
+      .sort()
+      .flatMap((file) => readFileSync(join("fixtures/demo/events", file), "utf8").trimEnd().split("\n"))
+      .map((line) => ({ line, at: Date.parse(JSON.parse(line).occurredAt as string) }))
+      .sort((a, b) => a.at - b.at);
+
+  it("prints each finding as it opens, changes and closes with --format ndjson; the last line of each id is the report's finding", () => {
+    const input = demoLines().map((l) => l.line).join("\n") + "\n";
+    const { stdout, code } = run(["scan", "fixtures/demo", "--events", "-", "--format", "ndjson"], input);
+    expect(code).toBe(0);
+    const lines = stdout.trimEnd().split("\n").map((line) => JSON.parse(line) as { id: string; rank: number });
+    const last = new Map(lines.map((f) => [f.id, f]));
+    expect(lines.length).toBeGreaterThan(last.size);
+    const batch = JSON.parse(run(["scan", "fixtures/demo", "--events", "-", "--format", "json"], input).stdout) as { findings: { id: string; rank: number }[] };
+    expect(batch.findings.length).toBeGreaterThan(3);
+    const unranked = (fs: Iterable<{ id: string; rank: number }>) => [...fs].map((f) => ({ ...f, rank: 0 })).sort((a, b) => (a.id < b.id ? -1 : 1));
+    expect(unranked(last.values())).toEqual(unranked(batch.findings));
+  });
+
+  it("puts late events back in order with --allowed-lateness, and rejects one later than that naming its id", () => {
+    const ordered = demoLines();
+    // Swap neighbours less than a day apart: each swapped pair has one event up to a day late.
+    const swapped = [...ordered];
+    let swaps = 0;
+    for (let i = 0; i + 1 < swapped.length; i += 2) {
+      const [a, b] = [swapped[i], swapped[i + 1]] as [(typeof ordered)[number], (typeof ordered)[number]];
+      if (b.at > a.at && b.at - a.at < 86_400_000) {
+        swapped[i] = b;
+        swapped[i + 1] = a;
+        swaps++;
+      }
+    }
+    expect(swaps).toBeGreaterThan(0);
+    const json = (lines: typeof ordered, extra: string[] = []) =>
+      run(["scan", "fixtures/demo", "--events", "-", "--format", "json", ...extra], lines.map((l) => l.line).join("\n") + "\n");
+    const inOrder = json(ordered);
+    const tolerated = json(swapped, ["--allowed-lateness", "1d"]);
+    expect(tolerated.stderr).toBe("");
+    expect(JSON.parse(tolerated.stdout).findings).toEqual(JSON.parse(inOrder.stdout).findings);
+    const late = { ...JSON.parse((ordered[0] as { line: string }).line), id: "LATE-1", occurredAt: "2020-01-01T00:00:00Z" };
+    const rejecting = json([...ordered, { line: JSON.stringify(late), at: 0 }], ["--allowed-lateness", "2h"]);
+    expect(rejecting.stderr).toMatch(new RegExp(`^stdin:${ordered.length + 1}: event "LATE-1": occurredAt: 2020-01-01T00:00:00.000Z is more than allowedLateness \\(2h\\) earlier`));
+    const bad = run(["scan", "fixtures/demo", "--events", "-", "--allowed-lateness", "two hours"], "");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/allowedLateness: expected milliseconds or a duration such as "2h"/);
   });
 });
 

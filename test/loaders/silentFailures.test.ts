@@ -142,7 +142,7 @@ describe("a collection every record of which was rejected fails with COLLECTION_
     const reference = await writeDataset({ "partners.json": PARTNERS_JSON });
     const error = await failure(drain(scanStream(asEvents([order("o-1", { partnerId: "X" })]), { reference, sourceName: "kafka" })));
     expect(error).toMatchObject({ code: "COLLECTION_REJECTED", collection: "events", file: "kafka" });
-    expect(error.message).toContain(`the first rejection: kafka:1: ${UNKNOWN_PARTNER("X")}`);
+    expect(error.message).toContain(`the first rejection: kafka:1: event "o-1": ${UNKNOWN_PARTNER("X")}`);
     const badReference = await writeDataset({ "partners.json": JSON.stringify([{ id: "P1" }]) });
     expect(await failure(drain(scanStream(asEvents([order("o-1")]), { reference: badReference })))).toMatchObject({ code: "COLLECTION_REJECTED", collection: "partners" });
   });

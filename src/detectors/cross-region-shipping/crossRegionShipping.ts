@@ -1,4 +1,4 @@
-import { LatestByKey } from "../../fast/LatestByKey.js";
+import { LatestByKey, type LatestByKeyState } from "../../fast/LatestByKey.js";
 import { channelSchema } from "../../schema/primitives.js";
 import type { ChannelEvent, SaleEvent, Territory } from "../../schema/dataset.js";
 import { EpochCache } from "../../reference/spanEpochs.js";
@@ -166,6 +166,9 @@ function createRun(context: DetectorContext): DetectorRun {
 
   return {
     start: () => [],
+    // The lots' latest allocations; the territory views are rebuilt from reference data.
+    toState: (): LatestByKeyState => lots.toState(),
+    fromState: (state: unknown) => lots.fromState(state as LatestByKeyState),
     onEvent(event: ChannelEvent, out: Candidate[]): void {
       if (event.type === "allocation") {
         lots.set(event.lot, event.partnerId, event.id);

@@ -7,7 +7,7 @@ import { groupKey, isSale, namedPartner, occurrencesOf } from "../shared.js";
 import { priceDeviationTexts, type PriceDeviationMessages } from "./messages.js";
 import { utcDaysInMs } from "../../core/time.js";
 import type { Candidate, Detector, DetectorContext, DetectorRun, Unjudged } from "../types.js";
-import { PriceWindow } from "../../fast/PriceWindow.js";
+import { PriceWindow, type PriceWindowState } from "../../fast/PriceWindow.js";
 import { otherEvents } from "../whyNot.js";
 import { priceDeviationWhyNotTexts } from "./whyNot.js";
 import { EpochCache } from "../../reference/spanEpochs.js";
@@ -23,6 +23,12 @@ function sellersOf(window: PriceWindow, onlineCheaper: boolean, names: readonly 
   });
   const offenders = [...lowest.entries()].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1)).map(([id]) => id);
   return [...offenders, ...[...others].filter((id) => !lowest.has(id)).sort()];
+}
+
+/** What a run keeps between events: the rolling price windows, and the partners their tags index. */
+interface PriceDeviationState {
+  readonly partners: readonly string[];
+  readonly windows: readonly { readonly sku: string; readonly currency: string; readonly entries: PriceWindowState }[];
 }
 
 function createRun(context: DetectorContext): DetectorRun {
@@ -222,6 +228,21 @@ function createRun(context: DetectorContext): DetectorRun {
 
   return {
     start: () => [],
+    // The windows and the partner table their tags index; the policy caches are rebuilt from reference data.
+    toState: (): PriceDeviationState => ({
+      partners: [...partnerNames],
+      windows: [...windows].flatMap(([sku, byCurrency]) => [...byCurrency].map(([currency, window]) => ({ sku, currency, entries: window.toState() }))),
+    }),
+    fromState(state: unknown): void {
+      const saved = state as PriceDeviationState;
+      for (const id of saved.partners) indexOf(id);
+      windows.clear();
+      for (const { sku, currency, entries } of saved.windows) {
+        let byCurrency = windows.get(sku);
+        if (!byCurrency) windows.set(sku, (byCurrency = new Map()));
+        byCurrency.set(currency, PriceWindow.fromState(entries));
+      }
+    },
     onEvent(event: ChannelEvent, out: Candidate[]): void {
       if (isSale(event)) {
         const partner = index.partners.get(event.partnerId);

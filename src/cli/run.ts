@@ -42,7 +42,7 @@ type Format = (typeof FORMATS)[number];
 const USAGE = `Usage:
   channel-conflict scan <dataset> [--rules <file|dir>]... [--format table|json|ndjson|markdown|junit|sarif]
                         [--fail-on low|medium|high|critical] [--baseline <report.json>] [--suppressions <file>] [--out <file>]
-                        [--max-rejected <count|percent%>] [--time-zone <IANA zone>]
+                        [--max-rejected <count|percent%>] [--time-zone <IANA zone>] [--max-memory <MB>]
   channel-conflict scan <dataset> --events -     events as NDJSON on stdin, reference data from <dataset>
   channel-conflict validate <rules>...            check rule files, print every problem
   channel-conflict test <rules>...                run each rule's own test cases
@@ -55,6 +55,9 @@ invalid rules, no events, a collection whose every record was rejected, more rej
 
 --time-zone Asia/Shanghai reads bare dates and times without an offset as local times there, and shows
 dates in it (default: the dataset's channel-conflict.yaml timeZone, else UTC).
+
+--max-memory 256 is the memory, in MB, an event file that is not in time order may hold while it is sorted
+(default 256); beyond it, sorted runs go to a temporary folder (TMPDIR), removed when the scan ends.
 `;
 
 class UsageError extends Error {}
@@ -84,6 +87,8 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
   const maxRejected = maxRejectedOf(values["max-rejected"] as string | undefined);
   const timeZone = values["time-zone"] as string | undefined;
   const zoneOption = timeZone !== undefined ? { timeZone } : {};
+  const maxMemory = values["max-memory"] as string | undefined;
+  if (maxMemory !== undefined && !/^\d+$/.test(maxMemory)) throw new UsageError(`--max-memory: expected megabytes (e.g. 256), got "${maxMemory}"`);
   const rulePaths = (values.rules as string[] | undefined) ?? [];
   const rules: RuleSet = rulePaths.length > 0 ? await loadRules(rulePaths) : await loadRules();
   const baselinePath = values.baseline as string | undefined;
@@ -146,6 +151,7 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
       rules,
       ...(maxRejected !== undefined ? { maxRejected } : {}),
       ...zoneOption,
+      ...(maxMemory !== undefined ? { maxMemoryMB: Number(maxMemory) } : {}),
       ...(io.stderr.isTTY ? { onProgress: progressLine(io.stderr) } : {}),
     });
     report = afterScan(report);
@@ -265,6 +271,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         events: { type: "string" },
         "max-rejected": { type: "string" },
         "time-zone": { type: "string" },
+        "max-memory": { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
       },

@@ -1,9 +1,12 @@
 // `npm run bench [-- --events 1000000 --seed 1 --stream]`: times, in one run, the plain NDJSON parse of a
 // generated dataset's events (the floor) and the full scan of the same dataset with the shipped rules, each
-// in its own process, and prints events/s, the ratio to the floor and peak RSS.
+// in its own process, and prints events/s, the ratio to the floor and peak RSS. `--shape multi` (monthly
+// NDJSON parts + a POS CSV + a late file) or `--shape unordered [--parts N]` (shuffled dumps) times the
+// same events in that layout (bench/layouts.ts, written beside the dataset once), against its own floor.
 import { execFileSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { benchDataset } from "./benchDataset.js";
+import { writeLayout } from "./layouts.js";
 
 const { values } = parseArgs({
   options: {
@@ -11,10 +14,13 @@ const { values } = parseArgs({
     seed: { type: "string", default: "1" },
     stream: { type: "boolean", default: false },
     runs: { type: "string", default: "1" },
+    shape: { type: "string" },
+    parts: { type: "string", default: "4" },
   },
 });
 const count = Number(values.events);
-const dir = benchDataset(count, String(values.seed));
+const ordered = benchDataset(count, String(values.seed));
+const dir = values.shape === undefined ? ordered : await writeLayout(ordered, values.shape as "multi" | "unordered", Number(values.parts));
 
 function child(script: string, args: string[]) {
   const out = execFileSync(process.execPath, ["--max-old-space-size=4096", "--import", "tsx", script, dir, ...args], {
@@ -49,7 +55,7 @@ const rows = [
     full.peakRssMb.toFixed(0),
   ],
 ];
-console.log(`node ${process.version}, ${count} events, seed ${values.seed}, best of ${runs}`);
+console.log(`node ${process.version}, ${count} events, seed ${values.seed}${values.shape ? `, ${dir}` : ""}, best of ${runs}`);
 for (const row of rows) console.log(`| ${row.join(" | ")} |`);
 const pairs = fulls.map((r, i) => (r.seconds / (floors[i] as { seconds: number }).seconds).toFixed(2));
 console.log(`ratio of each run (scan / the floor just before it): ${pairs.join(", ")}`);

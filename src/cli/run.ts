@@ -45,7 +45,7 @@ type Format = (typeof FORMATS)[number];
 const USAGE = `Usage:
   channel-conflict scan <dataset> [--rules <file|dir>]... [--format table|json|ndjson|markdown|junit|sarif]
                         [--fail-on low|medium|high|critical] [--baseline <report.json>] [--suppressions <file>] [--out <file>]
-                        [--max-rejected <count|percent%>] [--time-zone <IANA zone>]
+                        [--max-rejected <count|percent%>] [--time-zone <IANA zone>] [--max-memory <MB>]
   channel-conflict scan <dataset> --events -     events as NDJSON on stdin, reference data from <dataset>
                         [--allowed-lateness <duration>]   e.g. 2h: events up to that late are put back in order
   channel-conflict scan <dataset> --queue redis://host:port [--shards N]
@@ -66,6 +66,9 @@ invalid rules, no events, a collection whose every record was rejected, more rej
 
 --time-zone Asia/Shanghai reads bare dates and times without an offset as local times there, and shows
 dates in it (default: the dataset's channel-conflict.yaml timeZone, else UTC).
+
+--max-memory 256 is the memory, in MB, an event file that is not in time order may hold while it is sorted
+(default 256); beyond it, sorted runs go to a temporary folder (TMPDIR), removed when the scan ends.
 `;
 
 class UsageError extends Error {}
@@ -95,6 +98,8 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
   const maxRejected = maxRejectedOf(values["max-rejected"] as string | undefined);
   const timeZone = values["time-zone"] as string | undefined;
   const zoneOption = timeZone !== undefined ? { timeZone } : {};
+  const maxMemory = values["max-memory"] as string | undefined;
+  if (maxMemory !== undefined && !/^\d+$/.test(maxMemory)) throw new UsageError(`--max-memory: expected megabytes (e.g. 256), got "${maxMemory}"`);
   const rulePaths = (values.rules as string[] | undefined) ?? [];
   const rules: RuleSet = rulePaths.length > 0 ? await loadRules(rulePaths) : await loadRules();
   const baselinePath = values.baseline as string | undefined;
@@ -160,7 +165,12 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
     if (!tableOnTerminal) warn(report.summary.warnings, io);
     await emit(report, format, failOn, rules, dataset, out, io, true);
   } else {
-    const common = { rules, ...(maxRejected !== undefined ? { maxRejected } : {}), ...zoneOption };
+    const common = {
+      rules,
+      ...(maxRejected !== undefined ? { maxRejected } : {}),
+      ...zoneOption,
+      ...(maxMemory !== undefined ? { maxMemoryMB: Number(maxMemory) } : {}),
+    };
     report =
       queue !== undefined
         ? await scanOnQueue(dataset, { ...common, queue, shards: positiveOf("shards", values.shards as string | undefined) ?? 4 })
@@ -337,6 +347,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         shards: { type: "string" },
         concurrency: { type: "string" },
         "lock-duration": { type: "string" },
+        "max-memory": { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
       },

@@ -17,6 +17,7 @@ import { EventPacker, type PackedEvents } from "../fast/eventCodec.js";
 import { rejectionOf, type Rejection } from "../core/records.js";
 import { EventSchemaReader } from "./validateRecords.js";
 import { timeZoneOf, type TimeZone } from "../core/zonedTime.js";
+import { mergeEventFiles, type MergeSettings } from "./mergeEventFiles.js";
 
 /** What the main thread hands the worker. */
 export interface EventWorkerData {
@@ -30,6 +31,8 @@ export interface EventWorkerData {
   readonly window: number;
   /** The dataset's IANA time zone, of times without an offset. */
   readonly timeZone: string;
+  /** Merge the files by time (`mergeEventFiles`) instead of posting them one after another. */
+  readonly merge?: MergeSettings;
 }
 
 /**
@@ -44,10 +47,12 @@ export interface BatchMessage {
   readonly at: "line" | "index";
   readonly rejected: Rejection[];
   readonly read: number;
+  /** Merged batches: the index in the worker's files of each event's file (`file` and `at` then say nothing). */
+  readonly fileIndexes?: Int32Array<ArrayBuffer>;
 }
 
 /** A batch checked against the schema and packed, with the line or index of each of its events in its file. */
-interface PackedBatch {
+export interface PackedBatch {
   readonly packed: PackedEvents;
   readonly positions: readonly number[];
   readonly at: "line" | "index";
@@ -124,6 +129,15 @@ async function* recordsOf(file: CollectionFile, limits: ReadLimits, schema: Even
 async function main(port: NonNullable<typeof parentPort>, data: EventWorkerData): Promise<void> {
   const zone = timeZoneOf(data.timeZone);
   const schema = new EventSchemaReader(zone);
+  if (data.merge) {
+    const settings = data.merge;
+    // The merge marks repeated ids itself, in merged order; the packer packs the files' events.
+    const packer = new EventPacker();
+    const batchesOf = (file: CollectionFile): AsyncGenerator<PackedBatch> =>
+      file.format === "ndjson" && !file.fields ? linesOf(file, data.limits, schema, packer) : recordsOf(file, data.limits, schema, packer, zone);
+    await mergeEventFiles(port, data, settings, batchesOf);
+    return;
+  }
   let inFlight = 0;
   let window = data.readAhead;
   let wake: (() => void) | undefined;

@@ -12,7 +12,7 @@ import { COLLECTION_NAMES, type ChannelEvent, type CollectionName, type Collecti
 import { OptionsError } from "../core/errors.js";
 import { EventAcceptor, EventValidator, ReferenceCollector } from "./validateRecords.js";
 import { validateBatches, type EventBatch } from "./eventBatches.js";
-import { EventReaderThread, eventWorkerPath } from "./readEventsInWorker.js";
+import { EventReaderThread, eventWorkerPath, type MergeOptions } from "./readEventsInWorker.js";
 import type { Rejection } from "../core/records.js";
 import type { ReferenceRecords } from "../schema/dataset.js";
 import type { Dataset, RecordCounts } from "./types.js";
@@ -30,6 +30,11 @@ export interface OpenDatasetOptions {
    * options). Default: the manifest's `timeZone` for a folder that has one, else UTC.
    */
   readonly timeZone?: string | undefined;
+  /**
+   * A folder's events merged by time in the reader thread (each file in time order merged as read, the
+   * others sorted in bounded memory), so `eventBatches` gives them in time order; absent: file and line order.
+   */
+  readonly mergeByTime?: MergeOptions | undefined;
 }
 
 /** Reference data loaded and validated, with its events still to be read. */
@@ -100,7 +105,7 @@ async function open(source: DatasetSource, limits: ReadLimits, options: OpenData
     collector = new ReferenceCollector(zone);
     const eventFileList = files.get("events") ?? [];
     const workerPath = eventWorkerPath();
-    if (readAhead && workerPath && eventFileList.length > 0) ahead = new EventReaderThread(workerPath, eventFileList, limits, zone.name);
+    if (readAhead && workerPath && eventFileList.length > 0) ahead = new EventReaderThread(workerPath, eventFileList, limits, zone.name, options.mergeByTime);
     try {
       for (const name of COLLECTION_NAMES) {
         if (name === "events" || !files.has(name)) continue;
@@ -147,7 +152,7 @@ async function open(source: DatasetSource, limits: ReadLimits, options: OpenData
       const acceptor = new EventAcceptor(reference, productsPresent, undefined, admission);
       // A thread not started yet starts on the first step: batches never taken start none.
       return (async function* () {
-        const thread = started ?? new EventReaderThread(workerPath, files, limits, zone.name);
+        const thread = started ?? new EventReaderThread(workerPath, files, limits, zone.name, options.mergeByTime);
         if (!started) handedOut.push(thread);
         yield* thread.batches(acceptor);
       })();

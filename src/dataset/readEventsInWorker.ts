@@ -7,6 +7,8 @@ import { acceptBatch, type EventBatch } from "./eventBatches.js";
 import { compileEventWorker } from "./compileEventWorker.js";
 import { EventUnpacker, isRepeat } from "../fast/eventCodec.js";
 import type { BatchMessage, EventWorkerData } from "./eventWorker.js";
+import type { UnorderedFileMessage } from "./mergeEventFiles.js";
+import { SortFolder } from "../io/sortFolder.js";
 import type { EventAcceptance } from "./validateRecords.js";
 
 /**
@@ -33,7 +35,29 @@ function rebuildError(error: { name?: string; message?: string; code?: string; f
   return new ChannelConflictError(error.code ?? "READ_FAILED", error.message ?? "reading events failed");
 }
 
-type WorkerMessage = { type: "done" } | { type: "error"; error?: Parameters<typeof rebuildError>[0] } | BatchMessage;
+type WorkerMessage = { type: "done" } | { type: "error"; error?: Parameters<typeof rebuildError>[0] } | BatchMessage | UnorderedFileMessage;
+
+/**
+ * Thrown by `EventReaderThread.batches` when merging by time and an event file goes back in time after
+ * its first chunk: read again with that file in `sortFiles`, it is sorted from the start.
+ */
+export class UnorderedEventFileError extends Error {
+  constructor(
+    /** The file's index in the reader's files. */
+    readonly file: number,
+    readonly fileName: string,
+  ) {
+    super(`${fileName}: the events are not in time order`);
+  }
+}
+
+/** Merging a reader's files by time: the sort's memory, and the files to sort from the start. */
+export interface MergeOptions {
+  /** Bytes of events the external sort holds in memory before it writes a run to disk. */
+  readonly sortBudgetBytes: number;
+  /** Indexes of files (in the reader's files) to sort from the start. */
+  readonly sortFiles?: readonly number[];
+}
 
 /**
  * A worker thread that reads, parses and schema-checks a dataset's event files from the moment it is
@@ -47,19 +71,32 @@ export class EventReaderThread {
   private wake: (() => void) | undefined;
   private failure: Error | undefined;
   private taken = false;
+  private readonly sortFolder: SortFolder | undefined;
 
-  constructor(path: string, files: EventWorkerData["files"], limits: EventWorkerData["limits"], timeZone: string) {
+  constructor(
+    path: string,
+    private readonly files: EventWorkerData["files"],
+    limits: EventWorkerData["limits"],
+    timeZone: string,
+    merge?: MergeOptions,
+  ) {
     // Only plain data crosses to the worker: the limits may come in a caller's whole options object
     // (with an onProgress function, which cannot be cloned). The worker reads ahead while the reference
     // data loads, then stays up to 128 batches ahead (a batch is a chunk of 64 KiB read): enough to
     // absorb either thread's hiccups (a collection, a slow chunk) without the other waiting.
-    const workerData: EventWorkerData = {
+    let workerData: EventWorkerData = {
       files,
       limits: { maxRecordBytes: limits.maxRecordBytes, maxJsonFileBytes: limits.maxJsonFileBytes },
       readAhead: 256,
       window: 128,
       timeZone,
     };
+    if (merge) {
+      // Made (and removed) here, not in the worker: a terminated worker runs no clean-up, and only this
+      // thread sees the signals that stop the process.
+      this.sortFolder = new SortFolder();
+      workerData = { ...workerData, merge: { sortFolder: this.sortFolder.path, budgetBytes: merge.sortBudgetBytes, sortFiles: merge.sortFiles ?? [] } };
+    }
     // The worker inherits this process's Node options, and `node --input-type=module -e` makes a worker
     // whose main script is a file fail to start: its main script is code that imports the file instead,
     // and throws what stops the import as an uncaught error (the worker's "error"), whatever the
@@ -93,11 +130,22 @@ export class EventReaderThread {
         if (!message) throw this.failure;
         if (message.type === "done") return;
         if (message.type === "error") throw rebuildError(message.error ?? {});
+        if (message.type === "unordered") throw new UnorderedEventFileError(message.file, this.files[message.file]?.name ?? "events");
         this.worker.postMessage({ type: "ack" });
         const { packed } = message;
         if (!packed.repeatsMarked) throw new Error("EventReaderThread: the worker did not mark repeated ids, which the acceptance needs");
         const batch = { events: unpacker.unpack(packed), rejected: message.rejected, read: message.read };
-        const { file, at, positions } = message;
+        const { fileIndexes, positions } = message;
+        if (fileIndexes !== undefined) {
+          const files = this.files;
+          const originOf = (i: number) => {
+            const file = files[fileIndexes[i] as number] as EventWorkerData["files"][number];
+            return { file: file.name, [file.format === "json" || file.format === "parquet" ? "index" : "line"]: positions[i] as number };
+          };
+          yield acceptBatch(batch, acceptance, originOf, (i) => isRepeat(packed, i));
+          continue;
+        }
+        const { file, at } = message;
         // The worker marked the events whose id came before: the acceptance keeps few ids.
         yield acceptBatch(batch, acceptance, (i) => ({ file, [at]: positions[i] as number }), (i) => isRepeat(packed, i));
       }
@@ -108,6 +156,10 @@ export class EventReaderThread {
 
   /** Stops the worker (again, harmlessly, after the batches ran out). */
   async close(): Promise<void> {
-    await this.worker.terminate();
+    try {
+      await this.worker.terminate();
+    } finally {
+      this.sortFolder?.remove();
+    }
   }
 }

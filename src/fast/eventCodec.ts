@@ -279,3 +279,90 @@ export class EventUnpacker {
     return events;
   }
 }
+
+/** Int slots per event in `PackedEvents.ints` (for code that moves packed events whole: merge, sort, spill). */
+export const PACKED_INT_STRIDE = INT_STRIDE;
+/** Number slots per event in `PackedEvents.nums`; the first is `occurredAt`. */
+export const PACKED_NUM_STRIDE = NUM_STRIDE;
+
+/** `occurredAt` of event `i` of a batch. */
+export function packedTimeOf(packed: Pick<PackedEvents, "nums">, i: number): number {
+  return packed.nums[i * NUM_STRIDE] as number;
+}
+
+/** The id of event `i` of a batch (an id is always one of the batch's one-off strings). */
+export function packedIdOf(packed: Pick<PackedEvents, "ints" | "oneOff">, i: number): string {
+  return packed.oneOff[-(packed.ints[i * INT_STRIDE + Slot.Id] as number) - 1] as string;
+}
+
+/**
+ * Builds a batch by copying events out of other batches of the same packer (their references into the
+ * shared table stay valid; their one-off strings are taken into this batch's), optionally marking
+ * repeated ids: what merging batches by time and writing sorted runs need, with no event object.
+ */
+export class PackedEventsBuilder {
+  private ints: Int32Array<ArrayBuffer>;
+  private nums: Float64Array<ArrayBuffer>;
+  private oneOff: string[] = [];
+  private count = 0;
+
+  constructor(private readonly capacity: number) {
+    this.ints = new Int32Array(Math.max(capacity, 1) * INT_STRIDE);
+    this.nums = new Float64Array(Math.max(capacity, 1) * NUM_STRIDE);
+  }
+
+  get size(): number {
+    return this.count;
+  }
+
+  /** Copies event `i` of `from`; `repeat`: mark it as having the id of an earlier event (`isRepeat`). */
+  copy(from: Pick<PackedEvents, "ints" | "nums" | "oneOff">, i: number, repeat = false): void {
+    if (this.count * INT_STRIDE === this.ints.length) {
+      const ints = new Int32Array(this.ints.length * 2);
+      ints.set(this.ints);
+      const nums = new Float64Array(this.nums.length * 2);
+      nums.set(this.nums);
+      this.ints = ints;
+      this.nums = nums;
+    }
+    const o = this.count * INT_STRIDE;
+    const s = i * INT_STRIDE;
+    const source = from.ints;
+    const ints = this.ints;
+    ints[o + Slot.Type] = source[s + Slot.Type] as number;
+    const present = source[s + Slot.Present] as number;
+    ints[o + Slot.Present] = repeat ? present | Has.Repeat : present & ~Has.Repeat;
+    // Every other slot is a string reference: < 0 is a one-off string of `from`, which moves here.
+    for (let k = Slot.Id; k < INT_STRIDE; k++) {
+      const ref = source[s + k] as number;
+      if (ref >= 0) ints[o + k] = ref;
+      else {
+        this.oneOff.push(from.oneOff[-ref - 1] as string);
+        ints[o + k] = -this.oneOff.length;
+      }
+    }
+    const n = this.count * NUM_STRIDE;
+    const m = i * NUM_STRIDE;
+    this.nums[n] = from.nums[m] as number;
+    this.nums[n + 1] = from.nums[m + 1] as number;
+    this.nums[n + 2] = from.nums[m + 2] as number;
+    this.count++;
+  }
+
+  /** The batch built so far (its strings added to the shared table: `added`), and a fresh start. */
+  finish(added: string[], repeatsMarked: boolean): PackedEvents {
+    const packed: PackedEvents = { count: this.count, ints: this.ints, nums: this.nums, added, oneOff: this.oneOff, repeatsMarked };
+    this.ints = new Int32Array(Math.max(this.capacity, 1) * INT_STRIDE);
+    this.nums = new Float64Array(Math.max(this.capacity, 1) * NUM_STRIDE);
+    this.oneOff = [];
+    this.count = 0;
+    return packed;
+  }
+}
+
+/** Marks (or unmarks) event `i` of a batch as having the id of an earlier event, in place. */
+export function markRepeat(packed: PackedEvents, i: number, repeat: boolean): void {
+  const o = i * INT_STRIDE + Slot.Present;
+  const present = packed.ints[o] as number;
+  packed.ints[o] = repeat ? present | Has.Repeat : present & ~Has.Repeat;
+}

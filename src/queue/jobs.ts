@@ -13,6 +13,7 @@ export interface ShardScanOptions {
   readonly maxOpenFindings?: number;
   readonly maxRejected?: number | `${number}%`;
   readonly timeZone?: string;
+  readonly maxMemoryMB?: number;
 }
 
 /** A shard job: scan one shard of a dataset every worker can read at `dataset`. */

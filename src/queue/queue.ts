@@ -39,6 +39,7 @@ const queueScanSchema = z.strictObject({
   maxOpenFindings: z.number().int().positive().optional(),
   maxRejected: z.custom<number | `${number}%`>().optional(),
   timeZone: z.string().optional(),
+  maxMemoryMB: z.number().int().min(16).optional(),
   /** Give up waiting after this long (default 1 hour). */
   timeoutMs: z.number().int().positive().default(3_600_000),
 });

@@ -79,6 +79,12 @@ export const scanOptionsSchema = z.strictObject({
     .strictObject({ index: z.number().int().nonnegative(), count: z.number().int().positive().max(1024) })
     .refine((shard) => shard.index < shard.count, "index must be less than count")
     .optional(),
+  /**
+   * Megabytes of events an event file that is not in time order may hold in memory while it is sorted
+   * (default 256, at least 16): beyond it, sorted runs go to a temporary folder and are merged back.
+   * Peak memory is about the scan's own (~300 MB for a million events) plus this (README, "Performance").
+   */
+  maxMemoryMB: z.number().int().min(16).default(256),
 });
 
 /** Options of `scan`. */

@@ -25,6 +25,8 @@ import { DatasetError } from "../core/errors.js";
 import { requireEnabledRule } from "../rules/loadRules.js";
 import { COLLECTION_NAMES } from "../schema/dataset.js";
 import type { ScanWarning } from "../core/warnings.js";
+import { UnorderedEventFileError, type MergeOptions } from "../dataset/readEventsInWorker.js";
+import { sortBudgetBytes } from "./sortBudget.js";
 
 function sortRejections(rejected: Rejection[]): Rejection[] {
   return rejected.sort(compareRejections);
@@ -98,7 +100,7 @@ async function scanInspected(
   // Most exports are already in time order: scan them as they are read, holding no events. On the
   // first event earlier than one before it, start over and sort — the findings are the same either way.
   const setup: ScanSetup = { registry, parsed, progress, inspection, requireEvents: internals.requireEvents !== false, trace: internals.trace };
-  const inOrder = await scanAsRead(dataset, rulesLoading, setup);
+  const inOrder = await scanMerged(dataset, rulesLoading, setup);
   const { opened, scanner, findings } = inOrder ?? (await scanSorted(dataset, await rulesLoading, setup));
   const counts = opened.counts.events;
   progress?.({ phase: "done", read: counts.read, scanned: counts.accepted, findings: findings.length });
@@ -143,15 +145,32 @@ interface ScanPass {
   readonly findings: Finding[];
 }
 
+/**
+ * `scanAsRead` with a folder's events merged by time in the reader thread; when a file tried as it came
+ * goes back in time after its first chunk, once more with that file sorted from the start.
+ */
+async function scanMerged(dataset: DatasetSource, rulesLoading: Promise<RuleSet>, setup: ScanSetup): Promise<ScanPass | undefined> {
+  const sortFiles: number[] = [];
+  for (;;) {
+    try {
+      return await scanAsRead(dataset, rulesLoading, setup, { sortBudgetBytes: sortBudgetBytes(setup.parsed.maxMemoryMB), sortFiles: [...sortFiles] });
+    } catch (error) {
+      if (!(error instanceof UnorderedEventFileError)) throw error;
+      sortFiles.push(error.file);
+    }
+  }
+}
+
 async function scanAsRead(
   dataset: DatasetSource,
   rulesLoading: Promise<RuleSet>,
   { registry, parsed, progress, inspection, requireEvents, trace }: ScanSetup,
+  mergeByTime?: MergeOptions,
 ): Promise<ScanPass | undefined> {
   // A folder's events start being read (in the worker) while the rules and the reference data load.
   let opened: ReadingDataset;
   try {
-    opened = await openDatasetReading(dataset, parsed, { admission: admissionOf(registry), timeZone: parsed.timeZone });
+    opened = await openDatasetReading(dataset, parsed, { admission: admissionOf(registry), timeZone: parsed.timeZone, mergeByTime });
   } catch (error) {
     // A rule error is reported before a dataset error, as when the rules loaded first.
     await rulesLoading;

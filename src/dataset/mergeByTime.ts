@@ -1,0 +1,93 @@
+// Invariant: the events come out in (occurredAt, file, line or index) order — the order of a stable sort
+// by time of every file's events in file order — whatever the sources' sizes and how their events
+// interleave, provided each source holds its events in that order (a file in time order, a sorted run).
+import { packedTimeOf, type PackedEvents } from "../fast/eventCodec.js";
+
+/** A batch of packed events a merge source holds, in (time, file, position) order. */
+export interface Chunk {
+  readonly packed: Pick<PackedEvents, "count" | "ints" | "nums" | "oneOff">;
+  /** Line or index of each event in its file. */
+  readonly positions: ArrayLike<number>;
+  /** Index of the file of every event (a chunk read from one file)… */
+  readonly file: number;
+  /** …or of each event (a chunk of a sorted run). */
+  readonly files?: ArrayLike<number> | undefined;
+}
+
+/** Where a merge takes events from: the chunk it is at, and how to get the next one. */
+export interface MergeSource {
+  chunk: Chunk | undefined;
+  index: number;
+  /** Loads the next chunk into `chunk` (index 0); false at the end. */
+  next(): boolean | Promise<boolean>;
+}
+
+/** Where a merge puts events: ranges of the sources' chunks, in merged order. */
+export interface MergeOutput {
+  /** Takes events `from` … `to − 1` of `chunk`, which stays the source's until `to` is its end. */
+  take(chunk: Chunk, from: number, to: number): void;
+  /** Called after each step of the merge: a chance to pass full batches on (and wait for the consumer). */
+  step(): void | Promise<void>;
+}
+
+const fileOf = (chunk: Chunk, i: number): number => (chunk.files === undefined ? chunk.file : (chunk.files[i] as number));
+
+/** Whether event `i` of `a` comes before event `j` of `b`: by time, then file, then position. */
+function before(a: Chunk, i: number, b: Chunk, j: number): boolean {
+  const ta = packedTimeOf(a.packed, i);
+  const tb = packedTimeOf(b.packed, j);
+  if (ta !== tb) return ta < tb;
+  const fa = fileOf(a, i);
+  const fb = fileOf(b, j);
+  if (fa !== fb) return fa < fb;
+  return (a.positions[i] as number) < (b.positions[j] as number);
+}
+
+/**
+ * Merges sources whose events are each in (time, file, position) order into `out`, in that order
+ * overall: a k-way merge that takes from the earliest source, in one step, every event before the
+ * next source's first — a whole chunk when sources do not interleave (parts that follow each other).
+ */
+export async function mergeByTime(sources: readonly MergeSource[], out: MergeOutput): Promise<void> {
+  const live = sources.filter((source) => source.chunk !== undefined && source.index < source.chunk.packed.count);
+  while (live.length > 0) {
+    // Few sources (files, runs): the earliest and the next earliest by a scan beat a heap.
+    let best = 0;
+    let second = -1;
+    for (let k = 1; k < live.length; k++) {
+      const s = live[k] as MergeSource;
+      const b = live[best] as MergeSource;
+      if (before(s.chunk as Chunk, s.index, b.chunk as Chunk, b.index)) {
+        second = best;
+        best = k;
+      } else if (second < 0) second = k;
+      else {
+        const o = live[second] as MergeSource;
+        if (before(s.chunk as Chunk, s.index, o.chunk as Chunk, o.index)) second = k;
+      }
+    }
+    const source = live[best] as MergeSource;
+    const chunk = source.chunk as Chunk;
+    const count = chunk.packed.count;
+    let end = count;
+    if (second >= 0) {
+      const other = live[second] as MergeSource;
+      const next = other.chunk as Chunk;
+      const at = other.index;
+      // The whole rest of the chunk when its last event comes before the other source's first.
+      if (!before(chunk, count - 1, next, at)) {
+        end = source.index + 1;
+        while (end < count && before(chunk, end, next, at)) end++;
+      }
+    }
+    out.take(chunk, source.index, end);
+    source.index = end;
+    if (end === count) {
+      let more = source.next();
+      if (typeof more !== "boolean") more = await more;
+      if (!more) live.splice(best, 1);
+    }
+    const stepped = out.step();
+    if (stepped !== undefined) await stepped;
+  }
+}

@@ -149,6 +149,12 @@ interface ScanPass {
  * `scanAsRead` with a folder's events merged by time in the reader thread; when a file tried as it came
  * goes back in time after its first chunk, once more with that file sorted from the start.
  */
+/** A pass that starts over (a file found out of order) may have watched the traced event already: watch it afresh. */
+function watchAfresh(trace: EventTrace): void {
+  trace.judged = [];
+  trace.event = undefined;
+}
+
 async function scanMerged(dataset: DatasetSource, rulesLoading: Promise<RuleSet>, setup: ScanSetup): Promise<ScanPass | undefined> {
   const sortFiles: number[] = [];
   for (;;) {
@@ -167,6 +173,7 @@ async function scanAsRead(
   { registry, parsed, progress, inspection, requireEvents, trace }: ScanSetup,
   mergeByTime?: MergeOptions,
 ): Promise<ScanPass | undefined> {
+  if (trace) watchAfresh(trace);
   // A folder's events start being read (in the worker) while the rules and the reference data load.
   let opened: ReadingDataset;
   try {
@@ -217,11 +224,7 @@ async function scanSorted(
       progress({ phase: "reading", read, scanned: 0, findings: 0 });
     }
   });
-  // A pass that aborted (out of order) may have watched the traced event already: watch it afresh.
-  if (trace) {
-    trace.judged = [];
-    trace.event = undefined;
-  }
+  if (trace) watchAfresh(trace);
   const scanner = new Scanner(opened.reference, opened.present, rules.rules, { ...parsed, zone: opened.zone, ...(trace ? { trace } : {}) }, registry);
   events.sort(scanner.compareEvents);
   const findings: Finding[] = [];

@@ -1,6 +1,7 @@
 import { LimitError } from "../core/errors.js";
 import { UTC_ZONE, type TimeZone } from "../core/zonedTime.js";
-import { englishWords } from "../messages/en.js";
+import { wordsFor } from "../messages/wordsFor.js";
+import type { Lang, NameLookup } from "../messages/types.js";
 import type { Candidate, Detector, DetectorContext, DetectorRun } from "../detectors/types.js";
 import { combineAdmissions, type EventAdmission } from "../dataset/admission.js";
 import { DETECTORS } from "../detectors/registry.js";
@@ -45,6 +46,8 @@ export interface ScannerOptions {
   readonly evaluator: EvaluatorKind;
   /** The dataset's time zone: messages show dates in it (UTC when absent). */
   readonly zone?: TimeZone;
+  /** The language of titles and messages (English when absent). */
+  readonly lang?: Lang;
 }
 
 /**
@@ -70,7 +73,7 @@ export class Scanner {
     private readonly options: ScannerOptions,
     registry: Readonly<Record<string, Detector>> = DETECTORS,
   ) {
-    this.assembler = new FindingAssembler(options.maxEvidence, englishWords(options.zone ?? UTC_ZONE));
+    this.assembler = new FindingAssembler(options.maxEvidence, wordsFor(options.lang ?? "en", options.zone ?? UTC_ZONE, namesOf(reference)));
     this.compareEvents = eventOrderOf(Object.values(registry));
     const index = new ReferenceIndex(reference, present);
     const admits = admissionTests(registry, index, present.has("products"));
@@ -216,4 +219,13 @@ function admissionTests(
     return (event) =>
       (partners.has(event.type) || index.partners.has(event.partnerId)) && (skus.has(event.type) || !productsListed || index.products.has(event.sku));
   };
+}
+
+/** The names the dataset gives regions and products, for messages. */
+function namesOf(reference: ReferenceRecords): NameLookup {
+  const regions = new Map<string, string>();
+  for (const region of reference.regions) if (region.name) regions.set(region.code, region.name);
+  const products = new Map<string, string>();
+  for (const product of reference.products) if (product.name) products.set(product.sku, product.name);
+  return { regions, products };
 }

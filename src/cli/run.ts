@@ -1,3 +1,4 @@
+import { LANGS, type Lang } from "../messages/types.js";
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import type { Rejection } from "../core/records.js";
@@ -42,7 +43,7 @@ type Format = (typeof FORMATS)[number];
 const USAGE = `Usage:
   channel-conflict scan <dataset> [--rules <file|dir>]... [--format table|json|ndjson|markdown|junit|sarif]
                         [--fail-on low|medium|high|critical] [--baseline <report.json>] [--suppressions <file>] [--out <file>]
-                        [--max-rejected <count|percent%>] [--time-zone <IANA zone>]
+                        [--max-rejected <count|percent%>] [--time-zone <IANA zone>] [--lang en|zh-CN]
   channel-conflict scan <dataset> --events -     events as NDJSON on stdin, reference data from <dataset>
   channel-conflict validate <rules>...            check rule files, print every problem
   channel-conflict test <rules>...                run each rule's own test cases
@@ -55,6 +56,9 @@ invalid rules, no events, a collection whose every record was rejected, more rej
 
 --time-zone Asia/Shanghai reads bare dates and times without an offset as local times there, and shows
 dates in it (default: the dataset's channel-conflict.yaml timeZone, else UTC).
+
+--lang zh-CN writes titles, messages and remediation in simplified Chinese (default en); ids, codes,
+order and JSON keys are the same in every language.
 `;
 
 class UsageError extends Error {}
@@ -83,7 +87,9 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
   const failOn = oneOf<Severity>("fail-on", values["fail-on"] as string | undefined, SEVERITIES);
   const maxRejected = maxRejectedOf(values["max-rejected"] as string | undefined);
   const timeZone = values["time-zone"] as string | undefined;
-  const zoneOption = timeZone !== undefined ? { timeZone } : {};
+  const lang = oneOf<Lang>("lang", values.lang as string | undefined, LANGS);
+  // The time zone and the language: both change only how texts meant for people read.
+  const zoneOption = { ...(timeZone !== undefined ? { timeZone } : {}), ...(lang !== undefined ? { lang } : {}) };
   const rulePaths = (values.rules as string[] | undefined) ?? [];
   const rules: RuleSet = rulePaths.length > 0 ? await loadRules(rulePaths) : await loadRules();
   const baselinePath = values.baseline as string | undefined;
@@ -265,6 +271,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         events: { type: "string" },
         "max-rejected": { type: "string" },
         "time-zone": { type: "string" },
+        lang: { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
       },

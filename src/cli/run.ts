@@ -16,6 +16,7 @@ import { packageVersion } from "../io/packageRoot.js";
 import { formatJson } from "../report/formatJson.js";
 import { formatJunit } from "../report/formatJunit.js";
 import { formatMarkdown } from "../report/formatMarkdown.js";
+import { formatCsv } from "../report/formatCsv.js";
 import { formatNdjson, formatNdjsonLine } from "../report/formatNdjson.js";
 import { formatSarif, sarifRecordsWanted } from "../report/formatSarif.js";
 import { locateRecords } from "../report/locateRecords.js";
@@ -37,11 +38,11 @@ export interface CliIo {
   readonly stdin: AsyncIterable<Buffer | string>;
 }
 
-const FORMATS = ["table", "json", "ndjson", "markdown", "junit", "sarif"] as const;
+const FORMATS = ["table", "json", "ndjson", "markdown", "junit", "sarif", "csv"] as const;
 type Format = (typeof FORMATS)[number];
 
 const USAGE = `Usage:
-  channel-conflict scan <dataset> [--rules <file|dir>]... [--format table|json|ndjson|markdown|junit|sarif]
+  channel-conflict scan <dataset> [--rules <file|dir>]... [--format table|json|ndjson|markdown|junit|sarif|csv]
                         [--fail-on low|medium|high|critical] [--baseline <report.json>] [--suppressions <file>] [--out <file>]
                         [--max-rejected <count|percent%>] [--time-zone <IANA zone>] [--lang en|zh-CN]
   channel-conflict scan <dataset> --events -     events as NDJSON on stdin, reference data from <dataset>
@@ -219,7 +220,9 @@ async function emit(
             ? formatJunit(report, context)
             : format === "sarif"
               ? formatSarif(report, await sarifContext())
-              : formatTable(report, { color: toTerminal, truncate: toTerminal, width: toTerminal ? (io.stdout.columns ?? 120) : 120 });
+              : format === "csv"
+                ? formatCsv(report)
+                : formatTable(report, { color: toTerminal, truncate: toTerminal, width: toTerminal ? (io.stdout.columns ?? 120) : 120 });
   if (out !== undefined) await writeFile(out, text);
   else await write(io.stdout, text);
 }

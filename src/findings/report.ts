@@ -2,6 +2,7 @@ import type { Rejection } from "../core/records.js";
 import type { ScanWarning } from "../core/warnings.js";
 import type { RecordCounts } from "../dataset/types.js";
 import type { Finding } from "./types.js";
+import type { PartnerScore } from "./scorePartners.js";
 
 /** The totals of a scan. `events + rejected` equals the event records read. */
 export interface ScanSummary {
@@ -33,6 +34,8 @@ export interface ScanReport {
   readonly findings: readonly Finding[];
   readonly summary: ScanSummary;
   readonly rejected: readonly Rejection[];
+  /** The partner scorecard: each offending partner's findings, money at stake, score and tier (a scan always sets it). */
+  readonly partners?: readonly PartnerScore[];
   /** Present when suppressions were given: the findings an active entry hides, each with the entry's reason. */
   readonly suppressed?: readonly SuppressedFinding[];
 }

@@ -70,6 +70,14 @@ export const scanOptionsSchema = z.strictObject({
   timeZone: timeZoneSchema.optional(),
   /** The language of titles, messages and remediation (`en` default, or `zh-CN`); ids, codes and keys never change with it. */
   lang: z.enum(LANGS).default("en"),
+  /** The partner scorecard's policy: points per severity and per repeat offence, and where each tier starts. */
+  scorecard: z
+    .strictObject({
+      points: z.strictObject({ low: z.number().min(0), medium: z.number().min(0), high: z.number().min(0), critical: z.number().min(0) }).partial().optional(),
+      repeatPoints: z.number().min(0).optional(),
+      tiers: z.strictObject({ review: z.number().min(0), audit: z.number().min(0), hold: z.number().min(0) }).partial().optional(),
+    })
+    .optional(),
   /** Called every 10,000 events read and scanned, and once at the end (the CLI draws progress with it). */
   onProgress: callback<(progress: ScanProgress) => void>().optional(),
 });

@@ -1,3 +1,4 @@
+import { partnerInfoOf, scorecardPolicyOf, scorePartners } from "../findings/scorePartners.js";
 import type { z } from "zod";
 import { collectEvents, openDataset, openDatasetReading, type DatasetSource, type OpenedDataset, type ReadingDataset } from "../dataset/loadDataset.js";
 import type { Rejection } from "../core/records.js";
@@ -138,6 +139,7 @@ async function scanInspected(
       warnings: await warnings,
     }),
     rejected,
+    partners: scorePartners(ranked, partnerInfoOf(opened.reference.partners), scorecardPolicyOf(parsed.scorecard)),
   };
 }
 

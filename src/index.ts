@@ -85,6 +85,8 @@ export { applyBaseline, type Baseline, type BaselineFinding } from "./findings/a
 export { applySuppressions, type Suppression, type SuppressionOptions } from "./findings/applySuppressions.js";
 export type { SuppressedFinding } from "./findings/report.js";
 export type { Finding } from "./findings/types.js";
+export { DEFAULT_SCORECARD_POLICY, type PartnerScore, type PartnerTier, type ScorecardPolicy } from "./findings/scorePartners.js";
+export { LANGS, type Lang, type MessageArg } from "./messages/types.js";
 export { CONFLICT_KINDS, type ConflictKind } from "./detectors/registry.js";
 export {
   SEVERITIES,

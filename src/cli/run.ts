@@ -1,3 +1,4 @@
+import { LANGS, type Lang } from "../messages/types.js";
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { formatRejection, type Rejection } from "../core/records.js";
@@ -15,6 +16,7 @@ import { packageVersion } from "../io/packageRoot.js";
 import { formatJson } from "../report/formatJson.js";
 import { formatJunit } from "../report/formatJunit.js";
 import { formatMarkdown } from "../report/formatMarkdown.js";
+import { formatCsv } from "../report/formatCsv.js";
 import { formatNdjson, formatNdjsonLine } from "../report/formatNdjson.js";
 import { formatSarif, sarifRecordsWanted } from "../report/formatSarif.js";
 import { locateRecords } from "../report/locateRecords.js";
@@ -39,13 +41,13 @@ export interface CliIo {
   readonly stdin: AsyncIterable<Buffer | string>;
 }
 
-const FORMATS = ["table", "json", "ndjson", "markdown", "junit", "sarif"] as const;
+const FORMATS = ["table", "json", "ndjson", "markdown", "junit", "sarif", "csv"] as const;
 type Format = (typeof FORMATS)[number];
 
 const USAGE = `Usage:
-  channel-conflict scan <dataset> [--rules <file|dir>]... [--format table|json|ndjson|markdown|junit|sarif]
+  channel-conflict scan <dataset> [--rules <file|dir>]... [--format table|json|ndjson|markdown|junit|sarif|csv]
                         [--fail-on low|medium|high|critical] [--baseline <report.json>] [--suppressions <file>] [--out <file>]
-                        [--max-rejected <count|percent%>] [--time-zone <IANA zone>] [--max-memory <MB>]
+                        [--max-rejected <count|percent%>] [--time-zone <IANA zone>] [--max-memory <MB>] [--lang en|zh-CN]
   channel-conflict scan <dataset> --events -     events as NDJSON on stdin, reference data from <dataset>
                         [--allowed-lateness <duration>]   e.g. 2h: events up to that late are put back in order
   channel-conflict scan <dataset> --queue redis://host:port [--shards N]
@@ -53,7 +55,7 @@ const USAGE = `Usage:
   channel-conflict worker --queue redis://host:port [--concurrency N] [--lock-duration <ms>]
                                                  scan shards from the queue until SIGINT or SIGTERM
   channel-conflict explain <dataset> --finding <id> | --event <id> [--rule <id>] [--format text|json]
-                        [--rules <file|dir>]... [--time-zone <IANA zone>]
+                        [--rules <file|dir>]... [--time-zone <IANA zone>] [--lang en|zh-CN]
                                                  why a finding's rule fired, or what every rule made of an event
   channel-conflict validate <rules>...            check rule files, print every problem
   channel-conflict test <rules>...                run each rule's own test cases
@@ -69,6 +71,9 @@ dates in it (default: the dataset's channel-conflict.yaml timeZone, else UTC).
 
 --max-memory 256 is the memory, in MB, an event file that is not in time order may hold while it is sorted
 (default 256); beyond it, sorted runs go to a temporary folder (TMPDIR), removed when the scan ends.
+
+--lang zh-CN writes titles, messages and remediation in simplified Chinese (default en); ids, codes,
+order and JSON keys are the same in every language.
 `;
 
 class UsageError extends Error {}
@@ -97,7 +102,9 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
   const failOn = oneOf<Severity>("fail-on", values["fail-on"] as string | undefined, SEVERITIES);
   const maxRejected = maxRejectedOf(values["max-rejected"] as string | undefined);
   const timeZone = values["time-zone"] as string | undefined;
-  const zoneOption = timeZone !== undefined ? { timeZone } : {};
+  const lang = oneOf<Lang>("lang", values.lang as string | undefined, LANGS);
+  // The time zone and the language: both change only how texts meant for people read.
+  const zoneOption = { ...(timeZone !== undefined ? { timeZone } : {}), ...(lang !== undefined ? { lang } : {}) };
   const maxMemory = values["max-memory"] as string | undefined;
   if (maxMemory !== undefined && !/^\d+$/.test(maxMemory)) throw new UsageError(`--max-memory: expected megabytes (e.g. 256), got "${maxMemory}"`);
   const rulePaths = (values.rules as string[] | undefined) ?? [];
@@ -266,7 +273,9 @@ async function emit(
             ? formatJunit(report, context)
             : format === "sarif"
               ? formatSarif(report, await sarifContext())
-              : formatTable(report, { color: toTerminal, truncate: toTerminal, width: toTerminal ? (io.stdout.columns ?? 120) : 120 });
+              : format === "csv"
+                ? formatCsv(report)
+                : formatTable(report, { color: toTerminal, truncate: toTerminal, width: toTerminal ? (io.stdout.columns ?? 120) : 120 });
   if (out !== undefined) await writeFile(out, text);
   else await write(io.stdout, text);
 }
@@ -284,7 +293,8 @@ async function explainCommand(positionals: string[], values: Record<string, unkn
   const rulePaths = (values.rules as string[] | undefined) ?? [];
   const rules = rulePaths.length > 0 ? await loadRules(rulePaths) : await loadRules();
   const timeZone = values["time-zone"] as string | undefined;
-  const explanation = await explain(dataset, target, { rules, ...(timeZone !== undefined ? { timeZone } : {}) });
+  const lang = oneOf<Lang>("lang", values.lang as string | undefined, LANGS);
+  const explanation = await explain(dataset, target, { rules, ...(timeZone !== undefined ? { timeZone } : {}), ...(lang !== undefined ? { lang } : {}) });
   const text = format === "json" ? `${JSON.stringify(explanation, null, 2)}\n` : printable(formatExplanation(explanation));
   const out = values.out as string | undefined;
   if (out !== undefined) await writeFile(out, text);
@@ -348,6 +358,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         concurrency: { type: "string" },
         "lock-duration": { type: "string" },
         "max-memory": { type: "string" },
+        lang: { type: "string" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
       },

@@ -1,4 +1,4 @@
-import type { Texts } from "../messages/types.js";
+import type { MessageTexts } from "../messages/types.js";
 import type { ChannelEvent } from "../schema/dataset.js";
 import type { Unjudged } from "./types.js";
 
@@ -10,12 +10,25 @@ export interface SharedWhyNotMessages {
   "why-not.reference-only": { readonly check: string; readonly collection: string };
 }
 
-export const sharedWhyNotTexts: Texts<SharedWhyNotMessages> = {
+/** The shared reasons' texts, per language: each kind's `whyNotMessages` spreads them into its own. */
+export const sharedWhyNotTexts: { readonly en: MessageTexts<SharedWhyNotMessages>; readonly "zh-CN": MessageTexts<SharedWhyNotMessages> } = {
   en: {
     "why-not.other-events": (a, w) => `${a.check} judges ${w.list([...a.judges])} events; this is ${article(a.type)} ${a.type}.`,
     "why-not.reference-only": (a) => `${a.check} judges the ${a.collection} themselves, not events.`,
   },
+  "zh-CN": {
+    "why-not.other-events": (a, w) => `${a.check} 只判断${w.list(a.judges.map(eventZh))}，这条是${eventZh(a.type)}。`,
+    "why-not.reference-only": (a) => `${a.check} 判断的是${COLLECTION_ZH[a.collection] ?? a.collection}本身（参考数据），不看事件。`,
+  },
 };
+
+/** Event types as a 渠道经理 calls them. */
+const EVENT_ZH: Readonly<Record<string, string>> = { order: "订单", sale: "销售单", listing: "线上挂价", allocation: "配货记录" };
+const COLLECTION_ZH: Readonly<Record<string, string>> = { territories: "授权区域", registrations: "客户报备" };
+
+function eventZh(type: string): string {
+  return EVENT_ZH[type] ?? type;
+}
 
 function article(word: string): string {
   return /^[aeiou]/.test(word) ? "an" : "a";

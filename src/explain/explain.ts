@@ -12,7 +12,8 @@ import { customOperators, type OperatorEnvironment } from "../engine/operators/i
 import type { Finding } from "../findings/types.js";
 import { englishWords } from "../messages/en.js";
 import { renderMessage } from "../messages/renderMessage.js";
-import { UTC_ZONE, type TimeZone } from "../core/zonedTime.js";
+import { UTC_ZONE } from "../core/zonedTime.js";
+import type { Words } from "../messages/types.js";
 import { loadRules } from "../rules/loadRules.js";
 import type { Rule } from "../rules/types.js";
 import { scanWith } from "../scan/scan.js";
@@ -164,7 +165,7 @@ function explainFinding(report: ScanReport, findingId: string, ruleId: string | 
 
 function explainEvent(trace: EventTrace, eventId: string, ruleId: string | undefined, report: ScanReport, environment: OperatorEnvironment): EventExplanation {
   const event = trace.event;
-  const zone = trace.zone ?? UTC_ZONE;
+  const words = trace.words ?? englishWords(UTC_ZONE);
   if (event === undefined) {
     throw new OptionsError(
       `explain: no accepted event "${eventId}" in the dataset (${report.summary.events} events accepted, ${report.summary.rejected} rejected); ` +
@@ -178,7 +179,7 @@ function explainEvent(trace: EventTrace, eventId: string, ruleId: string | undef
     judgedKinds.add(judged.detector.kind);
     const rules = judged.rules.filter((rule) => ruleId === undefined || rule.id === ruleId);
     if (rules.length === 0) continue;
-    const verdicts = rules.map((rule) => ruleVerdict(rule, judged, environment, zone));
+    const verdicts = rules.map((rule) => ruleVerdict(rule, judged, environment, words));
     for (const verdict of verdicts) if (verdict.verdict === "fired") fired.add(verdict.ruleId);
     kinds.push({
       kind: judged.detector.kind,
@@ -187,7 +188,7 @@ function explainEvent(trace: EventTrace, eventId: string, ruleId: string | undef
       skipped: judged.skipped,
       checks: judged.detector.checks.map((check) => {
         const made = judged.candidates.filter((candidate) => candidate.check === check).length;
-        const reason = made === 0 ? reasonOf(judged, check, zone) : undefined;
+        const reason = made === 0 ? reasonOf(judged, check, words) : undefined;
         return { check, candidates: made, ...(reason !== undefined ? { reason } : {}) };
       }),
       rules: verdicts,
@@ -204,14 +205,14 @@ function explainEvent(trace: EventTrace, eventId: string, ruleId: string | undef
 }
 
 /** What `rule` made of the traced event's candidates. */
-function ruleVerdict(rule: Rule, judged: TracedJudgement, environment: OperatorEnvironment, zone: TimeZone): EventRuleVerdict {
+function ruleVerdict(rule: Rule, judged: TracedJudgement, environment: OperatorEnvironment, words: Words): EventRuleVerdict {
   const check = requiredCheck(rule.conditions);
   const base = { ruleId: rule.id, severity: rule.severity, ...(check !== undefined ? { check } : {}) };
   if (!judged.admitted) return { ...base, verdict: "no-candidate", reason: `${judged.detector.kind} does not judge events of a partner or sku the reference data does not know.`, candidates: [] };
   // A rule requiring a check is false for the candidates of every other check: those are not shown.
   const candidates = judged.candidates.filter((candidate: Candidate) => check === undefined || candidate.check === check);
   if (candidates.length === 0) {
-    const reason = check !== undefined ? reasonOf(judged, check, zone) : undefined;
+    const reason = check !== undefined ? reasonOf(judged, check, words) : undefined;
     return { ...base, verdict: "no-candidate", reason: reason ?? `${judged.detector.kind} made no candidate of this event.`, candidates: [] };
   }
   const traces = candidates.map((candidate) => ruleTrace(rule, candidate.check, candidate.facts, environment));
@@ -219,9 +220,9 @@ function ruleVerdict(rule: Rule, judged: TracedJudgement, environment: OperatorE
 }
 
 /** Why `check` made no candidate of the traced event: the kind's own reason, else a skip reason, rendered. */
-function reasonOf(judged: TracedJudgement, check: string, zone: TimeZone): string | undefined {
+function reasonOf(judged: TracedJudgement, check: string, words: Words): string | undefined {
   const unjudged = judged.unjudged.find((u) => u.check === check);
-  if (unjudged && judged.detector.whyNotMessages) return renderMessage(judged.detector.whyNotMessages, unjudged.message, englishWords(zone));
+  if (unjudged && judged.detector.whyNotMessages) return renderMessage(judged.detector.whyNotMessages, unjudged.message, words);
   const skip = judged.skipped.find((reason) => reason.startsWith(`${judged.detector.kind}: `));
   return skip !== undefined ? skip.slice(judged.detector.kind.length + 2) : undefined;
 }

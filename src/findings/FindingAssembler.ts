@@ -6,6 +6,7 @@ import { round } from "../core/money.js";
 import { renderMessage } from "../messages/renderMessage.js";
 import { EN_WORDS } from "../messages/en.js";
 import type { Words } from "../messages/types.js";
+import { ruleText } from "../rules/ruleText.js";
 import { findingFingerprint, findingId } from "./findingId.js";
 import { scoreFinding } from "./scoreFinding.js";
 import type { FindingRef } from "../core/types.js";
@@ -274,7 +275,7 @@ export class FindingAssembler {
     const affected = [...group.affected].filter((id) => !group.offenders.includes(id)).sort();
     const partners = [...group.offenders, ...affected];
     const { score, parts } = scoreFinding(rule.severity, group.worst.magnitude, group.amount, group.count);
-    const message = renderMessage(detector.messages, detector.describe(
+    const said = detector.describe(
       {
         check: group.worst.check,
         worst: group.worst,
@@ -286,7 +287,9 @@ export class FindingAssembler {
         partners,
       },
       context,
-    ), this.words);
+    );
+    const message = renderMessage(detector.messages, said, this.words);
+    const remediation = ruleText(rule, "remediation", this.words.lang);
     return {
       id: findingId(rule.id, rule.kind, group.key, group.firstAt),
       fingerprint: findingFingerprint(rule.id, rule.kind, group.key),
@@ -296,9 +299,11 @@ export class FindingAssembler {
       severity: rule.severity,
       kind: rule.kind,
       ruleId: rule.id,
-      title: rule.title,
+      title: ruleText(rule, "title", this.words.lang) ?? rule.title,
       message,
-      ...(rule.remediation !== undefined ? { remediation: rule.remediation } : {}),
+      messageCode: said.code,
+      messageArgs: said.args,
+      ...(remediation !== undefined ? { remediation } : {}),
       partners,
       eventIds: [...group.eventIds].sort(),
       refs: [...group.refs.values()].sort(compareRefs),

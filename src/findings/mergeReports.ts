@@ -3,6 +3,7 @@ import { OptionsError } from "../core/errors.js";
 import { rankFindings } from "./rankFindings.js";
 import type { ScanReport } from "./report.js";
 import { summarize } from "./summarize.js";
+import { partnerInfoOf, scorePartners, type ScorecardPolicy } from "./scorePartners.js";
 
 /**
  * Merges the reports of disjoint shards of one scan (the `shard` option; queue mode makes them) into the
@@ -44,15 +45,20 @@ export function mergeReports(...reports: readonly ScanReport[]): ScanReport {
     same(report.summary.records, first.summary.records, "record counts");
     same(report.summary.warnings, first.summary.warnings, "warnings");
     same(report.rejected, first.rejected, "rejected records");
+    same(report.shards.scorecard, first.shards?.scorecard, "scorecard policies");
   }
   const findings = rankFindings(reports.flatMap((report) => report.findings));
   const summary = summarize(findings, { ...first.summary, skipped: addSkipped(reports.map((report) => report.summary.skipped)) });
+  // Each offender's entry is in the shards its findings came from: its name and channel are taken from there.
+  const info = partnerInfoOf(reports.flatMap((report) => report.partners ?? []));
+  const scorecard = first.shards?.scorecard as ScorecardPolicy;
   const complete = indexes.size === count;
   return {
     findings,
     summary,
     rejected: first.rejected,
-    ...(complete ? {} : { shards: { count: count as number, indexes: [...indexes].sort((a, b) => a - b) } }),
+    partners: scorePartners(findings, info, scorecard),
+    ...(complete ? {} : { shards: { count: count as number, indexes: [...indexes].sort((a, b) => a - b), scorecard } }),
   };
 }
 

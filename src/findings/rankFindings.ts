@@ -1,6 +1,7 @@
 import { FindingTally } from "./FindingTally.js";
 import type { ScanReport, ScanSummary } from "./report.js";
 import type { Finding } from "./types.js";
+import { partnerInfoOf, scorePartners } from "./scorePartners.js";
 
 /** Sorts findings by score (highest first), ties by id, and numbers their ranks from 1. */
 export function rankFindings(findings: readonly Finding[]): Finding[] {
@@ -21,5 +22,7 @@ export function withFindings(report: ScanReport, kept: readonly Finding[], summa
     ...report,
     findings,
     summary: { ...report.summary, findings: tally.total, bySeverity: tally.bySeverity, byKind: tally.byKind, ...summary },
+    // The scorecard counts the findings kept (default policy: a report does not carry the scan's own).
+    ...(report.partners !== undefined ? { partners: scorePartners(findings, partnerInfoOf(report.partners)) } : {}),
   };
 }

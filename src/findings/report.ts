@@ -2,6 +2,7 @@ import type { Rejection } from "../core/records.js";
 import type { ScanWarning } from "../core/warnings.js";
 import type { RecordCounts } from "../dataset/types.js";
 import type { Finding } from "./types.js";
+import type { PartnerScore, ScorecardPolicy } from "./scorePartners.js";
 
 /** The totals of a scan. `events + rejected` equals the event records read. */
 export interface ScanSummary {
@@ -33,13 +34,16 @@ export interface ScanReport {
   readonly findings: readonly Finding[];
   readonly summary: ScanSummary;
   readonly rejected: readonly Rejection[];
+  /** The partner scorecard: each offending partner's findings, money at stake, score and tier (a scan always sets it). */
+  readonly partners?: readonly PartnerScore[];
   /** Present when suppressions were given: the findings an active entry hides, each with the entry's reason. */
   readonly suppressed?: readonly SuppressedFinding[];
   /**
    * Present on the report of some shards of a scan (the `shard` option, or `mergeReports` of some of them):
-   * how many shards the scan has and which this report holds. Absent once every shard is merged in.
+   * how many shards the scan has, which this report holds, and the scorecard policy the merge scores
+   * partners by. Absent once every shard is merged in.
    */
-  readonly shards?: { readonly count: number; readonly indexes: readonly number[] };
+  readonly shards?: { readonly count: number; readonly indexes: readonly number[]; readonly scorecard: ScorecardPolicy };
 }
 
 /** A finding a suppression hides: who, what, and why it is hidden. */

@@ -1,5 +1,6 @@
 import type { Facts, FindingRef, Severity } from "../core/types.js";
 import type { ConflictKind } from "../detectors/registry.js";
+import type { MessageArg } from "../messages/types.js";
 
 /** One detected conflict, with its evidence, severity, score and rank (CONTRACT §6). */
 export interface Finding {
@@ -18,8 +19,14 @@ export interface Finding {
   readonly severity: Severity;
   readonly kind: ConflictKind;
   readonly ruleId: string;
+  /** The rule's title, in the report's language. */
   readonly title: string;
+  /** One plain sentence, in the report's language, rendered from `messageCode` and `messageArgs`. */
   readonly message: string;
+  /** What the message says, for programs: the same in every language (`price-deviation.below-floor`). */
+  readonly messageCode: string;
+  /** The message's values (partners as `{ id, name? }`, instants as epoch ms, amounts in major units). */
+  readonly messageArgs: Readonly<Record<string, MessageArg>>;
   readonly remediation?: string;
   /** The offender first, then the affected partners. */
   readonly partners: readonly string[];

@@ -24,8 +24,26 @@ export type Occurrences = {
   readonly lastAt: number;
 };
 
+/** The languages texts meant for people are written in (`--lang`, the `lang` option). */
+export const LANGS = ["en", "zh-CN"] as const;
+
+/** A language of `LANGS`. */
+export type Lang = (typeof LANGS)[number];
+
+/** Names of reference records by code, as the dataset gives them: messages show `Name (code)`. */
+export interface NameLookup {
+  readonly regions: ReadonlyMap<string, string>;
+  readonly products: ReadonlyMap<string, string>;
+}
+
 /** The words every message of a language is made with: names, money, days, lists. */
 export interface Words {
+  /** The language these words are in. */
+  readonly lang: Lang;
+  /** A region as `Name (code)` when the dataset names it, else the code. */
+  region(code: string): string;
+  /** A product as `Name (sku)` when the dataset names it, else the sku. */
+  product(sku: string): string;
   /** `Name (id)`, or the id when the record has no name. */
   named(record: NamedRecord): string;
   /** An amount with its currency. */
@@ -46,7 +64,8 @@ export type MessageTexts<Messages> = { readonly [Code in keyof Messages]: (args:
 /** Any message of a set of codes, with its arguments' type. */
 export type MessageOf<Messages> = { [Code in keyof Messages & string]: Message<Code, Messages[Code]> }[keyof Messages & string];
 
-/** The languages messages are written in, and the texts of each. */
-export interface Texts<Messages> {
-  readonly en: MessageTexts<Messages>;
-}
+/**
+ * The texts of a set of codes per language: English always (a kind added by a user may stop there), the
+ * other languages of `LANGS` where written — every shipped kind writes them all (a test checks).
+ */
+export type Texts<Messages> = { readonly en: MessageTexts<Messages> } & { readonly [L in Exclude<Lang, "en">]?: MessageTexts<Messages> };

@@ -1,6 +1,8 @@
 import type { ScanReport } from "../findings/report.js";
 import type { RuleSet } from "../rules/types.js";
 import type { ScanShard } from "../scan/Scanner.js";
+import type { ScanOptions } from "../scan/options.js";
+import type { Lang } from "../messages/types.js";
 
 /** The queue every job of channel-conflict goes to, unless `queueName` says otherwise. */
 export const DEFAULT_QUEUE = "channel-conflict";
@@ -14,6 +16,8 @@ export interface ShardScanOptions {
   readonly maxRejected?: number | `${number}%`;
   readonly timeZone?: string;
   readonly maxMemoryMB?: number;
+  readonly lang?: Lang;
+  readonly scorecard?: ScanOptions["scorecard"];
 }
 
 /** A shard job: scan one shard of a dataset every worker can read at `dataset`. */

@@ -7,6 +7,8 @@ import type { ScanReport } from "../findings/report.js";
 import { packageRoot } from "../io/packageRoot.js";
 import type { RuleSet } from "../rules/types.js";
 import { formatIssues } from "../schema/formatIssues.js";
+import { LANGS } from "../messages/types.js";
+import type { ScanOptions } from "../scan/options.js";
 import { DEFAULT_QUEUE, MERGE_JOB, SHARD_JOB, type ShardJob, type ShardScanOptions } from "./jobs.js";
 
 type BullMq = typeof import("bullmq");
@@ -40,6 +42,8 @@ const queueScanSchema = z.strictObject({
   maxRejected: z.custom<number | `${number}%`>().optional(),
   timeZone: z.string().optional(),
   maxMemoryMB: z.number().int().min(16).optional(),
+  lang: z.enum(LANGS).optional(),
+  scorecard: z.custom<ScanOptions["scorecard"]>().optional(),
   /** Give up waiting after this long (default 1 hour). */
   timeoutMs: z.number().int().positive().default(3_600_000),
 });

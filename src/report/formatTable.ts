@@ -1,3 +1,4 @@
+import { formatAmount } from "../messages/numbers.js";
 import type { Severity } from "../core/types.js";
 import type { ScanReport } from "../findings/report.js";
 import type { Finding } from "../findings/types.js";
@@ -57,6 +58,15 @@ export function formatTable(report: ScanReport, options: TableOptions = {}): str
       );
       lines.push(`      ${options.truncate === false ? printable(finding.message) : fit(finding.message, width - 6).trimEnd()}`);
       if (finding.sinceBaseline) lines.push(`      ${fitLine(sinceBaselineText(finding.sinceBaseline), width - 6, options.truncate)}`);
+    }
+  }
+  if (report.partners && report.partners.length > 0) {
+    lines.push("", "Partner scorecard:");
+    for (const partner of report.partners) {
+      const money = Object.entries(partner.amountAtStake).map(([currency, amount]) => formatAmount(amount, currency, "en")).join(", ");
+      const text = `${partner.tier.padEnd(7)} ${partner.score.toFixed(1).padStart(5)}  ${partner.name ? `${partner.name} (${partner.id})` : partner.id}: ` +
+        `${partner.findings} finding${partner.findings === 1 ? "" : "s"}, ${partner.repeatOffences} repeat${partner.repeatOffences === 1 ? "" : "s"}${money ? `, ${money} at stake` : ""}`;
+      lines.push(`  ${fitLine(text, width - 2, options.truncate)}`);
     }
   }
   const s = report.summary;

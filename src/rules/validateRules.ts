@@ -4,11 +4,12 @@ import type { Detector, FactDoc } from "../detectors/types.js";
 import { closestName } from "../core/closestName.js";
 import { KNOWN_OPERATORS, OPERATOR_DECORATORS } from "../engine/operators/index.js";
 import { SAFE_PATH_PATTERN } from "../engine/pathResolver.js";
-import { factConditionSchema, ruleSchemaOf, ruleTestSchema } from "../schema/rules.js";
+import { factConditionSchema, ruleSchemaOf, ruleTestSchema, type LocalizedText } from "../schema/rules.js";
+import { LANGS, type Lang } from "../messages/types.js";
 import { formatIssues, formatPath } from "../schema/formatIssues.js";
 import type { Condition } from "../core/types.js";
 import { GROUPING_PARAMS } from "./groupingParams.js";
-import type { Rule } from "./types.js";
+import type { Rule, RuleTexts } from "./types.js";
 
 /** The kinds rules may have, by name: the shipped registry, or one a test extends. */
 export type Registry = Readonly<Record<string, Detector>>;
@@ -472,9 +473,7 @@ export function validateRule(input: unknown, file: string, registry: Registry = 
       // One of the registry's kinds (the schema checked it): the shipped ones, or a test's own.
       kind: data.kind as ConflictKind,
       severity: data.severity,
-      title: data.title,
-      ...(data.description !== undefined ? { description: data.description } : {}),
-      ...(data.remediation !== undefined ? { remediation: data.remediation } : {}),
+      ...ruleTextsOf(data),
       ...(data.tags !== undefined ? { tags: data.tags } : {}),
       enabled: data.enabled,
       params,
@@ -665,4 +664,26 @@ export function validateRuleDocumentsWith(
       if (result.ok) rules.push(result.rule);
     });
   }
+}
+
+/** A rule's English texts and its other languages' (`translations`, present when the file gives some). */
+function ruleTextsOf(data: { title: LocalizedText; description?: LocalizedText | undefined; remediation?: LocalizedText | undefined }): Pick<Rule, "title" | "description" | "remediation" | "translations"> {
+  const english = (text: LocalizedText): string => (typeof text === "string" ? text : text.en);
+  const translations: Partial<Record<Exclude<Lang, "en">, RuleTexts>> = {};
+  for (const lang of LANGS) {
+    if (lang === "en") continue;
+    const texts: Record<string, string> = {};
+    for (const field of ["title", "description", "remediation"] as const) {
+      const text = data[field];
+      const translated = typeof text === "object" ? (text as Partial<Record<Lang, string>>)[lang] : undefined;
+      if (translated !== undefined) texts[field] = translated;
+    }
+    if (Object.keys(texts).length > 0) translations[lang] = texts;
+  }
+  return {
+    title: english(data.title),
+    ...(data.description !== undefined ? { description: english(data.description) } : {}),
+    ...(data.remediation !== undefined ? { remediation: english(data.remediation) } : {}),
+    ...(Object.keys(translations).length > 0 ? { translations } : {}),
+  };
 }

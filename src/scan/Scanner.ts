@@ -1,6 +1,7 @@
 import { LimitError } from "../core/errors.js";
 import { UTC_ZONE, type TimeZone } from "../core/zonedTime.js";
-import { englishWords } from "../messages/en.js";
+import { wordsFor } from "../messages/wordsFor.js";
+import type { Lang, NameLookup, Words } from "../messages/types.js";
 import type { Candidate, Detector, DetectorContext, DetectorRun, Unjudged } from "../detectors/types.js";
 import type { OperatorEnvironment } from "../engine/operators/index.js";
 import { combineAdmissions, type EventAdmission } from "../dataset/admission.js";
@@ -52,8 +53,8 @@ export interface EventTrace {
   event?: ChannelEvent | undefined;
   judged: TracedJudgement[];
   environment?: OperatorEnvironment;
-  /** The dataset's time zone (reasons show dates in it). */
-  zone?: TimeZone;
+  /** The words findings are written with (language, the dataset's zone and names): reasons use them too. */
+  words?: Words;
 }
 
 /**
@@ -89,6 +90,8 @@ export interface ScannerOptions {
   readonly evaluator: EvaluatorKind;
   /** The dataset's time zone: messages show dates in it (UTC when absent). */
   readonly zone?: TimeZone;
+  /** The language of titles and messages (English when absent). */
+  readonly lang?: Lang;
   /** For `explain`: the event to watch (see `EventTrace`). */
   readonly trace?: EventTrace;
   /** Judge only this shard's share of the events (`Detector.shardKey`), and reference findings only in shard 0. */
@@ -132,13 +135,14 @@ export class Scanner {
     private readonly options: ScannerOptions,
     registry: Readonly<Record<string, Detector>> = DETECTORS,
   ) {
-    this.assembler = new FindingAssembler(options.maxEvidence, englishWords(options.zone ?? UTC_ZONE));
+    const words = wordsFor(options.lang ?? "en", options.zone ?? UTC_ZONE, namesOf(reference));
+    this.assembler = new FindingAssembler(options.maxEvidence, words);
     this.compareEvents = eventOrderOf(Object.values(registry));
     const index = new ReferenceIndex(reference, present);
     this.trace = options.trace;
     if (this.trace) {
       this.trace.environment = { regions: index.regions };
-      this.trace.zone = options.zone ?? UTC_ZONE;
+      this.trace.words = words;
     }
     const admits = admissionTests(registry, index, present.has("products"));
     // One detector instance per kind and distinct derivation parameters; rules sharing them share it.
@@ -386,4 +390,13 @@ function admissionTests(
     return (event) =>
       (partners.has(event.type) || index.partners.has(event.partnerId)) && (skus.has(event.type) || !productsListed || index.products.has(event.sku));
   };
+}
+
+/** The names the dataset gives regions and products, for messages. */
+function namesOf(reference: ReferenceRecords): NameLookup {
+  const regions = new Map<string, string>();
+  for (const region of reference.regions) if (region.name) regions.set(region.code, region.name);
+  const products = new Map<string, string>();
+  for (const product of reference.products) if (product.name) products.set(product.sku, product.name);
+  return { regions, products };
 }

@@ -10,6 +10,7 @@ import { conditionProblems, type Registry } from "../rules/validateRules.js";
 import { formatIssues } from "../schema/formatIssues.js";
 import { closestName } from "../core/closestName.js";
 import { isTimeZone, timeZoneNames } from "../core/zonedTime.js";
+import { LANGS } from "../messages/types.js";
 
 /** An IANA time zone name, checked against the zones the runtime knows. */
 const timeZoneSchema = z.string().superRefine((name, ctx) => {
@@ -67,6 +68,16 @@ export const scanOptionsSchema = z.strictObject({
    * dates. Default: the dataset manifest's `timeZone`, else UTC; this option wins over the manifest.
    */
   timeZone: timeZoneSchema.optional(),
+  /** The language of titles, messages and remediation (`en` default, or `zh-CN`); ids, codes and keys never change with it. */
+  lang: z.enum(LANGS).default("en"),
+  /** The partner scorecard's policy: points per severity and per repeat offence, and where each tier starts. */
+  scorecard: z
+    .strictObject({
+      points: z.strictObject({ low: z.number().min(0), medium: z.number().min(0), high: z.number().min(0), critical: z.number().min(0) }).partial().optional(),
+      repeatPoints: z.number().min(0).optional(),
+      tiers: z.strictObject({ review: z.number().min(0), audit: z.number().min(0), hold: z.number().min(0) }).partial().optional(),
+    })
+    .optional(),
   /** Called every 10,000 events read and scanned, and once at the end (the CLI draws progress with it). */
   onProgress: callback<(progress: ScanProgress) => void>().optional(),
   /**

@@ -1,3 +1,4 @@
+import { partnerInfoOf, scorecardPolicyOf, scorePartners } from "../findings/scorePartners.js";
 import type { z } from "zod";
 import { collectEvents, openDataset, openDatasetReading, type DatasetSource, type OpenedDataset, type ReadingDataset } from "../dataset/loadDataset.js";
 import type { Rejection } from "../core/records.js";
@@ -126,7 +127,8 @@ async function scanInspected(
       warnings: await warnings,
     }),
     rejected,
-    ...(parsed.shard && parsed.shard.count > 1 ? { shards: { count: parsed.shard.count, indexes: [parsed.shard.index] } } : {}),
+    partners: scorePartners(ranked, partnerInfoOf(opened.reference.partners), scorecardPolicyOf(parsed.scorecard)),
+    ...(parsed.shard && parsed.shard.count > 1 ? { shards: { count: parsed.shard.count, indexes: [parsed.shard.index], scorecard: scorecardPolicyOf(parsed.scorecard) } } : {}),
   };
 }
 

@@ -1,5 +1,19 @@
 import { z } from "zod";
 import { SEVERITIES } from "../core/types.js";
+import { LANGS } from "../messages/types.js";
+
+/**
+ * A text meant for people in a rule file: a plain string (every language), or one per language — English
+ * required, `{ en: …, zh-CN: … }`.
+ */
+export const localizedTextSchema = z.union([
+  z.string().min(1, "must be a non-empty string"),
+  z.strictObject({
+    en: z.string().min(1, "must be a non-empty string"),
+    ...Object.fromEntries(LANGS.filter((lang) => lang !== "en").map((lang) => [lang, z.string().min(1, "must be a non-empty string").optional()])),
+  }),
+]);
+export type LocalizedText = z.infer<typeof localizedTextSchema>;
 
 /** One test case carried by a rule: a tiny dataset and the findings it must produce. */
 export const ruleTestSchema = z.strictObject({
@@ -24,9 +38,9 @@ export function ruleSchemaOf<Kind extends string>(kinds: readonly [Kind, ...Kind
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "must be letters, digits, `.`, `_` or `-`, starting with a letter or digit"),
     kind: z.enum(kinds),
     severity: z.enum(SEVERITIES),
-    title: z.string().min(1, "must be a non-empty string"),
-    description: z.string().optional(),
-    remediation: z.string().optional(),
+    title: localizedTextSchema,
+    description: localizedTextSchema.optional(),
+    remediation: localizedTextSchema.optional(),
     tags: z.array(z.string()).optional(),
     enabled: z.boolean().default(true),
     params: z.record(z.string(), z.number().finite()).default({}),

@@ -52,7 +52,7 @@ describe("a kind added by declaration (test-only: unauthorized-seller)", () => {
       partners: ["GREY-SELLER"],
       eventIds: ["L2", "L3"],
       count: 2,
-      message: "GREY-SELLER, who is not an authorised partner, listed SKU-1 2 times between 2025-03-01 and 2025-03-02 (first at 80.00 CNY).",
+      message: "GREY-SELLER, who is not an authorised partner, listed SKU-1 2 times between 2025-03-01 and 2025-03-02 (first at CN¥80.00).",
       remediation: "Ask the marketplace to take the listing down, or sign the seller up as a partner.",
     });
     expect(report.summary.byKind["unauthorized-seller"]).toBe(1);

@@ -15,9 +15,9 @@ const ERP = "fixtures/erp-zh";
 
 type Report = Awaited<ReturnType<typeof scan>>;
 
-/** A finding without what is worded for people (`message`, `title`), which carry the names. */
+/** A finding without what is worded for people (`message`, `title`, and `messageArgs`, which carry the names). */
 function withoutWording(finding: Report["findings"][number]): Record<string, unknown> {
-  const { message: _message, title: _title, ...rest } = finding;
+  const { message: _message, title: _title, messageArgs: _args, ...rest } = finding;
   return rest;
 }
 

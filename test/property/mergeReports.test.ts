@@ -36,7 +36,7 @@ describe("mergeReports of every shard equals one scan, byte for byte", () => {
     for (let count = 1; count <= 8; count++) {
       const shards = await shardsOf(demo, count);
       // A shard that is not all shards says which it holds; it holds only part of the findings.
-      if (count > 1) expect(shards[0]?.shards).toEqual({ count, indexes: [0] });
+      if (count > 1) expect(shards[0]?.shards).toMatchObject({ count, indexes: [0] });
       expect(formatJson(mergeReports(...shards)), `${count} shards`).toBe(whole);
     }
   });
@@ -73,7 +73,7 @@ describe("mergeReports of every shard equals one scan, byte for byte", () => {
     expect(counts.reduce((a, b) => a + b, 0)).toBe(whole.findings.length);
     expect(counts.filter((n) => n > 0).length).toBeGreaterThan(1);
     const half = mergeReports(shards[3] as ScanReport, shards[1] as ScanReport);
-    expect(half.shards).toEqual({ count: 4, indexes: [1, 3] });
+    expect(half.shards).toMatchObject({ count: 4, indexes: [1, 3] });
     expect(formatJson(mergeReports(shards[0] as ScanReport, half, shards[2] as ScanReport))).toBe(formatJson(whole));
   });
 
@@ -88,6 +88,8 @@ describe("mergeReports of every shard equals one scan, byte for byte", () => {
     expect(() => mergeReports(a, applyBaseline(b, { findings: [] }))).toThrow(/baseline or suppressions/);
     const { collections } = generateDataset({ events: 500, seed: 1 });
     const foreign = await scan(collections as unknown as CollectionsInput, { shard: { index: 1, count: 3 } });
+    const otherPolicy = await scan(demo, { shard: { index: 1, count: 3 }, scorecard: { tiers: { review: 1, audit: 2, hold: 3 } } });
+    expect(() => mergeReports(a, otherPolicy)).toThrow(/other scorecard policies/);
     expect(() => mergeReports(a, foreign)).toThrow(/not shards of one scan of one dataset/);
     await expect(scan(demo, { shard: { index: 3, count: 3 } })).rejects.toThrow(/index must be less than count/);
   });

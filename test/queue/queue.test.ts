@@ -107,6 +107,10 @@ describe.skipIf(!runnable)("queue mode on a real Redis", () => {
     try {
       const report = await scanOnQueue("fixtures/demo", { queue: redis.url, shards: 3, queueName: "cc-library" });
       expect(formatJson(report)).toBe(formatJson(await scan("fixtures/demo")));
+      // Options travel with the jobs: the language, the scorecard policy.
+      const options = { lang: "zh-CN", scorecard: { tiers: { review: 1, audit: 2, hold: 3 } } } as const;
+      const chinese = await scanOnQueue("fixtures/demo", { queue: redis.url, shards: 2, queueName: "cc-library", ...options });
+      expect(formatJson(chinese)).toBe(formatJson(await scan("fixtures/demo", options)));
       // A shard that fails fails the scan, with its reason.
       await expect(scanOnQueue(join(dataset, "missing"), { queue: redis.url, shards: 2, queueName: "cc-library", timeoutMs: 30_000 })).rejects.toThrow(
         /missing/,

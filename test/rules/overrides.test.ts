@@ -145,7 +145,8 @@ describe("what an override may not do", () => {
       ["invalid_override", "territory.exclusive-overlap", 6],
       // A replacement is a whole rule: this one has no kind, title or conditions.
       ["invalid_value", "territory.exclusive-overlap", 7],
-      ["invalid_type", "territory.exclusive-overlap", 7],
+      // `title` is a string or one text per language: a missing one fits neither.
+      ["invalid_union", "territory.exclusive-overlap", 7],
       ["missing_conditions", "territory.exclusive-overlap", 7],
     ]);
     expect(problems[0]?.message).toMatch(/^no shipped rule "price\.below-flor" to switch off; the shipped rules are .*; did you mean price\.below-floor\?$/);

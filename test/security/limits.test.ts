@@ -320,7 +320,7 @@ describe("big rule sets and caps", () => {
     const shipped = await loadRules();
     const rules: unknown[] = [];
     for (let copy = 0; copy < 375; copy++) {
-      for (const { file: _file, tests: _tests, ...rule } of shipped.rules) rules.push({ ...rule, id: `${rule.id}.${copy}` });
+      for (const { file: _file, tests: _tests, translations: _translations, ...rule } of shipped.rules) rules.push({ ...rule, id: `${rule.id}.${copy}` });
     }
     const dir = tempDir("cc-limits-");
     writeFiles(dir, { "many.json": JSON.stringify(rules) });

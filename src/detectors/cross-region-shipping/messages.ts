@@ -30,14 +30,26 @@ type Holders = { readonly exclusiveHolders: readonly NamedRecord[] };
 const intoEn = (a: Holders, list: (items: readonly string[]) => string, named: (r: NamedRecord) => string): string =>
   a.exclusiveHolders.length > 0 ? `, into the exclusive territory of ${list(a.exclusiveHolders.map(named))}` : "";
 
+const intoZh = (a: Holders, list: (items: readonly string[]) => string, named: (r: NamedRecord) => string): string =>
+  a.exclusiveHolders.length > 0 ? `，进入了${list(a.exclusiveHolders.map(named))}的独家区域` : "";
+
 export const crossRegionShippingTexts: Texts<CrossRegionShippingMessages> = {
   en: {
     "cross-region-shipping.out-of-territory": (a, w) =>
-      `${w.named(a.seller)} shipped ${a.sku} to ${a.destination}, outside its territory${intoEn(a, w.list, w.named)}, ` +
+      `${w.named(a.seller)} shipped ${w.product(a.sku)} to ${w.region(a.destination)}, outside its territory${intoEn(a, w.list, w.named)}, ` +
       `${w.occurrences(a.occurrences)} (${w.money(a.amount, a.currency)}).`,
     "cross-region-shipping.lot-diversion": (a, w) =>
       `Goods of lot ${a.lot} allocated to ${w.named(a.source)} were sold ` +
-      `by ${w.named(a.seller)} to ${a.destination}, outside the source's territory${intoEn(a, w.list, w.named)}, ` +
-      `${w.occurrences(a.occurrences)} (${a.sku}, ${w.money(a.amount, a.currency)}).`,
+      `by ${w.named(a.seller)} to ${w.region(a.destination)}, outside the source's territory${intoEn(a, w.list, w.named)}, ` +
+      `${w.occurrences(a.occurrences)} (${w.product(a.sku)}, ${w.money(a.amount, a.currency)}).`,
+  },
+  "zh-CN": {
+    "cross-region-shipping.out-of-territory": (a, w) =>
+      `${w.named(a.seller)}跨区销售：将${w.product(a.sku)}发往授权区域以外的${w.region(a.destination)}${intoZh(a, w.list, w.named)}，` +
+      `${w.occurrences(a.occurrences)}，涉及金额${w.money(a.amount, a.currency)}。`,
+    "cross-region-shipping.lot-diversion": (a, w) =>
+      `窜货：批次 ${a.lot} 的货物分配给${w.named(a.source)}，却由${w.named(a.seller)}销往${w.region(a.destination)}，` +
+      `不在${w.named(a.source)}的授权区域内${intoZh(a, w.list, w.named)}，${w.occurrences(a.occurrences)}` +
+      `（${w.product(a.sku)}，涉及金额${w.money(a.amount, a.currency)}）。`,
   },
 };

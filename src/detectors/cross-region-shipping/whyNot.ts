@@ -26,4 +26,16 @@ export const crossRegionShippingWhyNotTexts: Texts<CrossRegionShippingWhyNotMess
     "cross-region-shipping.no-destination": () => "the sale has neither a ship-to region nor a customer with a region.",
     "cross-region-shipping.unknown-destination": (a) => `its destination ${a.destination} is not in the regions.`,
   },
+  "zh-CN": {
+    ...sharedWhyNotTexts["zh-CN"],
+    "cross-region-shipping.unrestricted": (a, w) =>
+      `${a.role === "seller" ? "卖方" : "该批次的来源方"}${w.named(a.partner)}` +
+      (a.direct ? "是品牌直销渠道，不受授权区域限制。" : "没有任何授权区域，因此不受区域限制。"),
+    "cross-region-shipping.allocation": (a, w) =>
+      `这是批次 ${a.lot} 配货给${w.named(a.partner)}的记录：之后该批次的销售会追溯到这里，届时再判断是否窜货。`,
+    "cross-region-shipping.no-lot": () => "这笔销售没有批次号，无法追溯到配货记录。",
+    "cross-region-shipping.lot-unallocated": (a) => `批次 ${a.lot} 在这笔销售之前没有配货给任何伙伴。`,
+    "cross-region-shipping.no-destination": () => "这笔销售既没有收货地区，也没有带地区的客户，无法判断是否跨区。",
+    "cross-region-shipping.unknown-destination": (a, w) => `收货地区${w.region(a.destination)}不在地区表中。`,
+  },
 };

@@ -32,4 +32,18 @@ export const customerPoachingTexts: Texts<CustomerPoachingMessages> = {
       `while ${w.named(a.earlierPartner)} already held a live registration (${a.earlierStatus}); ` +
       `the earlier registration should win unless the account is reassigned.`,
   },
+  "zh-CN": {
+    "customer-poaching.protected-customer": (a, w) =>
+      `撞单：${w.named(a.seller)}向${w.named(a.owner)}已报备的客户${w.named(a.customer)}销售，` +
+      `${w.occurrences(a.occurrences)}，涉及金额${w.money(a.amount, a.currency)}。`,
+    "customer-poaching.duplicate-registration": (a, w) =>
+      `${w.named(a.partner)}于${w.day(a.registeredAt)}报备了客户${w.named(a.customer)}（${statusZh(a.status)}），` +
+      `而${w.named(a.earlierPartner)}对该客户的报备仍然有效（${statusZh(a.earlierStatus)}）；` +
+      `除非客户归属已正式变更，应以先报备者为准。`,
+  },
 };
+
+const STATUS_ZH: Readonly<Record<string, string>> = { approved: "已批准", pending: "待审批", rejected: "已驳回", expired: "已过期" };
+function statusZh(status: string): string {
+  return Object.hasOwn(STATUS_ZH, status) ? (STATUS_ZH[status] as string) : status;
+}

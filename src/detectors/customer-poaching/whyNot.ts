@@ -14,4 +14,9 @@ export const customerPoachingWhyNotTexts: Texts<CustomerPoachingWhyNotMessages> 
     "customer-poaching.unprotected": (a, w) =>
       `no approved or pending registration protected customer ${a.customerId} on ${w.day(a.at)}, so any partner may sell to it.`,
   },
+  "zh-CN": {
+    ...sharedWhyNotTexts["zh-CN"],
+    "customer-poaching.no-customer": () => "这笔销售没有填写客户（customerId），无法对照客户报备判断撞单。",
+    "customer-poaching.unprotected": (a, w) => `${w.day(a.at)}客户 ${a.customerId} 没有已批准或待审批的报备保护，任何伙伴都可以向其销售。`,
+  },
 };

@@ -41,15 +41,28 @@ export interface PriceDeviationMessages {
 export const priceDeviationTexts: Texts<PriceDeviationMessages> = {
   en: {
     "price-deviation.below-floor": (a, w) =>
-      `${w.named(a.seller)} sold ${a.sku} below its floor price ${w.occurrences(a.occurrences)}: lowest ${w.money(a.unitPrice, a.currency)} ` +
+      `${w.named(a.seller)} sold ${w.product(a.sku)} below its floor price ${w.occurrences(a.occurrences)}: lowest ${w.money(a.unitPrice, a.currency)} ` +
       `against a floor of ${w.money(a.floorPrice, a.currency)} (${w.percent(a.belowFloorPct)} below), ` +
       `${w.money(a.amountBelowFloor, a.currency)} under the floor in all, with no promotion allowing it.`,
     "price-deviation.below-map": (a, w) =>
-      `${w.named(a.seller)} advertised ${a.sku} below MAP ${w.occurrences(a.occurrences)}: lowest ${w.money(a.advertisedPrice, a.currency)} ` +
+      `${w.named(a.seller)} advertised ${w.product(a.sku)} below MAP ${w.occurrences(a.occurrences)}: lowest ${w.money(a.advertisedPrice, a.currency)} ` +
       `against a MAP of ${w.money(a.map, a.currency)} (${w.percent(a.belowMapPct)} below)${a.url ? ` at ${a.url}` : ""}.`,
     "price-deviation.online-offline-gap": (a, w) =>
-      `${a.sku}: the online median price was ${w.percent(a.gapPct)} ${a.onlineCheaper ? "below" : "above"} ` +
+      `${w.product(a.sku)}: the online median price was ${w.percent(a.gapPct)} ${a.onlineCheaper ? "below" : "above"} ` +
       `the offline median (online ${w.money(a.onlineMedian, a.currency)}, offline ${w.money(a.offlineMedian, a.currency)}, ` +
       `${a.windowDays}-day window) ${w.occurrences(a.occurrences)}; cheapest sellers: ${w.list(a.sellers.map(w.named))}.`,
+  },
+  "zh-CN": {
+    "price-deviation.below-floor": (a, w) =>
+      `${w.named(a.seller)}低于底价销售${w.product(a.sku)}（破价），${w.occurrences(a.occurrences)}：最低成交价${w.money(a.unitPrice, a.currency)}，` +
+      `底价${w.money(a.floorPrice, a.currency)}（低${w.percent(a.belowFloorPct)}），累计低于底价${w.money(a.amountBelowFloor, a.currency)}，` +
+      `且没有可覆盖该价格的促销活动。`,
+    "price-deviation.below-map": (a, w) =>
+      `${w.named(a.seller)}以低于最低广告价（MAP）的价格挂出${w.product(a.sku)}，${w.occurrences(a.occurrences)}：` +
+      `最低标价${w.money(a.advertisedPrice, a.currency)}，MAP 为${w.money(a.map, a.currency)}（低${w.percent(a.belowMapPct)}）${a.url ? `，链接：${a.url}` : ""}。`,
+    "price-deviation.online-offline-gap": (a, w) =>
+      `${w.product(a.sku)}线上成交价中位数比线下${a.onlineCheaper ? "低" : "高"}${w.percent(a.gapPct)}` +
+      `（线上${w.money(a.onlineMedian, a.currency)}，线下${w.money(a.offlineMedian, a.currency)}，${a.windowDays}天滚动窗口），` +
+      `${w.occurrences(a.occurrences)}；价格最低的卖家：${w.list(a.sellers.map(w.named))}。`,
   },
 };

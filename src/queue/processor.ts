@@ -5,6 +5,10 @@ import type { ScanReport } from "../findings/report.js";
 import { scan } from "../scan/scan.js";
 import { MERGE_JOB, SHARD_JOB, type ShardJob } from "./jobs.js";
 
+// A worker that dies (even by SIGKILL) closes this child's IPC channel: with no one left to report to it must
+// not linger — BullMQ's child would go on scanning, then spin on sends that fail.
+if (typeof process.send === "function") process.once("disconnect", () => process.exit(1));
+
 /** The least of a BullMQ sandboxed job this processor uses. */
 interface Job {
   readonly name: string;

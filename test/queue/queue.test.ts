@@ -90,6 +90,12 @@ describe.skipIf(!runnable)("queue mode on a real Redis", () => {
     // Three shards are active at once: each worker (concurrency 1) holds one. Kill the first worker.
     await allBusy;
     const victim = workers[0] as ChildProcess;
+    // Its sandboxed children (one per shard it runs) must not outlive it.
+    const children = spawnSync("ps", ["-o", "pid=", "--ppid", String(victim.pid)], { encoding: "utf8" })
+      .stdout.split("\n")
+      .map((line) => Number(line.trim()))
+      .filter((pid) => pid > 0);
+    expect(children.length).toBeGreaterThan(0);
     const killed = new Promise((resolve) => victim.once("exit", resolve));
     victim.kill("SIGKILL");
     await killed;
@@ -99,6 +105,16 @@ describe.skipIf(!runnable)("queue mode on a real Redis", () => {
     expect(queued.stdout).toBe(whole);
     // The killed worker's shard was found stalled and run again by another worker.
     expect(stalled).toBeGreaterThanOrEqual(1);
+    const alive = (pid: number) => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    for (let wait = 0; wait < 50 && children.some(alive); wait++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(children.filter(alive), "sandboxed children of the killed worker still running").toEqual([]);
     workers[0] = await startWorker(redis.url);
   }, 180_000);
 

@@ -10,6 +10,7 @@ import { requiredCheck } from "../engine/createEvaluator.js";
 import { traceConditions, type TracedCondition } from "../engine/compileConditions.js";
 import { customOperators, type OperatorEnvironment } from "../engine/operators/index.js";
 import type { Finding } from "../findings/types.js";
+import { ASSEMBLED_FACTS } from "../findings/FindingAssembler.js";
 import { englishWords } from "../messages/en.js";
 import { renderMessage } from "../messages/renderMessage.js";
 import { UTC_ZONE } from "../core/zonedTime.js";
@@ -108,9 +109,6 @@ export interface EventExplanation {
 }
 
 export type Explanation = FindingExplanation | EventExplanation;
-
-/** Facts the assembler adds to a finding beside its worst candidate's (what the rule saw). */
-const ASSEMBLED_FACTS = new Set(["totalAmount", "score"]);
 
 /**
  * Why a rule fired or did not: for a finding, its rule's conditions on the finding's decisive occurrence

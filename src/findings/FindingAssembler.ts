@@ -59,6 +59,9 @@ export interface OpenGroupState {
   readonly reportedBand: number;
 }
 
+/** The facts a finding holds beside its worst candidate's (what the rule decided on): the group's total and the score's parts. */
+export const ASSEMBLED_FACTS: ReadonlySet<string> = new Set(["totalAmount", "score"]);
+
 /** The open groups of a `FindingAssembler`, in the order they opened. */
 export interface AssemblerState {
   readonly groups: readonly OpenGroupState[];
@@ -310,6 +313,7 @@ export class FindingAssembler {
       count: group.count,
       firstSeen: formatIsoTime(group.firstAt),
       lastSeen: formatIsoTime(group.lastAt),
+      // ASSEMBLED_FACTS: the two facts added to the worst candidate's.
       facts: { ...group.worst.facts, totalAmount: round(group.amount, 2), score: { ...parts } },
     };
   }

@@ -7,9 +7,7 @@ import type { ScanReport } from "../findings/report.js";
 import { packageRoot } from "../io/packageRoot.js";
 import type { RuleSet } from "../rules/types.js";
 import { formatIssues } from "../schema/formatIssues.js";
-import { LANGS } from "../messages/types.js";
-import type { ScanOptions } from "../scan/options.js";
-import { DEFAULT_QUEUE, MERGE_JOB, SHARD_JOB, type ShardJob, type ShardScanOptions } from "./jobs.js";
+import { DEFAULT_QUEUE, MERGE_JOB, SHARD_JOB, shardScanOptionsSchema, type ShardJob } from "./jobs.js";
 
 type BullMq = typeof import("bullmq");
 
@@ -30,20 +28,11 @@ const redisUrl = z
   .string()
   .regex(/^rediss?:\/\/[^\s]+$/, "expected a Redis URL such as redis://127.0.0.1:6379");
 
-const queueScanSchema = z.strictObject({
+const queueScanSchema = shardScanOptionsSchema.extend({
   queue: redisUrl,
   shards: z.number().int().positive().max(1024).default(4),
   queueName: z.string().min(1).default(DEFAULT_QUEUE),
   rules: z.custom<RuleSet>().optional(),
-  maxEvidence: z.number().int().positive().optional(),
-  maxRecordBytes: z.number().int().positive().optional(),
-  maxJsonFileBytes: z.number().int().positive().optional(),
-  maxOpenFindings: z.number().int().positive().optional(),
-  maxRejected: z.custom<number | `${number}%`>().optional(),
-  timeZone: z.string().optional(),
-  maxMemoryMB: z.number().int().min(16).optional(),
-  lang: z.enum(LANGS).optional(),
-  scorecard: z.custom<ScanOptions["scorecard"]>().optional(),
   /** Give up waiting after this long (default 1 hour). */
   timeoutMs: z.number().int().positive().default(3_600_000),
 });
@@ -92,10 +81,8 @@ function connectionOf(url: string) {
 export async function scanOnQueue(dataset: string, options: QueueScanOptions): Promise<ScanReport> {
   const parsed = parse(queueScanSchema, options, "scanOnQueue options");
   const { FlowProducer, QueueEvents } = await loadBullMq();
-  const connection = connectionOf(parsed.queue);
-  const { queue, shards, queueName, rules, timeoutMs, ...scanOptions } = parsed;
-  void queue;
-  const jobOptions: ShardScanOptions = Object.fromEntries(Object.entries(scanOptions).filter(([, value]) => value !== undefined));
+  const { queue, shards, queueName, rules, timeoutMs, ...jobOptions } = parsed;
+  const connection = connectionOf(queue);
   // Test cases stay home: they can be large, and a scan never reads them.
   const ruleData: RuleSet | undefined = rules ? { rules: rules.rules.map(({ tests: _tests, ...rule }) => rule) } : undefined;
   const path = resolve(dataset);

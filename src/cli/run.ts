@@ -10,6 +10,7 @@ import { rankFindings } from "../findings/rankFindings.js";
 import { compareSeverity, SEVERITIES, type Severity } from "../core/types.js";
 import type { Finding } from "../findings/types.js";
 import { readBaseline, readSuppressions } from "../io/readBaseline.js";
+import { listDataset } from "../io/sources.js";
 import { readNdjsonStreamBatches } from "../io/readRecords.js";
 import { readRuleSources } from "../io/readRuleFiles.js";
 import { packageVersion } from "../io/packageRoot.js";
@@ -17,6 +18,7 @@ import { formatJson } from "../report/formatJson.js";
 import { formatJunit } from "../report/formatJunit.js";
 import { formatMarkdown } from "../report/formatMarkdown.js";
 import { formatCsv } from "../report/formatCsv.js";
+import { formatHtml } from "../report/formatHtml.js";
 import { formatNdjson, formatNdjsonLine } from "../report/formatNdjson.js";
 import { formatSarif, sarifRecordsWanted } from "../report/formatSarif.js";
 import { locateRecords } from "../report/locateRecords.js";
@@ -41,11 +43,11 @@ export interface CliIo {
   readonly stdin: AsyncIterable<Buffer | string>;
 }
 
-const FORMATS = ["table", "json", "ndjson", "markdown", "junit", "sarif", "csv"] as const;
+const FORMATS = ["table", "json", "ndjson", "markdown", "junit", "sarif", "html", "csv"] as const;
 type Format = (typeof FORMATS)[number];
 
 const USAGE = `Usage:
-  channel-conflict scan <dataset> [--rules <file|dir>]... [--format table|json|ndjson|markdown|junit|sarif|csv]
+  channel-conflict scan <dataset> [--rules <file|dir>]... [--format table|json|ndjson|markdown|junit|sarif|html|csv]
                         [--fail-on low|medium|high|critical] [--baseline <report.json>] [--suppressions <file>] [--out <file>]
                         [--max-rejected <count|percent%>] [--time-zone <IANA zone>] [--max-memory <MB>] [--lang en|zh-CN]
   channel-conflict scan <dataset> --events -     events as NDJSON on stdin, reference data from <dataset>
@@ -170,7 +172,7 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
     const ranked = rankFindings([...streamed.values()]);
     report = afterScan({ findings: ranked, summary: { ...result.value, ...summarize(ranked, result.value) }, rejected });
     if (!tableOnTerminal) warn(report.summary.warnings, io);
-    await emit(report, format, failOn, rules, dataset, out, io, true);
+    await emit(report, format, failOn, rules, dataset, out, io, zoneOption, true);
   } else {
     const common = {
       rules,
@@ -184,7 +186,7 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
         : await scan(dataset, { ...common, ...(io.stderr.isTTY ? { onProgress: progressLine(io.stderr) } : {}) });
     report = afterScan(report);
     if (!tableOnTerminal) warn(report.summary.warnings, io);
-    await emit(report, format, failOn, rules, dataset, out, io);
+    await emit(report, format, failOn, rules, dataset, out, io, zoneOption);
   }
   if (failOn !== undefined && report.findings.some((f) => compareSeverity(f.severity, failOn) >= 0)) return 1;
   return 0;
@@ -252,6 +254,7 @@ async function emit(
   dataset: string,
   out: string | undefined,
   io: CliIo,
+  view: { readonly lang?: Lang; readonly timeZone?: string },
   eventsFromStdin = false,
 ): Promise<void> {
   const context = { rules: rules.rules, dataset, version: packageVersion(), ...(failOn ? { failOn } : {}) };
@@ -273,11 +276,18 @@ async function emit(
             ? formatJunit(report, context)
             : format === "sarif"
               ? formatSarif(report, await sarifContext())
-              : format === "csv"
+              : format === "html"
+                ? await formatHtml(report, { ...context, ...view, timeZone: view.timeZone ?? (await datasetTimeZone(dataset)) })
+                : format === "csv"
                 ? formatCsv(report)
                 : formatTable(report, { color: toTerminal, truncate: toTerminal, width: toTerminal ? (io.stdout.columns ?? 120) : 120 });
   if (out !== undefined) await writeFile(out, text);
   else await write(io.stdout, text);
+}
+
+/** The time zone the scan read the dataset in when `--time-zone` is not given: its manifest's, else UTC. */
+async function datasetTimeZone(dataset: string): Promise<string> {
+  return (await listDataset(dataset)).manifest?.timeZone ?? "UTC";
 }
 
 async function explainCommand(positionals: string[], values: Record<string, unknown>, io: CliIo): Promise<number> {

@@ -62,7 +62,7 @@ export async function formatHtml(report: ScanReport, options: HtmlOptions = {}):
     return name ? (lang === "zh-CN" ? `${name}（${id}）` : `${name} (${id})`) : id;
   };
   const page: Page = { report, lang, zone, labels, html, partnerName, rules: new Map((options.rules ?? []).map((rule) => [rule.id, rule])) };
-  const charts = await renderCharts({ report, lang, zone, labels, html, partnerName });
+  const charts = await renderCharts({ report, lang, zone, labels, html, partnerLabel: (id) => names.get(id) ?? id });
   const dataset = options.dataset ?? "dataset";
   const body = [
     `<header><h1>${h(html.title(dataset))}</h1></header>`,
@@ -162,7 +162,10 @@ function severityBadge(severity: Finding["severity"], labels: ReportLabels): str
 function chartsSection(charts: readonly RenderedChart[], html: HtmlLabels): string {
   if (charts.length === 0) return "";
   const figures = charts.map(
-    (chart) => `<figure id="${chart.id}" class="chart"><figcaption>${h(chart.title)}</figcaption>${chart.svg}${chart.note ? `<p class="note">${h(chart.note)}</p>` : ""}</figure>`,
+    (chart) =>
+      `<figure id="${chart.id}" class="chart"><figcaption>${h(chart.title)}</figcaption>` +
+      `<ul class="legend">${chart.legend.map((item) => `<li><i style="background:${item.color}"></i>${h(item.name)}</li>`).join("")}</ul>` +
+      `${chart.svg}${chart.note ? `<p class="note">${h(chart.note)}</p>` : ""}</figure>`,
   );
   return `<section id="charts"><h2>${h(html.charts)}</h2><div class="charts">${figures.join("\n")}</div></section>`;
 }
@@ -321,7 +324,9 @@ table.grid th{background:var(--bg);font-weight:600}.num{text-align:right!importa
 .tier{background:#e9ecef;color:#1f2328}.tier-review{background:#ffe8cc}.tier-audit{background:#ffc9c9}.tier-hold{background:#c92a2a;color:#fff}
 .charts{display:grid;grid-template-columns:1fr;gap:18px}
 figure.chart{margin:0;border:1px solid var(--line);border-radius:8px;padding:10px;overflow-x:auto}
-figure.chart figcaption{font-weight:600;margin-bottom:4px}figure.chart svg{max-width:100%;height:auto}
+figure.chart figcaption{font-weight:600;margin-bottom:4px}
+ul.legend{list-style:none;margin:0 0 4px;padding:0;display:flex;flex-wrap:wrap;gap:4px 16px;font-size:12.5px;color:var(--muted)}
+ul.legend i{display:inline-block;width:14px;height:10px;border-radius:3px;margin-right:6px;vertical-align:0}figure.chart svg{max-width:100%;height:auto}
 .filters{position:sticky;top:0;background:#fff;padding:10px 0;border-bottom:1px solid var(--line);display:flex;flex-wrap:wrap;gap:14px;align-items:center;z-index:1}
 .filters select{font:inherit;padding:2px 4px;max-width:280px}.shown{color:var(--muted)}
 article.finding{border:1px solid var(--line);border-left:5px solid var(--c);border-radius:8px;padding:12px 16px;margin:14px 0;break-inside:avoid}

@@ -16,7 +16,15 @@ export interface RenderedChart {
   readonly title: string;
   /** A line under the chart: what is left out of it, if anything. */
   readonly note?: string;
+  /** What each colour stands for, drawn by the page above the chart (text ECharts would measure only roughly). */
+  readonly legend: readonly LegendItem[];
   readonly svg: string;
+}
+
+/** One entry of a chart's legend. */
+export interface LegendItem {
+  readonly name: string;
+  readonly color: string;
 }
 
 /** Colours by severity and by kind, the same in the charts and the page's badges. */
@@ -37,9 +45,16 @@ export const KIND_COLORS: Readonly<Record<ConflictKind, string>> = {
 export const FONT_STACK =
   "system-ui, -apple-system, 'Segoe UI', Roboto, 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', sans-serif";
 
+const CURRENCY_COLORS = ["#c92a2a", "#1971c2", "#5f3dc4", "#2b8a3e"] as const;
+
 /** How many partners a bar chart shows: the worst, so the chart stays readable. */
 const TOP_PARTNERS = 12;
-const WIDTH = 760;
+const WIDTH = 1040;
+/**
+ * Room for the partner names left of a bar chart's axis. Fixed rather than measured: ECharts' server-side
+ * renderer estimates text widths without fonts, so its own layout would cut long names off.
+ */
+const NAME_ROOM = 220;
 
 export interface ChartInput {
   readonly report: ScanReport;
@@ -47,12 +62,20 @@ export interface ChartInput {
   readonly zone: TimeZone;
   readonly labels: ReportLabels;
   readonly html: HtmlLabels;
-  /** `Name (id)` of a partner, as the page shows it. */
-  readonly partnerName: (id: string) => string;
+  /** A partner as a chart's axis names it: its name when the dataset has one, else its id. */
+  readonly partnerLabel: (id: string) => string;
 }
 
 type ECharts = typeof import("echarts");
 type ChartOption = Parameters<ReturnType<ECharts["init"]>["setOption"]>[0];
+
+/** A chart before it is rendered: its ECharts option, height, legend and note. */
+interface ChartSpec {
+  readonly option: ChartOption;
+  readonly height: number;
+  readonly legend: readonly LegendItem[];
+  readonly note?: string;
+}
 
 /**
  * The report's charts as SVG: findings by partner and kind, findings over time by severity, money at stake
@@ -63,21 +86,20 @@ export async function renderCharts(input: ChartInput): Promise<RenderedChart[]> 
   if (report.findings.length === 0) return [];
   // Loaded only when an html report is written: the scan itself never pays for ECharts.
   const echarts: ECharts = await import("echarts");
-  const charts: RenderedChart[] = [];
-  const byPartner = partnersByKind(input);
-  charts.push(render(echarts, "chart-partners", input.html.chartPartners, byPartner.option, byPartner.height, byPartner.note));
   const overTime = findingsOverTime(input);
-  charts.push(render(echarts, "chart-time", overTime.title, overTime.option, 320));
   const money = moneyByPartner(input);
-  if (money) charts.push(render(echarts, "chart-money", input.html.chartMoney, money.option, money.height, money.note));
-  return charts;
+  return [
+    render(echarts, "chart-partners", input.html.chartPartners, partnersByKind(input)),
+    render(echarts, "chart-time", overTime.title, overTime),
+    ...(money ? [render(echarts, "chart-money", input.html.chartMoney, money)] : []),
+  ];
 }
 
-function render(echarts: ECharts, id: string, title: string, option: ChartOption, height: number, note?: string): RenderedChart {
-  const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width: WIDTH, height });
+function render(echarts: ECharts, id: string, title: string, spec: ChartSpec): RenderedChart {
+  const chart = echarts.init(null, null, { renderer: "svg", ssr: true, width: WIDTH, height: spec.height });
   try {
-    chart.setOption({ animation: false, textStyle: { fontFamily: FONT_STACK }, ...option });
-    return { id, title, svg: ownNames(chart.renderToSVGString(), id), ...(note !== undefined ? { note } : {}) };
+    chart.setOption({ animation: false, textStyle: { fontFamily: FONT_STACK, fontSize: 12 }, ...spec.option });
+    return { id, title, legend: spec.legend, svg: ownNames(chart.renderToSVGString(), id), ...(spec.note !== undefined ? { note: spec.note } : {}) };
   } finally {
     // dispose stops zrender's frame loop, which would otherwise keep the process alive.
     chart.dispose();
@@ -132,7 +154,7 @@ function leftOut(html: HtmlLabels, shown: number, all: number): string | undefin
 }
 
 /** Horizontal stacked bars: the offending partners with the most findings, a segment per kind. */
-function partnersByKind({ report, labels, html, partnerName }: ChartInput): { option: ChartOption; height: number; note?: string } {
+function partnersByKind({ report, labels, html, partnerLabel }: ChartInput): ChartSpec {
   const byPartner = offenders(report);
   const total = (kinds: Map<ConflictKind, number>) => [...kinds.values()].reduce((a, b) => a + b, 0);
   const ranked = [...byPartner.entries()].sort((a, b) => total(b[1]) - total(a[1]) || (a[0] < b[0] ? -1 : 1)).slice(0, TOP_PARTNERS);
@@ -141,13 +163,13 @@ function partnersByKind({ report, labels, html, partnerName }: ChartInput): { op
   const kinds = CONFLICT_KINDS.filter((kind) => ranked.some(([, counts]) => counts.has(kind)));
   const note = leftOut(html, ranked.length, byPartner.size);
   return {
-    height: 90 + rows.length * 28,
+    height: 50 + rows.length * 28,
+    legend: kinds.map((kind) => ({ name: labels.kind[kind], color: KIND_COLORS[kind] })),
     ...(note !== undefined ? { note } : {}),
     option: {
-      legend: { top: 0, data: kinds.map((kind) => labels.kind[kind]) },
-      grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true },
+      grid: { left: NAME_ROOM, right: 24, top: 10, bottom: 30 },
       xAxis: { type: "value", minInterval: 1 },
-      yAxis: { type: "category", data: rows.map(([id]) => axisName(partnerName(id))) },
+      yAxis: { type: "category", data: rows.map(([id]) => axisName(partnerLabel(id))) },
       series: kinds.map((kind) => ({
         type: "bar",
         name: labels.kind[kind],
@@ -165,7 +187,7 @@ const DAY_MS = 86_400_000;
  * Findings by the day (or month, over a longer span) they began, in the dataset's time zone, stacked by
  * severity. Days with none are drawn as zero, so gaps show.
  */
-function findingsOverTime({ report, lang, zone, labels, html }: ChartInput): { title: string; option: ChartOption } {
+function findingsOverTime({ report, lang, zone, labels, html }: ChartInput): ChartSpec & { readonly title: string } {
   const starts = report.findings.map((finding) => Date.parse(finding.firstSeen));
   const days = starts.map((ms) => zone.dayIndex(ms));
   const first = Math.min(...days);
@@ -190,9 +212,10 @@ function findingsOverTime({ report, lang, zone, labels, html }: ChartInput): { t
   const present = SEVERITIES.filter((severity) => (counts.get(severity) as number[]).some((n) => n > 0));
   return {
     title: monthly ? html.chartTimeByMonth : html.chartTimeByDay,
+    height: 300,
+    legend: present.map((severity) => ({ name: labels.severity[severity], color: SEVERITY_COLORS[severity] })),
     option: {
-      legend: { top: 0, data: present.map((severity) => labels.severity[severity]) },
-      grid: { left: 8, right: 24, top: 36, bottom: 8, containLabel: true },
+      grid: { left: 48, right: 24, top: 14, bottom: 30 },
       xAxis: { type: "category", data: keys.map((key) => periodLabel(key, lang)) },
       yAxis: { type: "value", minInterval: 1 },
       series: present.map((severity) => ({
@@ -217,7 +240,7 @@ function periodLabel(key: string, lang: Lang): string {
  * Money at stake by offending partner (the scorecard's sums), the partners with the most in the currency
  * most is at stake in; a bar per currency, never added across currencies.
  */
-function moneyByPartner({ report, lang, html, partnerName }: ChartInput): { option: ChartOption; height: number; note?: string } | undefined {
+function moneyByPartner({ report, lang, html, partnerLabel }: ChartInput): ChartSpec | undefined {
   const partners = (report.partners ?? []).filter((partner) => Object.keys(partner.amountAtStake).length > 0);
   if (partners.length === 0) return undefined;
   const totals = new Map<string, number>();
@@ -228,18 +251,19 @@ function moneyByPartner({ report, lang, html, partnerName }: ChartInput): { opti
   const ranked = [...partners].sort((a, b) => amount(b, main) - amount(a, main) || (a.id < b.id ? -1 : 1)).slice(0, TOP_PARTNERS);
   const rows = [...ranked].reverse();
   const note = leftOut(html, ranked.length, partners.length);
+  const color = (i: number) => CURRENCY_COLORS[i % CURRENCY_COLORS.length] as string;
   return {
-    height: 90 + rows.length * (currencies.length > 1 ? 36 : 28),
+    height: 50 + rows.length * (currencies.length > 1 ? 36 : 28),
+    legend: currencies.map((currency, i) => ({ name: currency, color: color(i) })),
     ...(note !== undefined ? { note } : {}),
     option: {
-      legend: { top: 0, data: currencies },
-      grid: { left: 8, right: 96, top: 36, bottom: 8, containLabel: true },
+      grid: { left: NAME_ROOM, right: 120, top: 10, bottom: 30 },
       xAxis: { type: "value", axisLabel: { formatter: (value: number) => groupDigits(value, 0) } },
-      yAxis: { type: "category", data: rows.map((partner) => axisName(partnerName(partner.id))) },
+      yAxis: { type: "category", data: rows.map((partner) => axisName(partnerLabel(partner.id))) },
       series: currencies.map((currency, i) => ({
         type: "bar",
         name: currency,
-        itemStyle: { color: ["#c92a2a", "#1971c2", "#5f3dc4", "#2b8a3e"][i % 4] as string },
+        itemStyle: { color: color(i) },
         label: { show: true, position: "right", formatter: ({ value }: { value: unknown }) => (Number(value) > 0 ? formatAmount(Number(value), currency, lang) : "") },
         data: rows.map((partner) => amount(partner, currency)),
       })),

@@ -26,7 +26,7 @@ describe("--format html", () => {
       expect(html).toContain(`href="#${finding.id}"`);
     }
     expect(html.match(/<article class="finding"/g)?.length).toBe(report.findings.length);
-    for (const id of ["chart-partners", "chart-time", "chart-money"]) expect(html).toMatch(new RegExp(`<figure id="${id}" class="chart"><figcaption>[^<]+</figcaption><svg `));
+    for (const id of ["chart-partners", "chart-time", "chart-money"]) expect(html).toMatch(new RegExp(`<figure id="${id}" class="chart"><figcaption>[^<]+</figcaption><ul class="legend">(<li><i style="background:#[0-9a-f]{6}"></i>[^<]+</li>)+</ul><svg `));
     expect(html.match(/<svg /g)?.length).toBe(3);
     for (const partner of report.partners ?? []) expect(html).toContain(`${partner.name} (${partner.id})</td>`);
     // Each finding's rule conditions, beside the facts of its decisive occurrence.
@@ -51,7 +51,7 @@ describe("--format html", () => {
     const report = await scan("fixtures/demo", { rules: { rules } });
     const first = await formatHtml(report, { rules, timeZone: "Asia/Shanghai" });
     // Charts rendered in between move zrender's process-wide instance counter.
-    await renderCharts({ report, lang: "en", zone: UTC_ZONE, labels: reportLabels("en"), html: htmlLabels("en"), partnerName: (id) => id });
+    await renderCharts({ report, lang: "en", zone: UTC_ZONE, labels: reportLabels("en"), html: htmlLabels("en"), partnerLabel: (id: string) => id });
     const second = await formatHtml(report, { rules, timeZone: "Asia/Shanghai" });
     expect(second).toBe(first);
     expect(first).not.toMatch(/\bzr\d+-/);

@@ -26,6 +26,9 @@ export type {
   ExplainedCondition,
 } from "./explain/explain.js";
 
+// Reports for people
+export { formatHtml, type HtmlOptions } from "./report/formatHtml.js";
+
 // Input
 export { loadDataset, openDataset, type DatasetSource } from "./dataset/loadDataset.js";
 export type { Dataset, RecordCounts } from "./dataset/types.js";

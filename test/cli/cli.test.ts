@@ -95,6 +95,17 @@ describe("scan", () => {
     expect(stdout).toContain("### Top 13 findings");
   });
 
+  it("prints the html report, its times in the manifest's zone unless --time-zone says otherwise", () => {
+    const zh = run(["scan", "fixtures/erp-zh", "--format", "html", "--lang", "zh-CN"]);
+    expect(zh.code).toBe(0);
+    expect(zh.stdout.startsWith('<!doctype html>\n<html lang="zh-CN">')).toBe(true);
+    expect(zh.stdout).toContain("时间均为 Asia/Shanghai 时间");
+    expect(zh.stdout.match(/<article class="finding"/g)).toHaveLength(13);
+    const en = run(["scan", "fixtures/erp-zh", "--format", "html", "--time-zone", "Europe/Berlin"]);
+    expect(en.stdout).toContain('<html lang="en">');
+    expect(en.stdout).toContain("times in Europe/Berlin");
+  });
+
   it("prints well-formed JUnit: a test case per rule, a failure per rule with findings at or above --fail-on", () => {
     const { stdout, code } = run(["scan", "fixtures/demo", "--format", "junit", "--fail-on", "high"]);
     expect(code).toBe(1);

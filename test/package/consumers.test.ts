@@ -24,22 +24,23 @@ const program = (load: string) => `
 ${load}
 const report = await scan(${JSON.stringify(demo)});
 const rules = await loadRules();
-console.log(JSON.stringify({ findings: report.findings.length, rules: rules.rules.length, first: report.findings[0].ruleId }));
+const charts = (await formatHtml(report, { rules: rules.rules })).match(/<svg /g).length;
+console.log(JSON.stringify({ findings: report.findings.length, rules: rules.rules.length, first: report.findings[0].ruleId, charts }));
 `;
 
 describe("the packed package", () => {
   it("works from an ESM consumer", () => {
     const file = join(dir, "esm.mjs");
-    writeFileSync(file, program(`import { scan, loadRules } from "channel-conflict";`));
+    writeFileSync(file, program(`import { scan, loadRules, formatHtml } from "channel-conflict";`));
     const out = JSON.parse(execFileSync(process.execPath, [file], { cwd: dir, encoding: "utf8" }));
-    expect(out).toEqual({ findings: 13, rules: 8, first: "diversion.lot-outside-allocation" });
+    expect(out).toEqual({ findings: 13, rules: 8, first: "diversion.lot-outside-allocation", charts: 3 });
   });
 
   it("works from a CommonJS consumer", () => {
     const file = join(dir, "cjs.cjs");
-    writeFileSync(file, `(async () => {${program(`const { scan, loadRules } = require("channel-conflict");`)}})();`);
+    writeFileSync(file, `(async () => {${program(`const { scan, loadRules, formatHtml } = require("channel-conflict");`)}})();`);
     const out = JSON.parse(execFileSync(process.execPath, [file], { cwd: dir, encoding: "utf8" }));
-    expect(out).toEqual({ findings: 13, rules: 8, first: "diversion.lot-outside-allocation" });
+    expect(out).toEqual({ findings: 13, rules: 8, first: "diversion.lot-outside-allocation", charts: 3 });
   });
 
   it("ships the demo and its Chinese ERP export, which the installed binary scans to the same findings", () => {

@@ -305,7 +305,7 @@ async function explainCommand(positionals: string[], values: Record<string, unkn
   const timeZone = values["time-zone"] as string | undefined;
   const lang = oneOf<Lang>("lang", values.lang as string | undefined, LANGS);
   const explanation = await explain(dataset, target, { rules, ...(timeZone !== undefined ? { timeZone } : {}), ...(lang !== undefined ? { lang } : {}) });
-  const text = format === "json" ? `${JSON.stringify(explanation, null, 2)}\n` : printable(formatExplanation(explanation));
+  const text = format === "json" ? `${JSON.stringify(explanation, null, 2)}\n` : printable(formatExplanation(explanation, lang !== undefined ? { lang } : {}));
   const out = values.out as string | undefined;
   if (out !== undefined) await writeFile(out, text);
   else await write(io.stdout, text);

@@ -134,6 +134,20 @@ describe("explain a finding", () => {
     expect(formatExplanation(explanation)).toContain('✗ check equal "below-map" — is "below-floor"');
   });
 
+  it("writes its labels in Chinese with lang zh-CN, the reasons in the scan's language", async () => {
+    const finding = report.findings.find((f) => f.ruleId === "price.below-floor");
+    const zh = await explain(collections, { finding: finding?.id as string, rule: "price.below-map" }, { lang: "zh-CN" });
+    const text = formatExplanation(zh, { lang: "zh-CN" });
+    expect(text).toContain(`问题 ${finding?.id} — price.below-floor`);
+    expect(text).toContain("规则 price.below-map 在关键一次（最严重的一次；检查项 below-floor）上的判定：未触发");
+    expect(text).toContain('✗ check equal "below-map" — 实际为 "below-floor"');
+    expect(text).not.toMatch(/\b(Finding|Rule|fires|is|occurrences?)\b/);
+    const event = formatExplanation(await explain(collections, { event: finding?.eventIds[0] as string }, { lang: "zh-CN" }), { lang: "zh-CN" });
+    expect(event).toMatch(/^事件 \S+ — /);
+    expect(event).toContain("触发的规则：price.below-floor");
+    expect(event).not.toMatch(/\b(Event|Fired|not judged|did not fire|skipped)\b/);
+  });
+
   it("refuses what it cannot explain, naming the closest id", async () => {
     const finding = report.findings[0];
     const typo = `${finding?.id.slice(0, -1)}x`;

@@ -341,6 +341,6 @@ ul.conditions,ul.conditions ul{margin:4px 0;padding-left:20px}.here{color:var(--
 details{margin:6px 0}summary{cursor:pointer;color:#0969da}
 .muted{color:var(--muted)}.note{color:var(--muted);font-size:12.5px;margin:4px 0}.ids{font-size:12px;margin:6px 0 0}
 footer{margin-top:36px;color:var(--muted);font-size:12px;border-top:1px solid var(--line);padding-top:8px}
-@media print{body{max-width:none;padding:0}.filters{display:none}article.finding[hidden]{display:block!important}figure.chart,table.grid tr{break-inside:avoid}summary{color:inherit}}
+@media print{body{max-width:none;padding:0}.filters{display:none}article.finding[hidden]{display:block!important}details::details-content{content-visibility:visible;display:block}figure.chart,table.grid tr{break-inside:avoid}summary{color:inherit}}
 `;
 }

@@ -144,6 +144,22 @@ describe.skipIf(!runnable)("the html report in headless Chromium", () => {
     }
   });
 
+  it("prints every finding with its conditions and facts, whatever the filters hide on screen", async () => {
+    const { page } = await open("print.html", await formatHtml(demo, { rules }));
+    try {
+      await page.selectOption('select[data-filter="kind"]', "price-deviation");
+      const visible = (selector: string) => page.$$eval(selector, (nodes) => nodes.filter((n) => n.checkVisibility()).length);
+      expect(await visible("table.facts")).toBe(0);
+      await page.emulateMedia({ media: "print" });
+      expect(await visible("article.finding")).toBe(demo.findings.length);
+      expect(await visible("table.facts")).toBe(demo.findings.length);
+      expect(await visible("ul.conditions")).toBe(demo.findings.length);
+      expect(await visible("form.filters")).toBe(0);
+    } finally {
+      await page.close();
+    }
+  });
+
   it("draws a page, not an empty or broken one, in English and in Chinese", async () => {
     for (const [name, html] of [
       ["en.html", await formatHtml(demo, { rules })],

@@ -71,7 +71,7 @@ export async function formatHtml(report: ScanReport, options: HtmlOptions = {}):
     scorecardSection(page),
     findingsSection(page),
     notesSection(page),
-    `<footer>${h(html.footer(options.version ?? "", zone.name))}</footer>`,
+    `<footer>${h(html.footer(options.version, zone.name))}</footer>`,
   ].join("\n");
   const scriptHash = createHash("sha256").update(SCRIPT).digest("base64");
   return `<!doctype html>
@@ -80,7 +80,7 @@ export async function formatHtml(report: ScanReport, options: HtmlOptions = {}):
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'sha256-${scriptHash}'">
-<meta name="generator" content="channel-conflict ${h(options.version ?? "")}">
+<meta name="generator" content="${h(["channel-conflict", options.version].filter(Boolean).join(" "))}">
 <title>${h(html.title(dataset))}</title>
 <style>${css()}</style>
 </head>
@@ -176,7 +176,7 @@ function scorecardSection({ report, labels, lang, partnerName }: Page): string {
   const rows = partners.map((partner) => {
     const money = Object.entries(partner.amountAtStake).map(([currency, amount]) => formatAmount(amount, currency, lang)).join("<br>");
     const severities = SEVERITIES.filter((sev) => partner.bySeverity[sev]).map((sev) => `${severityBadge(sev, labels)} ${count(partner.bySeverity[sev] as number)}`).join(" ");
-    return `<tr><td>${h(partnerName(partner.id))}</td><td>${h(partner.channel)}</td><td><span class="tier tier-${partner.tier}">${h(labels.tier[partner.tier])}</span></td><td class="num">${partner.score.toFixed(1)}</td><td class="num">${count(partner.findings)}</td><td>${severities}</td><td class="num">${count(partner.repeatOffences)}</td><td class="num">${money}</td></tr>`;
+    return `<tr><td>${h(partnerName(partner.id))}</td><td>${h(Object.hasOwn(labels.channelName, partner.channel) ? labels.channelName[partner.channel as keyof ReportLabels["channelName"]] : partner.channel)}</td><td><span class="tier tier-${partner.tier}">${h(labels.tier[partner.tier])}</span></td><td class="num">${partner.score.toFixed(1)}</td><td class="num">${count(partner.findings)}</td><td>${severities}</td><td class="num">${count(partner.repeatOffences)}</td><td class="num">${money}</td></tr>`;
   });
   const head = [labels.partner, labels.channel, labels.tierHeading, labels.score, labels.findings, labels.severityHeading, labels.repeatOffences, labels.amountAtStake];
   const numeric = new Set([3, 4, 6, 7]);

@@ -30,7 +30,7 @@ export interface HtmlLabels {
   sinceBaseline(count: number): string;
   suppressedCount(count: number): string;
   firstRejections(shown: number, all: number): string;
-  footer(version: string, zone: string): string;
+  footer(version: string | undefined, zone: string): string;
 }
 
 const plural = (n: number, one: string, many: string) => `${groupDigits(n, 0)} ${n === 1 ? one : many}`;
@@ -64,7 +64,7 @@ const EN: HtmlLabels = {
   sinceBaseline: (count) => `New since the baseline: ${plural(count, "occurrence", "occurrences")}`,
   suppressedCount: (count) => `${plural(count, "finding", "findings")} hidden by suppressions`,
   firstRejections: (shown, all) => (all > shown ? `The first ${shown} of ${groupDigits(all, 0)} (the JSON report lists them all).` : ""),
-  footer: (version, zone) => `channel-conflict ${version} · times in ${zone}`,
+  footer: (version, zone) => `channel-conflict${version ? ` ${version}` : ""} · times in ${zone}`,
 };
 
 const ZH_CN: HtmlLabels = {
@@ -96,7 +96,7 @@ const ZH_CN: HtmlLabels = {
   sinceBaseline: (count) => `基线之后新增 ${groupDigits(count, 0)} 次`,
   suppressedCount: (count) => `${groupDigits(count, 0)} 条问题已按豁免清单隐藏`,
   firstRejections: (shown, all) => (all > shown ? `仅列出前 ${shown} 条（共 ${groupDigits(all, 0)} 条），完整列表见 JSON 报告。` : ""),
-  footer: (version, zone) => `channel-conflict ${version} · 时间均为 ${zone} 时间`,
+  footer: (version, zone) => `channel-conflict${version ? ` ${version}` : ""} · 时间均为 ${zone} 时间`,
 };
 
 const LABELS: Readonly<Record<Lang, HtmlLabels>> = { en: EN, "zh-CN": ZH_CN };

@@ -2,6 +2,7 @@ import type { Severity } from "../core/types.js";
 import type { ConflictKind } from "../detectors/registry.js";
 import type { PartnerTier } from "../findings/scorePartners.js";
 import type { Lang } from "../messages/types.js";
+import type { Channel } from "../schema/primitives.js";
 
 /**
  * The words of the reports' labels in one language: names of severities, kinds, tiers and statuses, and
@@ -13,6 +14,8 @@ export interface ReportLabels {
   readonly kind: Readonly<Record<ConflictKind, string>>;
   readonly tier: Readonly<Record<PartnerTier, string>>;
   readonly status: Readonly<Record<"open" | "closed", string>>;
+  /** Sales channels, and `unknown` for a partner the scorecard has no record of. */
+  readonly channelName: Readonly<Record<Channel | "unknown", string>>;
   readonly rank: string;
   readonly score: string;
   readonly severityHeading: string;
@@ -53,6 +56,7 @@ const EN: ReportLabels = {
   },
   tier: { monitor: "monitor", review: "review", audit: "audit", hold: "hold" },
   status: { open: "open", closed: "closed" },
+  channelName: { direct: "direct", distributor: "distributor", reseller: "reseller", retail: "retail", ecommerce: "e-commerce", marketplace: "marketplace", unknown: "unknown" },
   rank: "#",
   score: "score",
   severityHeading: "severity",
@@ -95,6 +99,7 @@ const ZH_CN: ReportLabels = {
   },
   tier: { monitor: "观察", review: "约谈整改", audit: "稽查", hold: "暂停供货" },
   status: { open: "未结束", closed: "已结束" },
+  channelName: { direct: "直销", distributor: "经销商", reseller: "分销商", retail: "零售商", ecommerce: "电商", marketplace: "平台商家", unknown: "未知" },
   rank: "排名",
   score: "分值",
   severityHeading: "严重程度",

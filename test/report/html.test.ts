@@ -61,7 +61,7 @@ describe("--format html", () => {
     const report = await scan("fixtures/erp-zh", { rules: { rules }, lang: "zh-CN" });
     const html = await formatHtml(report, { rules, lang: "zh-CN", timeZone: "Asia/Shanghai", dataset: "fixtures/erp-zh" });
     expect(html).toContain('<html lang="zh-CN">');
-    for (const text of ["渠道冲突检查报告", "概览", "合作伙伴评分卡", "问题明细", "处理建议", "各合作伙伴的问题数（按类型）", "涉及金额", "时间均为 Asia/Shanghai 时间"]) {
+    for (const text of ["渠道冲突检查报告", "概览", "合作伙伴评分卡", "问题明细", "处理建议", "各合作伙伴的问题数（按类型）", "涉及金额", "<td>经销商</td>", "时间均为 Asia/Shanghai 时间"]) {
       expect(html).toContain(text);
     }
     const text = visibleText(html);

@@ -33,6 +33,8 @@ export { formatHtml, type HtmlOptions } from "./report/formatHtml.js";
 export { loadDataset, openDataset, type DatasetSource } from "./dataset/loadDataset.js";
 export type { Dataset, RecordCounts } from "./dataset/types.js";
 export type { Rejection } from "./core/records.js";
+export type { FieldIssue, GivenValue, RejectionCode, RejectionMessages, RejectionReason } from "./core/rejectionReasons.js";
+export { formatRejection, rejectionReason } from "./messages/rejections/renderRejection.js";
 export {
   partnerSchema,
   regionSchema,
@@ -91,6 +93,7 @@ export type { Finding } from "./findings/types.js";
 export { DEFAULT_SCORECARD_POLICY, type PartnerScore, type PartnerTier, type ScorecardPolicy } from "./findings/scorePartners.js";
 export { LANGS, type Lang, type MessageArg } from "./messages/types.js";
 export { CONFLICT_KINDS, type ConflictKind } from "./detectors/registry.js";
+export { skipText } from "./detectors/skipReasons.js";
 export {
   SEVERITIES,
   compareSeverity,

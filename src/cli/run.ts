@@ -1,7 +1,8 @@
 import { LANGS, type Lang } from "../messages/types.js";
 import { writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
-import { formatRejection, type Rejection } from "../core/records.js";
+import { type Rejection } from "../core/records.js";
+import { formatRejection } from "../messages/rejections/renderRejection.js";
 import type { ScanWarning } from "../core/warnings.js";
 import { ChannelConflictError, DatasetError, formatRuleProblem, RuleSetError } from "../core/errors.js";
 import { applyBaseline } from "../findings/applyBaseline.js";
@@ -23,6 +24,7 @@ import { formatNdjson, formatNdjsonLine } from "../report/formatNdjson.js";
 import { formatSarif, sarifRecordsWanted } from "../report/formatSarif.js";
 import { locateRecords } from "../report/locateRecords.js";
 import { formatTable } from "../report/formatTable.js";
+import { reportLabels } from "../report/labels.js";
 import { printable } from "../report/printable.js";
 import { loadRules, noRuleFilesProblem } from "../rules/loadRules.js";
 import type { RuleSet } from "../rules/types.js";
@@ -151,7 +153,7 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
       ...(maxRejected !== undefined ? { maxRejected } : {}),
       ...zoneOption,
       onRejected: (r) => {
-        io.stderr.write(printable(formatRejection(r)) + "\n");
+        io.stderr.write(printable(formatRejection(r, lang)) + "\n");
         if (!direct) rejected.push(r);
       },
     });
@@ -166,12 +168,12 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
       result = await generator.next();
     }
     if (direct) {
-      warn(result.value.warnings, io);
+      warn(result.value.warnings, io, lang);
       return reachedFailOn ? 1 : 0;
     }
     const ranked = rankFindings([...streamed.values()]);
     report = afterScan({ findings: ranked, summary: { ...result.value, ...summarize(ranked, result.value) }, rejected });
-    if (!tableOnTerminal) warn(report.summary.warnings, io);
+    if (!tableOnTerminal) warn(report.summary.warnings, io, lang);
     await emit(report, format, failOn, rules, dataset, out, io, zoneOption, true);
   } else {
     const common = {
@@ -183,9 +185,9 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
     report =
       queue !== undefined
         ? await scanOnQueue(dataset, { ...common, queue, shards: positiveOf("shards", values.shards as string | undefined) ?? 4 })
-        : await scan(dataset, { ...common, ...(io.stderr.isTTY ? { onProgress: progressLine(io.stderr) } : {}) });
+        : await scan(dataset, { ...common, ...(io.stderr.isTTY ? { onProgress: progressLine(io.stderr, lang) } : {}) });
     report = afterScan(report);
-    if (!tableOnTerminal) warn(report.summary.warnings, io);
+    if (!tableOnTerminal) warn(report.summary.warnings, io, lang);
     await emit(report, format, failOn, rules, dataset, out, io, zoneOption);
   }
   if (failOn !== undefined && report.findings.some((f) => compareSeverity(f.severity, failOn) >= 0)) return 1;
@@ -227,12 +229,14 @@ function maxRejectedOf(value: string | undefined): number | `${number}%` | undef
 }
 
 /** Each warning on its own stderr line: data that is not read must never go unsaid. */
-function warn(warnings: readonly ScanWarning[], io: CliIo): void {
-  for (const warning of warnings) io.stderr.write(`channel-conflict: warning: ${printable(warning.message)}\n`);
+function warn(warnings: readonly ScanWarning[], io: CliIo, lang: Lang = "en"): void {
+  const { colon, stderrWarning } = reportLabels(lang);
+  for (const warning of warnings) io.stderr.write(`channel-conflict${colon}${stderrWarning}${printable(warning.message)}\n`);
 }
 
 /** Draws progress on one terminal line: records read, rate, findings so far; clears it when done. */
-function progressLine(stderr: NodeJS.WritableStream): (p: ScanProgress) => void {
+function progressLine(stderr: NodeJS.WritableStream, lang: Lang = "en"): (p: ScanProgress) => void {
+  const labels = reportLabels(lang);
   const started = performance.now();
   return (p) => {
     if (p.phase === "done") {
@@ -242,7 +246,7 @@ function progressLine(stderr: NodeJS.WritableStream): (p: ScanProgress) => void 
     const seconds = (performance.now() - started) / 1000;
     const count = p.phase === "reading" ? p.read : p.scanned;
     const rate = seconds > 0 ? Math.round(count / seconds) : 0;
-    stderr.write(`\r\u001b[K${p.phase} ${count.toLocaleString("en-US")} events (${rate.toLocaleString("en-US")}/s), ${p.findings} findings so far`);
+    stderr.write(`\r\u001b[K${labels.progress(p.phase, count.toLocaleString("en-US"), rate.toLocaleString("en-US"), p.findings)}`);
   };
 }
 
@@ -257,7 +261,8 @@ async function emit(
   view: { readonly lang?: Lang; readonly timeZone?: string },
   eventsFromStdin = false,
 ): Promise<void> {
-  const context = { rules: rules.rules, dataset, version: packageVersion(), ...(failOn ? { failOn } : {}) };
+  const lang = view.lang ?? "en";
+  const context = { rules: rules.rules, dataset, version: packageVersion(), ...(failOn ? { failOn } : {}), lang };
   // SARIF locates each result at its evidence: the dataset's files are read once more to find their lines.
   const sarifContext = async () => ({
     ...context,
@@ -271,7 +276,7 @@ async function emit(
       : format === "ndjson"
         ? formatNdjson(report.findings)
         : format === "markdown"
-          ? formatMarkdown(report)
+          ? formatMarkdown(report, { lang })
           : format === "junit"
             ? formatJunit(report, context)
             : format === "sarif"
@@ -280,7 +285,7 @@ async function emit(
                 ? await formatHtml(report, { ...context, ...view, timeZone: view.timeZone ?? (await datasetTimeZone(dataset)) })
                 : format === "csv"
                 ? formatCsv(report)
-                : formatTable(report, { color: toTerminal, truncate: toTerminal, width: toTerminal ? (io.stdout.columns ?? 120) : 120 });
+                : formatTable(report, { color: toTerminal, truncate: toTerminal, width: toTerminal ? (io.stdout.columns ?? 120) : 120, lang });
   if (out !== undefined) await writeFile(out, text);
   else await write(io.stdout, text);
 }
@@ -322,7 +327,7 @@ async function validateCommand(positionals: string[], io: CliIo): Promise<number
   const problems = [...read.empty.map(noRuleFilesProblem), ...validated.problems];
   for (const p of problems) io.stderr.write(printable(formatRuleProblem(p)) + "\n");
   if (problems.length > 0) {
-    io.stderr.write(`${problems.length} problem${problems.length === 1 ? "" : "s"}; the rule set is refused.\n`);
+    io.stderr.write(`${reportLabels("en").ruleProblems(problems.length)}\n`);
     return 2;
   }
   await write(io.stdout, `${rules.length} rule${rules.length === 1 ? "" : "s"} valid.\n`);
@@ -340,6 +345,13 @@ async function testCommand(positionals: string[], io: CliIo): Promise<number> {
   }
   await write(io.stdout, `${results.length - failed} passed, ${failed} failed\n`);
   return failed > 0 ? 1 : 0;
+}
+
+/** The `--lang` of the arguments when it is a known language (for the lines written after an error), else English. */
+function langOf(argv: readonly string[]): Lang {
+  const at = argv.findIndex((arg) => arg === "--lang" || arg.startsWith("--lang="));
+  const value = at < 0 ? undefined : argv[at]?.includes("=") ? argv[at]?.slice("--lang=".length) : argv[at + 1];
+  return (LANGS as readonly string[]).includes(value ?? "") ? (value as Lang) : "en";
 }
 
 /** Runs the command line; returns the exit status (CONTRACT §5). Never calls process.exit. */
@@ -402,12 +414,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr.write(`channel-conflict: ${printable(error.message.split("\n").join("; "))}\n`);
     } else if (error instanceof RuleSetError) {
       for (const p of error.problems) io.stderr.write(printable(formatRuleProblem(p)) + "\n");
-      io.stderr.write(`${error.problems.length} problem${error.problems.length === 1 ? "" : "s"}; the rule set is refused.\n`);
+      io.stderr.write(`${reportLabels(langOf(argv)).ruleProblems(error.problems.length)}\n`);
     } else if (error instanceof UsageError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS")) {
       io.stderr.write(`channel-conflict: ${printable((error as Error).message)}\nRun channel-conflict --help for usage.\n`);
     } else if (error instanceof ChannelConflictError) {
       // The warnings first: a file that was not read is often why the run failed.
-      if (error instanceof DatasetError) warn(error.warnings, io);
+      if (error instanceof DatasetError) warn(error.warnings, io, langOf(argv));
       io.stderr.write(`channel-conflict: ${printable(error.message)}\n`);
     } else {
       io.stderr.write(`channel-conflict: unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);

@@ -10,6 +10,7 @@ import type { Rejection } from "../core/records.js";
 import type { ChannelEvent } from "../schema/dataset.js";
 import { validateLines, type LineReader } from "./eventBatches.js";
 import { EventReaderThread, eventWorkerPath } from "./readEventsInWorker.js";
+import { asEnglish } from "../../test/helpers.js";
 
 // "华南" and "华北" in GB18030 (and GBK).
 const 华南 = [0xbb, 0xaa, 0xc4, 0xcf];
@@ -62,7 +63,7 @@ describe("validateLines", () => {
     expect(lineOf).toEqual([2]);
     expect(asked).toEqual([lines.starts[1]]);
     expect(taken).toHaveLength(1);
-    expect(rejected).toEqual([
+    expect(asEnglish(rejected)).toEqual([
       { file: "events.ndjson", line: 1, reason: expect.stringMatching(/^not valid UTF-8 \(byte 0xBB at byte \d+ of the line\); if this file is GB18030, say so in channel-conflict\.yaml \(encoding: gb18030\)$/) },
       { file: "events.ndjson", line: 3, reason: expect.stringMatching(/^not valid UTF-8 .*encoding: gb18030\)$/) },
       { file: "events.ndjson", line: 4, reason: expect.stringMatching(/^not valid UTF-8 \(byte 0x81 at byte 2 of the line\)/) },
@@ -77,7 +78,7 @@ describe("validateLines", () => {
     const { rejected } = validateLines(lines, "events.ndjson", DEFAULT_READ_LIMITS, { fast: never, take: (value) => void taken.push(value) }, lineOf);
     expect(taken.map((value) => (value as { shipTo: { region: string } }).shipTo.region)).toEqual(["D-华南", "plain", "D-华北"]);
     expect(lineOf).toEqual([1, 2, 3]);
-    expect(rejected).toEqual([{ file: "events.ndjson", line: 4, reason: "not valid GB18030 (byte 0x81 at byte 2 of the line); check the encoding named in channel-conflict.yaml" }]);
+    expect(asEnglish(rejected)).toEqual([{ file: "events.ndjson", line: 4, reason: "not valid GB18030 (byte 0x81 at byte 2 of the line); check the encoding named in channel-conflict.yaml" }]);
   });
 });
 
@@ -132,7 +133,7 @@ describe("the event worker (linesOf)", () => {
       ["E2", "plain"],
       ["E3", "D-华北"],
     ]);
-    expect(rejected).toEqual([{ file: "events.ndjson", line: 4, reason: "not valid GB18030 (byte 0x81 at byte 2 of the line); check the encoding named in channel-conflict.yaml" }]);
+    expect(asEnglish(rejected)).toEqual([{ file: "events.ndjson", line: 4, reason: "not valid GB18030 (byte 0x81 at byte 2 of the line); check the encoding named in channel-conflict.yaml" }]);
   });
 
   it("reads a UTF-16LE file (with a BOM), and fails on invalid UTF-16 naming the file", async () => {

@@ -1,4 +1,6 @@
-import { rejectionOf, type RecordOrigin, type Rejection } from "../core/records.js";
+import { isRejectionReason, type RejectionReason } from "../core/rejectionReasons.js";
+import { type RecordOrigin, type Rejection } from "../core/records.js";
+import { rejectionOf } from "../messages/rejections/renderRejection.js";
 import { parseNdjsonLine, type RawRecord, type ReadLimits } from "../io/readRecords.js";
 import { decodeLine, type ByteLines } from "../io/lines.js";
 import type { ChannelEvent } from "../schema/dataset.js";
@@ -15,7 +17,7 @@ export interface EventBatch {
 
 /** What checks one parsed record against the event schema: the event, or the reason it is rejected (`EventSchemaReader`). */
 export interface RecordChecker {
-  check(value: unknown): ChannelEvent | string;
+  check(value: unknown): ChannelEvent | RejectionReason;
 }
 
 /** What validates a batch of raw records whole: schema and reference data (`EventValidator`). */
@@ -35,7 +37,7 @@ export function validateBatch(raws: readonly RawRecord[], checker: RecordChecker
   const rejected: Rejection[] = [];
   for (const raw of raws) {
     const result = "error" in raw ? raw.error : checker.check(raw.value);
-    if (typeof result === "string") {
+    if (isRejectionReason(result)) {
       rejected.push(rejectionOf(raw.origin, result));
     } else {
       events.push(result);
@@ -46,7 +48,7 @@ export function validateBatch(raws: readonly RawRecord[], checker: RecordChecker
 }
 
 /** Takes parsed records: the reason a record is rejected, or undefined when it took the record's event. */
-export type RecordSink = (value: unknown) => string | undefined;
+export type RecordSink = (value: unknown) => RejectionReason | undefined;
 
 /** Reads the event of the JSON text `bytes[start, end)` (`text`: the bytes as latin1) into the batch; false when the line must be parsed. */
 export type LineReader = (bytes: Buffer, text: string, start: number, end: number) => boolean;
@@ -72,7 +74,7 @@ export function validateLines(
   const latin1 = bytes.toString("latin1");
   for (let i = 0; i < numbers.length; i++) {
     const start = starts[i] as number;
-    let reason: string | undefined;
+    let reason: RejectionReason | undefined;
     if (start < 0 || !fast(bytes, latin1, start, ends[i] as number)) {
       const item = decodeLine(lines, i);
       let parsed = false;

@@ -14,7 +14,9 @@ import type { CollectionFile } from "../io/sources.js";
 import { RawEvent } from "../fast/FastEventReader.js";
 import { validateLines, type LineReader, type RecordSink } from "./eventBatches.js";
 import { EventPacker, type PackedEvents } from "../fast/eventCodec.js";
-import { rejectionOf, type Rejection } from "../core/records.js";
+import { isRejectionReason } from "../core/rejectionReasons.js";
+import { type Rejection } from "../core/records.js";
+import { rejectionOf } from "../messages/rejections/renderRejection.js";
 import { EventSchemaReader } from "./validateRecords.js";
 import { timeZoneOf, type TimeZone } from "../core/zonedTime.js";
 import { mergeEventFiles, type MergeSettings } from "./mergeEventFiles.js";
@@ -69,7 +71,7 @@ function taker(schema: EventSchemaReader, packer: EventPacker): RecordSink {
       return undefined;
     }
     const event = schema.zod(value);
-    if (typeof event === "string") return event;
+    if (isRejectionReason(event)) return event;
     packer.add(event);
     return undefined;
   };

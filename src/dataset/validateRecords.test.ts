@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { ChannelEvent } from "../schema/dataset.js";
 import type { ReferenceRecords } from "../schema/dataset.js";
 import { EventAcceptor } from "./validateRecords.js";
+import { asEnglish } from "../../test/helpers.js";
 
 const reference = { partners: [{ id: "P1" }, { id: "P2" }], products: [{ sku: "S1" }] } as unknown as ReferenceRecords;
 
@@ -27,9 +28,9 @@ describe("EventAcceptor.judge with the reader's repeat marks", () => {
           const repeat = seen.has(event.id);
           seen.add(event.id);
           const expected = plain.judge(event);
-          expect(marked.judge(event, repeat)).toBe(expected);
+          expect(marked.judge(event, repeat)).toEqual(expected);
           if (repeat && expected === undefined) repeatsAccepted++;
-          if (expected?.startsWith("id:")) duplicates++;
+          if (expected?.code === "duplicate_event") duplicates++;
         }
       }),
       { numRuns: 2_000 },
@@ -62,15 +63,15 @@ describe("EventAcceptor.judge", () => {
   it("admits the unknown partners and skus of the types its admission lists, and only those", () => {
     const listing = (fields: Parameters<typeof event>[0]) => event({ type: "listing", ...fields });
     const strict = new EventAcceptor(reference, true);
-    expect(strict.judge(listing({ id: "1", partnerId: "PX" }))).toMatch(/^partnerId: unknown partner "PX"/);
-    expect(strict.judge(listing({ id: "2", sku: "SX" }))).toMatch(/^sku: unknown product "SX"/);
+    expect(asEnglish(strict.judge(listing({ id: "1", partnerId: "PX" })))).toMatch(/^partnerId: unknown partner "PX"/);
+    expect(asEnglish(strict.judge(listing({ id: "2", sku: "SX" })))).toMatch(/^sku: unknown product "SX"/);
     const admitting = new EventAcceptor(reference, true, undefined, { unknownPartners: ["listing"], unknownSkus: ["listing"] });
     expect(admitting.judge(listing({ id: "1", partnerId: "PX" }))).toBeUndefined();
     expect(admitting.judge(listing({ id: "2", sku: "SX" }))).toBeUndefined();
-    expect(admitting.judge(listing({ id: "1", partnerId: "PX" }))).toBe('id: duplicate event id "1"');
-    expect(admitting.judge(event({ id: "3", partnerId: "PX" }))).toMatch(/^partnerId: unknown partner/);
-    expect(admitting.judge(event({ id: "4", sku: "SX" }))).toMatch(/^sku: unknown product/);
+    expect(asEnglish(admitting.judge(listing({ id: "1", partnerId: "PX" })))).toBe('id: duplicate event id "1"');
+    expect(asEnglish(admitting.judge(event({ id: "3", partnerId: "PX" })))).toMatch(/^partnerId: unknown partner/);
+    expect(asEnglish(admitting.judge(event({ id: "4", sku: "SX" })))).toMatch(/^sku: unknown product/);
     const partnersOnly = new EventAcceptor(reference, true, undefined, { unknownPartners: ["listing"] });
-    expect(partnersOnly.judge(listing({ id: "5", partnerId: "PX", sku: "SX" }))).toMatch(/^sku: unknown product "SX"/);
+    expect(asEnglish(partnersOnly.judge(listing({ id: "5", partnerId: "PX", sku: "SX" })))).toMatch(/^sku: unknown product "SX"/);
   });
 });

@@ -1,7 +1,9 @@
 import type { z } from "zod";
-import { rejectionOf, type RecordOrigin, type Rejection } from "../core/records.js";
+import { type RecordOrigin, type Rejection } from "../core/records.js";
+import { rejectionOf } from "../messages/rejections/renderRejection.js";
 import type { RawRecord } from "../io/readRecords.js";
-import { formatIssues } from "../schema/formatIssues.js";
+import { fieldIssuesOf } from "../schema/formatIssues.js";
+import { reason, type RejectionReason } from "../core/rejectionReasons.js";
 import {
   collectionSchemas,
   collectionSchemasIn,
@@ -47,7 +49,7 @@ export function parseRecord<K extends CollectionName>(
   collection: K,
   raw: RawRecord,
   schemas: Schemas = collectionSchemas,
-): { ok: true; record: CollectionRecords[K][number] } | { ok: false; reason: string } {
+): { ok: true; record: CollectionRecords[K][number] } | { ok: false; reason: RejectionReason } {
   if ("error" in raw) return { ok: false, reason: raw.error };
   return parseValue(collection, raw.value, schemas);
 }
@@ -57,13 +59,13 @@ function parseValue<K extends CollectionName>(
   collection: K,
   value: unknown,
   schemas: Schemas,
-): { ok: true; record: CollectionRecords[K][number] } | { ok: false; reason: string } {
+): { ok: true; record: CollectionRecords[K][number] } | { ok: false; reason: RejectionReason } {
   const schema = schemas[collection] as z.ZodType;
   const result = schema.safeParse(value);
   if (!result.success) {
     // Parse again, reporting inputs, only for the message: asking for inputs slows zod's fast path.
     const detailed = schema.safeParse(value, { reportInput: true });
-    return { ok: false, reason: formatIssues((detailed.error ?? result.error).issues) };
+    return { ok: false, reason: reason("invalid_fields", { issues: fieldIssuesOf((detailed.error ?? result.error).issues) }) };
   }
   return { ok: true, record: result.data as CollectionRecords[K][number] };
 }
@@ -100,7 +102,7 @@ export class ReferenceCollector {
     if (!seen) this.firstSeen.set(collection, (seen = new Map()));
     const first = seen.get(id);
     if (first) {
-      this.reject(collection, raw.origin, `${ID_FIELD[collection]}: duplicate "${id}", first defined at ${where(first)}`);
+      this.reject(collection, raw.origin, reason("duplicate_id", { field: ID_FIELD[collection], id, first: where(first) }));
       return;
     }
     seen.set(id, raw.origin);
@@ -109,9 +111,9 @@ export class ReferenceCollector {
     list.push({ record: parsed.record, origin: raw.origin });
   }
 
-  private reject(collection: CollectionName, origin: RecordOrigin, reason: string): void {
+  private reject(collection: CollectionName, origin: RecordOrigin, problem: RejectionReason): void {
     this.counts[collection].rejected++;
-    this.rejected.push(rejectionOf(origin, reason));
+    this.rejected.push(rejectionOf(origin, problem));
   }
 
   /**
@@ -120,7 +122,7 @@ export class ReferenceCollector {
    */
   finish(): ReferenceRecords {
     const get = <K extends ReferenceName>(name: K) => (this.accepted.get(name) ?? []) as Validated<K>[];
-    const keep = <K extends ReferenceName>(name: K, check: (record: CollectionRecords[K][number]) => string | undefined) => {
+    const keep = <K extends ReferenceName>(name: K, check: (record: CollectionRecords[K][number]) => RejectionReason | undefined) => {
       const kept: CollectionRecords[K] = [];
       for (const item of get(name)) {
         const problem = check(item.record);
@@ -141,13 +143,13 @@ export class ReferenceCollector {
       while (current !== undefined) {
         if (!regionParents.has(current)) {
           return child === region.code
-            ? `parent: unknown region "${current}"; expected a code listed in regions`
-            : `parent: ancestor "${child}" has an unknown parent "${current}"; expected every ancestor listed in regions`;
+            ? reason("unknown_reference", { field: "parent", collection: "regions", id: current })
+            : reason("unknown_ancestor", { field: "parent", collection: "regions", ancestor: child, parent: current });
         }
         if (visited.has(current)) {
           return current === region.code
-            ? `parent: region "${region.code}" is its own ancestor (cycle through "${child}")`
-            : `parent: ancestors form a cycle through "${current}"; expected a chain that ends at a root region`;
+            ? reason("own_ancestor", { field: "parent", id: region.code, through: child })
+            : reason("parent_cycle", { field: "parent", collection: "regions", through: current });
         }
         visited.add(current);
         child = current;
@@ -167,10 +169,10 @@ export class ReferenceCollector {
       while (current !== undefined) {
         if (!partnerParents.has(current)) {
           return child === partner.id
-            ? `parentId: unknown partner "${current}"; expected an id listed in partners`
-            : `parentId: ancestor "${child}" has an unknown parent "${current}"; expected every parent listed in partners`;
+            ? reason("unknown_reference", { field: "parentId", collection: "partners", id: current })
+            : reason("unknown_ancestor", { field: "parentId", collection: "partners", ancestor: child, parent: current });
         }
-        if (visited.has(current)) return `parentId: parents form a cycle through "${current}"; expected a chain that ends at a partner without parentId`;
+        if (visited.has(current)) return reason("parent_cycle", { field: "parentId", collection: "partners", through: current });
         visited.add(current);
         child = current;
         current = partnerParents.get(current);
@@ -179,26 +181,26 @@ export class ReferenceCollector {
     });
     const knownPartners = new Set(partners.map((p) => p.id));
     const unknownPartner = (id: string) =>
-      knownPartners.has(id) ? undefined : `partnerId: unknown partner "${id}"; expected an id listed in partners`;
+      knownPartners.has(id) ? undefined : reason("unknown_reference", { field: "partnerId", collection: "partners", id });
 
     const territories = keep("territories", (territory) => {
       if (regionsPresent && !knownRegions.has(territory.region)) {
-        return `region: unknown region "${territory.region}"; expected a code listed in regions`;
+        return reason("unknown_reference", { field: "region", collection: "regions", id: territory.region });
       }
       if (territory.validFrom !== undefined && territory.validTo !== undefined && territory.validTo < territory.validFrom) {
-        return "validTo: is before validFrom; expected an end at or after the start";
+        return reason("end_before_start", { field: "validTo", start: "validFrom" });
       }
       return unknownPartner(territory.partnerId);
     });
     const registrations = keep("registrations", (registration) => {
       if (registration.expiresAt !== undefined && registration.expiresAt < registration.registeredAt) {
-        return "expiresAt: is before registeredAt; expected an end at or after the start";
+        return reason("end_before_start", { field: "expiresAt", start: "registeredAt" });
       }
       return unknownPartner(registration.partnerId);
     });
     const spanCheck = (span: { validFrom?: number | undefined; validTo?: number | undefined }) =>
       span.validFrom !== undefined && span.validTo !== undefined && span.validTo < span.validFrom
-        ? "validTo: is before validFrom; expected an end at or after the start"
+        ? reason("end_before_start", { field: "validTo", start: "validFrom" })
         : undefined;
     const pricePolicies = keep("pricePolicies", spanCheck);
     const promotions = keep("promotions", spanCheck);
@@ -224,12 +226,12 @@ export class EventSchemaReader {
   }
 
   /** The event, or the reason the value is rejected. */
-  check(value: unknown): ChannelEvent | string {
+  check(value: unknown): ChannelEvent | RejectionReason {
     return this.fast.read(value) ?? this.zod(value);
   }
 
   /** `check` by zod alone (for what the fast reader leaves to it). */
-  zod(value: unknown): ChannelEvent | string {
+  zod(value: unknown): ChannelEvent | RejectionReason {
     const parsed = parseValue("events", value, this.schemas);
     return parsed.ok ? parsed.record : parsed.reason;
   }
@@ -246,7 +248,7 @@ export interface EventAcceptance {
    * id; absent when the reader does not say, and the acceptance keeps the ids itself. One acceptance is
    * judged either way throughout, never both.
    */
-  judge(event: ChannelEvent, repeat?: boolean): string | undefined;
+  judge(event: ChannelEvent, repeat?: boolean): RejectionReason | undefined;
 }
 
 /** Types of events for which an unknown reference is no reason to reject, or undefined for none. */
@@ -284,11 +286,11 @@ export class EventAcceptor implements EventAcceptance {
     this.unknownSkus = admittedTypes(admission?.unknownSkus);
   }
 
-  judge(event: ChannelEvent, repeat?: boolean): string | undefined {
+  judge(event: ChannelEvent, repeat?: boolean): RejectionReason | undefined {
     return repeat === undefined ? this.judgeKeepingIds(event) : this.judgeMarked(event, repeat);
   }
 
-  private judgeKeepingIds(event: ChannelEvent): string | undefined {
+  private judgeKeepingIds(event: ChannelEvent): RejectionReason | undefined {
     if (this.mode !== "ids") this.enter("ids");
     const unknown = this.unknownReference(event);
     if (unknown !== undefined) return unknown;
@@ -302,7 +304,7 @@ export class EventAcceptor implements EventAcceptance {
    * of accepted repeats, not every id. An id was accepted before when its first event was (that one
    * could only be rejected for its partner or sku) or when a repeat of it was.
    */
-  private judgeMarked(event: ChannelEvent, repeat: boolean): string | undefined {
+  private judgeMarked(event: ChannelEvent, repeat: boolean): RejectionReason | undefined {
     if (this.mode !== "marks") this.enter("marks");
     const unknown = this.unknownReference(event);
     if (unknown !== undefined) {
@@ -341,18 +343,18 @@ export class EventAcceptor implements EventAcceptance {
     this.seen = state.seen ? DuplicateIds.fromState(this.duplicateWindowMs, state.seen) : undefined;
   }
 
-  private unknownReference(event: ChannelEvent): string | undefined {
+  private unknownReference(event: ChannelEvent): RejectionReason | undefined {
     if (!this.partners.has(event.partnerId) && !this.unknownPartners?.has(event.type)) {
-      return `partnerId: unknown partner "${event.partnerId}"; expected an id listed in partners`;
+      return reason("unknown_reference", { field: "partnerId", collection: "partners", id: event.partnerId });
     }
     if (this.skus && !this.skus.has(event.sku) && !this.unknownSkus?.has(event.type)) {
-      return `sku: unknown product "${event.sku}"; expected a sku listed in products`;
+      return reason("unknown_reference", { field: "sku", collection: "products", id: event.sku });
     }
     return undefined;
   }
 }
 
-const duplicateIdReason = (event: ChannelEvent) => `id: duplicate event id "${event.id}"`;
+const duplicateIdReason = (event: ChannelEvent) => reason("duplicate_event", { id: event.id });
 
 /**
  * Validates batches of event records in this thread: the schema (`EventSchemaReader`), then the

@@ -1,6 +1,6 @@
 import type { FactValue, FindingRef } from "../core/types.js";
 import type { EventAdmission } from "../dataset/admission.js";
-import type { Message, Texts } from "../messages/types.js";
+import type { Message, SkipTexts, Texts } from "../messages/types.js";
 import type { ReferenceIndex } from "../reference/referenceIndex.js";
 import type { ChannelEvent } from "../schema/dataset.js";
 
@@ -53,8 +53,8 @@ export interface DetectorContext {
   readonly index: ReferenceIndex;
   /** The detector's derivation parameters, defaults filled in. */
   readonly params: Readonly<Record<string, number>>;
-  /** Counts a check that could not be made (unknown reference, mixed currencies, …). */
-  skip(reason: string): void;
+  /** Counts a check that could not be made (unknown reference, mixed currencies, …): a code of the kind's `skipMessages`. */
+  skip(code: string): void;
   /**
    * Binds a probe: an object of `check` and a few cheap facts, whose check and keys stay as they are
    * while the detector sets their values for each candidate. The function returned answers for the
@@ -143,6 +143,8 @@ export interface Detector {
   readonly messages: Texts<any>;
   /** The text of each message code its runs' `whyNot` returns, per language. */
   readonly whyNotMessages?: Texts<any>;
+  /** The text of each skip code its runs count (`context.skip`), per language; codes start with the kind (`price-deviation.…`). */
+  readonly skipMessages?: SkipTexts;
   create(context: DetectorContext): DetectorRun;
   /** What a finding's message says, as data: one plain sentence a channel manager can act on once rendered. */
   describe(group: CandidateGroup, context: DetectorContext): Message;

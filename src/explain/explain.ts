@@ -1,3 +1,4 @@
+import { skipKey, skipKind, skipText } from "../detectors/skipReasons.js";
 import { z } from "zod";
 import { closestName } from "../core/closestName.js";
 import { OptionsError } from "../core/errors.js";
@@ -90,7 +91,7 @@ export interface EventKindVerdict {
   readonly params: Readonly<Record<string, number>>;
   /** False when the kind never saw the event (it does not admit events of an unknown partner or sku). */
   readonly judged: boolean;
-  /** Checks the kind could not make for the event (the same reasons a scan counts under `skipped`). */
+  /** Checks the kind could not make for the event (the same reasons, in English, as a scan's `summary.skipped` keys). */
   readonly skipped: readonly string[];
   /** Each of the kind's checks: candidates made of the event, or why none. */
   readonly checks: ReadonlyArray<{ readonly check: string; readonly candidates: number; readonly reason?: string }>;
@@ -183,7 +184,7 @@ function explainEvent(trace: EventTrace, eventId: string, ruleId: string | undef
       kind: judged.detector.kind,
       params: judged.context.params,
       judged: judged.admitted,
-      skipped: judged.skipped,
+      skipped: judged.skipped.map(skipKey),
       checks: judged.detector.checks.map((check) => {
         const made = judged.candidates.filter((candidate) => candidate.check === check).length;
         const reason = made === 0 ? reasonOf(judged, check, words) : undefined;
@@ -221,8 +222,8 @@ function ruleVerdict(rule: Rule, judged: TracedJudgement, environment: OperatorE
 function reasonOf(judged: TracedJudgement, check: string, words: Words): string | undefined {
   const unjudged = judged.unjudged.find((u) => u.check === check);
   if (unjudged && judged.detector.whyNotMessages) return renderMessage(judged.detector.whyNotMessages, unjudged.message, words);
-  const skip = judged.skipped.find((reason) => reason.startsWith(`${judged.detector.kind}: `));
-  return skip !== undefined ? skip.slice(judged.detector.kind.length + 2) : undefined;
+  const skip = judged.skipped.find((code) => skipKind(code) === judged.detector.kind);
+  return skip !== undefined ? skipText(skip, words.lang) : undefined;
 }
 
 /** `rule`'s conditions traced on one candidate's facts, with the compiled tree the scan evaluates. */

@@ -3,7 +3,7 @@ import { OptionsError } from "../core/errors.js";
 import { rankFindings } from "./rankFindings.js";
 import type { ScanReport } from "./report.js";
 import { summarize } from "./summarize.js";
-import { partnerInfoOf, scorePartners, type ScorecardPolicy } from "./scorePartners.js";
+import { partnerInfoOf, scorePartners } from "./scorePartners.js";
 
 /**
  * Merges the reports of disjoint shards of one scan (the `shard` option; queue mode makes them) into the
@@ -45,24 +45,28 @@ export function mergeReports(...reports: readonly ScanReport[]): ScanReport {
     same(report.summary.records, first.summary.records, "record counts");
     same(report.summary.warnings, first.summary.warnings, "warnings");
     same(report.rejected, first.rejected, "rejected records");
-    same(report.shards.scorecard, first.shards?.scorecard, "scorecard policies");
+    same(report.scorecard, first.scorecard, "scorecard policies");
   }
   const findings = rankFindings(reports.flatMap((report) => report.findings));
-  const summary = summarize(findings, { ...first.summary, skipped: addSkipped(reports.map((report) => report.summary.skipped)) });
+  const summary = summarize(findings, {
+    ...first.summary,
+    skipped: addSkipped(reports.map((report) => report.summary.skipped)),
+    skippedByCode: addSkipped(reports.map((report) => report.summary.skippedByCode)),
+  });
   // Each offender's entry is in the shards its findings came from: its name and channel are taken from there.
   const info = partnerInfoOf(reports.flatMap((report) => report.partners ?? []));
-  const scorecard = first.shards?.scorecard as ScorecardPolicy;
   const complete = indexes.size === count;
   return {
     findings,
     summary,
     rejected: first.rejected,
-    partners: scorePartners(findings, info, scorecard),
-    ...(complete ? {} : { shards: { count: count as number, indexes: [...indexes].sort((a, b) => a - b), scorecard } }),
+    partners: scorePartners(findings, info, first.scorecard),
+    ...(first.scorecard !== undefined ? { scorecard: first.scorecard } : {}),
+    ...(complete ? {} : { shards: { count: count as number, indexes: [...indexes].sort((a, b) => a - b) } }),
   };
 }
 
-/** Skipped checks of several shards, added up by reason, in reason order (as a scan sorts them). */
+/** Skipped checks of several shards, added up by reason (or code), in that order (as a scan sorts them). */
 function addSkipped(all: ReadonlyArray<Readonly<Record<string, number>>>): Record<string, number> {
   const sums = new Map<string, number>();
   for (const skipped of all) for (const [reason, n] of Object.entries(skipped)) sums.set(reason, (sums.get(reason) ?? 0) + n);

@@ -22,7 +22,7 @@ export function withFindings(report: ScanReport, kept: readonly Finding[], summa
     ...report,
     findings,
     summary: { ...report.summary, findings: tally.total, bySeverity: tally.bySeverity, byKind: tally.byKind, ...summary },
-    // The scorecard counts the findings kept (default policy: a report does not carry the scan's own).
-    ...(report.partners !== undefined ? { partners: scorePartners(findings, partnerInfoOf(report.partners)) } : {}),
+    // The scorecard counts the findings kept, by the policy the scan scored by (the report carries it).
+    ...(report.partners !== undefined ? { partners: scorePartners(findings, partnerInfoOf(report.partners), report.scorecard) } : {}),
   };
 }

@@ -11,8 +11,14 @@ export interface ScanSummary {
   readonly findings: number;
   readonly bySeverity: Readonly<Record<string, number>>;
   readonly byKind: Readonly<Record<string, number>>;
-  /** Checks that could not be made, by reason (mixed currencies, unknown regions, …): never guessed. */
+  /**
+   * Checks that could not be made, by reason (mixed currencies, unknown regions, …): never guessed. Keyed by
+   * the kind and the English text (`price-deviation: sale currency differs from its price policy`) in every
+   * language, as before skips had codes; `skippedByCode` holds the same counts by code.
+   */
   readonly skipped: Readonly<Record<string, number>>;
+  /** The counts of `skipped` by skip code (`price-deviation.sale-currency-mismatch`), in code order. */
+  readonly skippedByCode: Readonly<Record<string, number>>;
   /** Records read, accepted and rejected per collection. */
   readonly records: RecordCounts;
   /**
@@ -39,11 +45,16 @@ export interface ScanReport {
   /** Present when suppressions were given: the findings an active entry hides, each with the entry's reason. */
   readonly suppressed?: readonly SuppressedFinding[];
   /**
-   * Present on the report of some shards of a scan (the `shard` option, or `mergeReports` of some of them):
-   * how many shards the scan has, which this report holds, and the scorecard policy the merge scores
-   * partners by. Absent once every shard is merged in.
+   * The policy `partners` was scored by, present when the scan was given the `scorecard` option (absent: the
+   * starting policy, `DEFAULT_SCORECARD_POLICY`). The steps after a scan score partners by it again:
+   * `applySuppressions`, `applyBaseline` and `mergeReports`. `--format json` does not print it.
    */
-  readonly shards?: { readonly count: number; readonly indexes: readonly number[]; readonly scorecard: ScorecardPolicy };
+  readonly scorecard?: ScorecardPolicy;
+  /**
+   * Present on the report of some shards of a scan (the `shard` option, or `mergeReports` of some of them):
+   * how many shards the scan has and which this report holds. Absent once every shard is merged in.
+   */
+  readonly shards?: { readonly count: number; readonly indexes: readonly number[] };
 }
 
 /** A finding a suppression hides: who, what, and why it is hidden. */

@@ -5,7 +5,7 @@ import type { Finding } from "./types.js";
 /** The summary of a scan from its findings (or their tally) and its counts. */
 export function summarize(
   findings: Iterable<Pick<Finding, "severity" | "kind">> | FindingTally,
-  base: Pick<ScanSummary, "events" | "rejected" | "skipped" | "records" | "warnings">,
+  base: Pick<ScanSummary, "events" | "rejected" | "skipped" | "skippedByCode" | "records" | "warnings">,
 ): ScanSummary {
   const tally = findings instanceof FindingTally ? findings : FindingTally.of(findings);
   return {
@@ -15,6 +15,7 @@ export function summarize(
     bySeverity: tally.bySeverity,
     byKind: tally.byKind,
     skipped: base.skipped,
+    skippedByCode: base.skippedByCode,
     records: base.records,
     warnings: base.warnings,
   };

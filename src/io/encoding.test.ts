@@ -4,6 +4,7 @@ import { firstInvalidByte, InvalidTextError, invalidTextReason, textEncoding, ut
 import { decodeLine, splitByteLineBatches, splitLines, type ByteLines, type TextLine } from "./lines.js";
 import { readCsvRecords, type CsvRecord } from "./readCsvRecords.js";
 import { isUtf8 } from "node:buffer";
+import { asEnglish } from "../../test/helpers.js";
 
 // Bytes of other encodings, written out (Node has no GB, Big5 or Shift_JIS encoder); each checked below
 // against TextDecoder.
@@ -143,39 +144,39 @@ describe("decode", () => {
 describe("invalidTextReason", () => {
   it("names UTF-8, the byte and where it is, and suggests GB18030 when the bytes are GB18030", () => {
     const line = bytes('{"region":"D-', GB.华南, '"}');
-    expect(invalidTextReason(UTF8, line, 0, line.length)).toBe(
+    expect(asEnglish(invalidTextReason(UTF8, line, 0, line.length))).toBe(
       "not valid UTF-8 (byte 0xBB at byte 14 of the line); if this file is GB18030, say so in channel-conflict.yaml (encoding: gb18030)",
     );
     // 0xD6 0xD0 (中): 0xD6 starts a two-byte UTF-8 sequence that 0xD0 does not continue; the place is the start.
     const zh = bytes("ab", GB.中文);
-    expect(invalidTextReason(UTF8, zh, 0, zh.length, "record")).toBe(
+    expect(asEnglish(invalidTextReason(UTF8, zh, 0, zh.length, "record"))).toBe(
       "not valid UTF-8 (byte 0xD6 at byte 3 of the record); if this file is GB18030, say so in channel-conflict.yaml (encoding: gb18030)",
     );
   });
 
   it("asks for the file's encoding when the bytes are not GB18030 either", () => {
     const cafe = Buffer.from("caf\u00e9 ok", "latin1");
-    expect(invalidTextReason(UTF8, cafe, 0, cafe.length)).toBe(
+    expect(asEnglish(invalidTextReason(UTF8, cafe, 0, cafe.length))).toBe(
       "not valid UTF-8 (byte 0xE9 at byte 4 of the line); name the file's encoding in channel-conflict.yaml (encoding: windows-1252, shift_jis, …)",
     );
   });
 
   it("for another encoding, names it and asks to check it", () => {
     const line = bytes("ab", GB.华南, [0x81, 0x20], "c");
-    expect(invalidTextReason(encoding("gb18030"), line, 0, line.length)).toBe(
+    expect(asEnglish(invalidTextReason(encoding("gb18030"), line, 0, line.length))).toBe(
       "not valid GB18030 (byte 0x81 at byte 7 of the line); check the encoding named in channel-conflict.yaml",
     );
     // An unfinished last character.
     const cut = bytes("ab", [0xbb]);
-    expect(invalidTextReason(encoding("gbk"), cut, 0, cut.length)).toBe("not valid GBK (byte 0xBB at byte 3 of the line); check the encoding named in channel-conflict.yaml");
+    expect(asEnglish(invalidTextReason(encoding("gbk"), cut, 0, cut.length))).toBe("not valid GBK (byte 0xBB at byte 3 of the line); check the encoding named in channel-conflict.yaml");
     const big5 = bytes("x", [0xa4, 0x20]);
-    expect(invalidTextReason(encoding("big5"), big5, 0, big5.length)).toMatch(/^not valid Big5 \(byte 0xA4 at byte 2 of the line\)/);
+    expect(asEnglish(invalidTextReason(encoding("big5"), big5, 0, big5.length))).toMatch(/^not valid Big5 \(byte 0xA4 at byte 2 of the line\)/);
   });
 
   it("counts from the start given, or as offsetOf says", () => {
     const b = bytes("xxxx", "ab", [0xff]);
-    expect(invalidTextReason(UTF8, b, 4, b.length)).toMatch(/\(byte 0xFF at byte 3 of the line\)/);
-    expect(invalidTextReason(UTF8, b, 4, b.length, "record", (i) => i + 10)).toMatch(/\(byte 0xFF at byte 17 of the record\)/);
+    expect(asEnglish(invalidTextReason(UTF8, b, 4, b.length))).toMatch(/\(byte 0xFF at byte 3 of the line\)/);
+    expect(asEnglish(invalidTextReason(UTF8, b, 4, b.length, "record", (i) => i + 10))).toMatch(/\(byte 0xFF at byte 17 of the record\)/);
   });
 
   it("firstInvalidByte finds the start of the first ill-formed sequence, or -1", () => {
@@ -232,7 +233,7 @@ describe("lines in an encoding", () => {
 
   it("read as UTF-8, GB18030 bytes make invalid lines that suggest gb18030; the other lines read", async () => {
     const reason = "not valid UTF-8 (byte 0xBB at byte 14 of the line); if this file is GB18030, say so in channel-conflict.yaml (encoding: gb18030)";
-    expect(await lines([file])).toStrictEqual([
+    expect(asEnglish(await lines([file]))).toStrictEqual([
       { line: 1, invalid: reason },
       { line: 2, text: '{"region":"plain"}' },
       { line: 3, invalid: reason },
@@ -255,7 +256,7 @@ describe("lines in an encoding", () => {
     const expected: TextLine[] = [
       { line: 1, text: "a😀" },
       { line: 2, text: "中文" },
-      { line: 3, invalid: "not valid GB18030 (byte 0x81 at byte 2 of the line); check the encoding named in channel-conflict.yaml" },
+      { line: 3, invalid: { code: "invalid_text", args: { encoding: "GB18030", unit: "line", byte: "0x81", at: 2, advice: "check" } } },
       { line: 4, text: "华北" },
     ];
     expect(await lines([all], 1000, gb18030)).toStrictEqual(expected);
@@ -299,14 +300,14 @@ describe("lines in an encoding", () => {
     expect(await lines([gb], 6, encoding("gb18030"))).toStrictEqual([{ line: 1, text: "华南" }, { line: 2, text: "华南" }]);
     expect(await lines([gb], 5, encoding("gb18030"))).toStrictEqual([{ line: 1, tooLong: true }, { line: 2, tooLong: true }]);
     // An invalid line is measured by its bytes.
-    expect(await lines([bytes([0xff, 0xfe], "\n", [0xff])], 1)).toStrictEqual([
+    expect(asEnglish(await lines([bytes([0xff, 0xfe], "\n", [0xff])], 1))).toStrictEqual([
       { line: 1, tooLong: true },
       { line: 2, invalid: expect.stringMatching(/^not valid UTF-8 \(byte 0xFF at byte 1 of the line\)/) as unknown as string },
     ]);
   });
 
   it("keep a valid UTF-8 line with emoji, and reject the invalid one next to it", async () => {
-    expect(await lines([bytes('{"note":"🎉 ok"}\n{"note":"', [0xc3, 0x28], '"}\n{"n":1}')])).toStrictEqual([
+    expect(asEnglish(await lines([bytes('{"note":"🎉 ok"}\n{"note":"', [0xc3, 0x28], '"}\n{"n":1}')]))).toStrictEqual([
       { line: 1, text: '{"note":"🎉 ok"}' },
       { line: 2, invalid: expect.stringMatching(/^not valid UTF-8 \(byte 0xC3 at byte 10 of the line\); name the file's encoding/) as unknown as string },
       { line: 3, text: '{"n":1}' },
@@ -383,20 +384,20 @@ describe("readCsvRecords in an encoding", () => {
   it("does not take the `|` inside a GBK or Big5 character for the delimiter", async () => {
     const gbk = bytes("a|", GB.bar, "|", GB.grin, "|b\n");
     for (const chunks of cuttings(gbk)) {
-      expect(await csv(chunks, { delimiter: "|", encoding: encoding("gb18030") })).toStrictEqual([{ line: 1, cells: ["a", "亅", "😀", "b"] }]);
+      expect(asEnglish(await csv(chunks, { delimiter: "|", encoding: encoding("gb18030") }))).toStrictEqual([{ line: 1, cells: ["a", "亅", "😀", "b"] }]);
     }
-    expect(await csv([bytes(BIG5.bar, "|", BIG5.中文, "\n")], { delimiter: "|", encoding: encoding("big5") })).toStrictEqual([{ line: 1, cells: ["弋", "中文"] }]);
+    expect(asEnglish(await csv([bytes(BIG5.bar, "|", BIG5.中文, "\n")], { delimiter: "|", encoding: encoding("big5") }))).toStrictEqual([{ line: 1, cells: ["弋", "中文"] }]);
   });
 
   it("rejects a record with a cell not valid in its encoding, naming the place in the record, and reads the next", async () => {
     const file = bytes("id,region\n1,D-", GB.华南, "\n2,ok\n");
-    expect(await csv([file])).toStrictEqual([
+    expect(asEnglish(await csv([file]))).toStrictEqual([
       { line: 1, cells: ["id", "region"] },
       { line: 2, error: "not valid UTF-8 (byte 0xBB at byte 5 of the record); if this file is GB18030, say so in channel-conflict.yaml (encoding: gb18030)" },
       { line: 3, cells: ["2", "ok"] },
     ]);
     const bad = bytes("a,b\n1,x\n", "2,", [0x81, 0x20], "\n3,y\n");
-    expect(await csv([bad], { encoding: encoding("gb18030") })).toStrictEqual([
+    expect(asEnglish(await csv([bad], { encoding: encoding("gb18030") }))).toStrictEqual([
       { line: 1, cells: ["a", "b"] },
       { line: 2, cells: ["1", "x"] },
       { line: 3, error: "not valid GB18030 (byte 0x81 at byte 3 of the record); check the encoding named in channel-conflict.yaml" },
@@ -408,7 +409,7 @@ describe("readCsvRecords in an encoding", () => {
     // Record 2: `"a""b` + 0xFF + `",c`: the 0xFF is byte 6 of the record.
     const file = bytes('h1,h2\n"a""b', [0xff], '",c\nx,y\n');
     for (const chunks of cuttings(file)) {
-      expect(await csv(chunks)).toStrictEqual([
+      expect(asEnglish(await csv(chunks))).toStrictEqual([
         { line: 1, cells: ["h1", "h2"] },
         { line: 2, error: "not valid UTF-8 (byte 0xFF at byte 6 of the record); name the file's encoding in channel-conflict.yaml (encoding: windows-1252, shift_jis, …)" },
         { line: 3, cells: ["x", "y"] },
@@ -419,7 +420,7 @@ describe("readCsvRecords in an encoding", () => {
   it("reads UTF-16LE with a BOM, and fails on invalid UTF-16", async () => {
     const file = Buffer.from("\ufeffid\tname\r\n1\t\"é😀\"\r\n", "utf16le");
     for (const chunks of cuttings(file).slice(0, 200)) {
-      expect(await csv(chunks, { delimiter: "\t", encoding: encoding("utf-16le") })).toStrictEqual([
+      expect(asEnglish(await csv(chunks, { delimiter: "\t", encoding: encoding("utf-16le") }))).toStrictEqual([
         { line: 1, cells: ["id", "name"] },
         { line: 2, cells: ["1", "é😀"] },
       ]);
@@ -428,14 +429,14 @@ describe("readCsvRecords in an encoding", () => {
   });
 
   it("drops a GB18030 BOM", async () => {
-    expect(await csv([bytes(GB.bom, "a,", GB.中文, "\n")], { encoding: encoding("gb18030") })).toStrictEqual([{ line: 1, cells: ["a", "中文"] }]);
+    expect(asEnglish(await csv([bytes(GB.bom, "a,", GB.中文, "\n")], { encoding: encoding("gb18030") }))).toStrictEqual([{ line: 1, cells: ["a", "中文"] }]);
   });
 
   it("names the delimiter in its messages", async () => {
-    expect(await csv(['"1"x;2\n'], { delimiter: ";" })).toStrictEqual([
+    expect(asEnglish(await csv(['"1"x;2\n'], { delimiter: ";" }))).toStrictEqual([
       { line: 1, error: 'CSV: cell 1 has "x" after its closing quote; expected ";" or the end of the line' },
     ]);
-    expect(await csv(['"1"x\t2\n'], { delimiter: "\t" })).toStrictEqual([
+    expect(asEnglish(await csv(['"1"x\t2\n'], { delimiter: "\t" }))).toStrictEqual([
       { line: 1, error: 'CSV: cell 1 has "x" after its closing quote; expected "\\t" or the end of the line' },
     ]);
   });
@@ -464,8 +465,8 @@ describe("readCsvRecords in an encoding", () => {
         expect(await csv(cutAll(file, cuts))).toStrictEqual(whole);
         for (const record of whole) if ("cells" in record) for (const c of record.cells) expect(c).not.toContain("\ufffd");
         if (!isUtf8(file)) expect(whole.some((record) => "error" in record)).toBe(true);
-        else expect(whole.every((record) => !("error" in record) || record.error.startsWith("CSV: "))).toBe(true);
-        rejectedForBytes += whole.filter((record) => "error" in record && record.error.startsWith("not valid UTF-8")).length;
+        else expect(whole.every((record) => !("error" in record) || record.error.code.startsWith("csv_"))).toBe(true);
+        rejectedForBytes += whole.filter((record) => "error" in record && record.error.code === "invalid_text" && record.error.args.encoding === "UTF-8").length;
       }),
       { numRuns: 2_000 },
     );

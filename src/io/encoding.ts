@@ -1,4 +1,5 @@
 import { isUtf8 } from "node:buffer";
+import { reason, type RejectionReason } from "../core/rejectionReasons.js";
 
 type Decoder = InstanceType<typeof TextDecoder>;
 
@@ -240,15 +241,12 @@ export function invalidTextReason(
   end: number,
   what: "line" | "record" = "line",
   offsetOf: (index: number) => number = (index) => index - start,
-): string {
+): RejectionReason {
   let at = firstInvalidByte(encoding, bytes, start, end);
   if (at < 0 || at >= end) at = Math.max(start, end - 1);
-  const where = at < end ? `byte ${hex(bytes[at] as number)} at byte ${offsetOf(at) + 1} of the ${what}` : `the ${what}`;
-  if (encoding.name !== "utf-8") return `not valid ${encoding.label} (${where}); check the encoding named in channel-conflict.yaml`;
-  if (decodesAsGb18030(bytes, start, end)) {
-    return `not valid UTF-8 (${where}); if this file is GB18030, say so in channel-conflict.yaml (encoding: gb18030)`;
-  }
-  return `not valid UTF-8 (${where}); name the file's encoding in channel-conflict.yaml (encoding: windows-1252, shift_jis, …)`;
+  const where = at < end ? { byte: hex(bytes[at] as number), at: offsetOf(at) + 1 } : {};
+  const advice = encoding.name !== "utf-8" ? "check" : decodesAsGb18030(bytes, start, end) ? "gb18030" : "name";
+  return reason("invalid_text", { encoding: encoding.label, unit: what, ...where, advice });
 }
 
 /** The BOM `utf8Bytes` strips, and line and CSV readers drop at the start of a file in `encoding`. */

@@ -1,5 +1,6 @@
 import { createReadStream } from "node:fs";
 import { isAscii, isUtf8 } from "node:buffer";
+import { reason, type RejectionReason } from "../core/rejectionReasons.js";
 import { byteOrderMark, invalidTextReason, utf8Bytes, Utf8Joiner, UTF8, type TextEncoding } from "./encoding.js";
 
 /**
@@ -9,7 +10,7 @@ import { byteOrderMark, invalidTextReason, utf8Bytes, Utf8Joiner, UTF8, type Tex
 export type TextLine =
   | { readonly line: number; readonly text: string }
   | { readonly line: number; readonly tooLong: true }
-  | { readonly line: number; readonly invalid: string };
+  | { readonly line: number; readonly invalid: RejectionReason };
 
 /**
  * Splits a byte stream in `encoding` into lines (LF or CRLF), dropping a leading BOM. A line longer than
@@ -106,7 +107,7 @@ export interface ByteLines {
    */
   readonly encoding?: TextEncoding;
   /** Why line `i` is not valid text, for each line of start `INVALID`; absent when there is none. */
-  readonly invalid?: ReadonlyMap<number, string>;
+  readonly invalid?: ReadonlyMap<number, RejectionReason>;
   /** For an encoding other than UTF-8: the text of line `i`, for each line kept that is not ASCII (the others are their bytes). */
   readonly texts?: ReadonlyMap<number, string>;
 }
@@ -248,7 +249,7 @@ function checkLines(lines: ByteLines & { readonly encoding: TextEncoding }, maxL
   const utf8 = encoding.name === "utf-8";
   // Whole lines only from `first` to `last`: one check for the batch.
   if (first < 0 || (utf8 ? isUtf8(bytes.subarray(first, last)) : isAscii(bytes.subarray(first, last)))) return lines;
-  let invalid: Map<number, string> | undefined;
+  let invalid: Map<number, RejectionReason> | undefined;
   let texts: Map<number, string> | undefined;
   for (let i = 0; i < starts.length; i++) {
     const start = starts[i] as number;
@@ -288,7 +289,7 @@ export function decodeLine(lines: ByteLines, i: number): TextLine {
   const line = lines.numbers[i] as number;
   const start = lines.starts[i] as number;
   if (start === TOO_LONG) return { line, tooLong: true };
-  if (start < 0) return { line, invalid: lines.invalid?.get(i) ?? `not valid ${(lines.encoding ?? UTF8).label}` };
+  if (start < 0) return { line, invalid: lines.invalid?.get(i) ?? reason("invalid_text", { encoding: (lines.encoding ?? UTF8).label, unit: "line", advice: "none" }) };
   const end = lines.ends[i] as number;
   if (lines.encoding === undefined || lines.encoding.name === "utf-8") return { line, text: lines.bytes.toString("utf8", start, end) };
   // Not in `texts`: an ASCII line, which is its bytes in any ASCII-compatible encoding.

@@ -1,10 +1,11 @@
 import { isUtf8 } from "node:buffer";
+import { reason, type RejectionReason } from "../core/rejectionReasons.js";
 import { asciiTrailLeads, byteOrderMark, cellDecoder, invalidTextReason, utf8Bytes, UTF8, type TextEncoding } from "./encoding.js";
 
 /** One CSV record (its cells) with the line it starts on, or why it could not be read. */
 export type CsvRecord =
   | { readonly line: number; readonly cells: string[] }
-  | { readonly line: number; readonly error: string };
+  | { readonly line: number; readonly error: RejectionReason };
 
 const QUOTE = 0x22;
 const LF = 0x0a;
@@ -155,7 +156,7 @@ export async function* readCsvRecordBatches(
   let chunkValid = false;
   let spanned = false;
   let carried = 0;
-  let error: string | undefined;
+  let error: RejectionReason | undefined;
   let tooLong = false;
   let quoteLine = 1;
 
@@ -194,15 +195,15 @@ export async function* readCsvRecordBatches(
       spanned = false;
     }
   };
-  const fail = (message: string): void => {
-    error ??= `CSV: ${message}`;
+  const fail = (problem: RejectionReason): void => {
+    error ??= problem;
   };
   const invalid = (bytes: Buffer, from: number, to: number, offsetOf: (index: number) => number): void => {
     error ??= invalidTextReason(encoding, bytes, from, to, "record", offsetOf);
   };
   const finishRecord = (): CsvRecord | undefined => {
     let out: CsvRecord | undefined;
-    if (tooLong) out = { line: recordLine, error: `record is longer than maxRecordBytes (${maxRecordBytes} bytes)` };
+    if (tooLong) out = { line: recordLine, error: reason("too_long", { unit: "record", maxRecordBytes }) };
     else if (error !== undefined) out = { line: recordLine, error };
     else if (!(cells.length === 1 && cells[0] === "")) out = { line: recordLine, cells };
     cells = [];
@@ -280,7 +281,7 @@ export async function* readCsvRecordBatches(
             mode = Mode.Start;
             from = i + 1;
           } else if (byte === QUOTE) {
-            fail(`cell ${cells.length + 1} has a quote inside an unquoted value; expected the whole cell in quotes, with inner quotes doubled ("")`);
+            fail(reason("csv_stray_quote", { cell: cells.length + 1 }));
           } else if (leads === undefined && !tooLong) {
             // Most of a file is unquoted cells: skip to the next byte that ends or breaks one in a tight loop,
             // never past the record's size limit (the loop above decides that byte by byte).
@@ -321,8 +322,8 @@ export async function* readCsvRecordBatches(
             mode = Mode.Start;
             from = i + 1;
           } else if (byte !== CR) {
-            const what = byte < 0x80 ? JSON.stringify(String.fromCharCode(byte)) : "a non-ASCII character";
-            fail(`cell ${cells.length + 1} has ${what} after its closing quote; expected ${JSON.stringify(delimiter)} or the end of the line`);
+            const what = byte < 0x80 ? { what: JSON.stringify(String.fromCharCode(byte)) } : {};
+            fail(reason("csv_after_quote", { cell: cells.length + 1, ...what, delimiter: JSON.stringify(delimiter) }));
           }
           break;
       }
@@ -336,7 +337,7 @@ export async function* readCsvRecordBatches(
   }
 
   if (mode === Mode.Quoted) {
-    fail(`the quoted cell ${cells.length + 1} opened on line ${quoteLine} is never closed; expected a closing quote`);
+    fail(reason("csv_unclosed_quote", { cell: cells.length + 1, openedOn: quoteLine }));
     endCell(Buffer.alloc(0), 0, 0, false);
   } else if (recordBytes > 0) {
     const empty = Buffer.alloc(0);

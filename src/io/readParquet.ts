@@ -27,12 +27,21 @@ import type { ColumnDecoder } from "hyparquet/src/types.js";
 import { DatasetError } from "../core/errors.js";
 import { csvShapeOf } from "../schema/csvShape.js";
 import { mappedColumns } from "../schema/fieldMap.js";
+import { reason, type RejectionReason } from "../core/rejectionReasons.js";
 import type { RawRecord } from "./readRecords.js";
 import type { CollectionFile } from "./sources.js";
 
 /** A value that has no form in the contract's JSON: its row is rejected with `reason`. */
 class Unreadable {
-  constructor(readonly reason: string) {}
+  constructor(
+    readonly problem: "time_range" | "integer_range",
+    readonly value: string,
+  ) {}
+
+  /** The rejection of a row whose `column` holds this value. */
+  reasonIn(column: string): RejectionReason {
+    return reason("unrepresentable_value", { column, problem: this.problem, value: this.value });
+  }
 }
 
 /** hyparquet's modules, loaded with the first Parquet file (they are ESM only: the CommonJS build cannot `require` them). */
@@ -98,7 +107,7 @@ let isoDate: number[] = [];
 
 /** `ms` as ISO 8601 UTC with milliseconds, as the contract writes times (`2025-03-01T10:00:00.000Z`). */
 function isoOfMs(ms: number): string | Unreadable {
-  if (!(Math.abs(ms) <= MAX_DATE_MS)) return new Unreadable(`the time is beyond the dates JavaScript holds; expected at most 8.64e15 ms from 1970, got ${ms} ms`);
+  if (!(Math.abs(ms) <= MAX_DATE_MS)) return new Unreadable("time_range", String(ms));
   // What toISOString gives, ~7× faster and as one flat string: the date once per day (exports come in
   // time order), the time by arithmetic.
   const day = Math.floor(ms / DAY_MS);
@@ -157,7 +166,7 @@ const utf8 = new TextDecoder();
 function safeNumber(value: bigint | number): number | Unreadable {
   if (typeof value === "number") return value;
   if (value >= -Number.MAX_SAFE_INTEGER && value <= Number.MAX_SAFE_INTEGER) return Number(value);
-  return new Unreadable(`the integer ${value} has no exact JSON number; expected at most 2^53 - 1 in magnitude, got ${value}`);
+  return new Unreadable("integer_range", String(value));
 }
 
 /** The INT64s of `data`, each as a number when exact (|v| < 2^53), else as a bigint, without a bigint for the first kind. */
@@ -554,7 +563,7 @@ function readPageV1(hp: Hyparquet, page: Uint8Array, header: DataPageHeader, lea
  * where it is null (or a struct holding it is), and records in `problems` the rows whose value has no
  * JSON form.
  */
-function decodeLeaf(hp: Hyparquet, bytes: Uint8Array, leaf: Leaf, meta: ColumnMetaData, rows: number, problems: Map<number, string>): unknown[] {
+function decodeLeaf(hp: Hyparquet, bytes: Uint8Array, leaf: Leaf, meta: ColumnMetaData, rows: number, problems: Map<number, RejectionReason>): unknown[] {
   const decoder: ColumnDecoder = {
     pathInSchema: leaf.pathInSchema as string[],
     type: leaf.element.type as NonNullable<SchemaElement["type"]>,
@@ -631,7 +640,7 @@ function decodeLeaf(hp: Hyparquet, bytes: Uint8Array, leaf: Leaf, meta: ColumnMe
         const value = out[i];
         if (value instanceof Unreadable) {
           // The first column found unreadable names the row's problem.
-          if (!problems.has(i)) problems.set(i, `${leaf.name}: ${value.reason}`);
+          if (!problems.has(i)) problems.set(i, value.reasonIn(leaf.name));
           out[i] = undefined;
         }
       }
@@ -694,7 +703,7 @@ export async function* readParquetBatches(source: CollectionFile, batchRows: num
       const group = metadata.row_groups[g] as FileMetaData["row_groups"][number];
       const rows = Number(group.num_rows);
       const values = new Array<unknown[]>(plan.slots);
-      const problems = new Map<number, string>();
+      const problems = new Map<number, RejectionReason>();
       try {
         const chunks = new Map<string, ColumnChunk>();
         for (const chunk of group.columns) if (chunk.meta_data) chunks.set(chunk.meta_data.path_in_schema.join("\u0000"), chunk);
@@ -723,7 +732,7 @@ export async function* readParquetBatches(source: CollectionFile, batchRows: num
           for (let row = 0; row < rows; row++) {
             const json = jsonOf(decoded[row]);
             if (json instanceof Unreadable) {
-              if (!problems.has(row)) problems.set(row, `${column.field}: ${json.reason}`);
+              if (!problems.has(row)) problems.set(row, json.reasonIn(column.field));
             } else {
               out[row] = json;
             }

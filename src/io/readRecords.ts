@@ -1,6 +1,8 @@
 import { readFile, stat } from "node:fs/promises";
 import { createReadStream } from "node:fs";
 import { DatasetError, LimitError } from "../core/errors.js";
+import { renderReason } from "../messages/rejections/renderRejection.js";
+import { reason, type RejectionReason } from "../core/rejectionReasons.js";
 import { csvRowToRecord } from "../schema/csvShape.js";
 import type { CollectionName } from "../schema/dataset.js";
 import type { CollectionFile } from "./sources.js";
@@ -15,7 +17,7 @@ import { UTC_ZONE, type TimeZone } from "../core/zonedTime.js";
 /** One record as read, before validation, or a record that could not even be parsed. */
 export type RawRecord =
   | { readonly origin: RecordOrigin; readonly value: unknown }
-  | { readonly origin: RecordOrigin; readonly error: string };
+  | { readonly origin: RecordOrigin; readonly error: RejectionReason };
 
 /** Limits that keep reading bounded whatever the input. */
 export interface ReadLimits {
@@ -33,13 +35,13 @@ export const DEFAULT_READ_LIMITS: ReadLimits = {
 /** Parses one NDJSON line: blank lines give nothing, a line that is not JSON a parse error. */
 export function parseNdjsonLine(item: TextLine, file: string, limits: ReadLimits): RawRecord | undefined {
   const origin = { file, line: item.line };
-  if ("tooLong" in item) return { origin, error: `line is longer than maxRecordBytes (${limits.maxRecordBytes} bytes)` };
+  if ("tooLong" in item) return { origin, error: reason("too_long", { unit: "line", maxRecordBytes: limits.maxRecordBytes }) };
   if ("invalid" in item) return { origin, error: item.invalid };
   if (item.text.trim() === "") return undefined;
   try {
     return { origin, value: JSON.parse(item.text) };
   } catch (error) {
-    return { origin, error: `not valid JSON (${(error as Error).message})` };
+    return { origin, error: reason("not_json", { detail: (error as Error).message }) };
   }
 }
 
@@ -127,7 +129,7 @@ function mapperOf(source: CollectionFile, zone: TimeZone): FieldMapper | undefin
 
 async function* readCsvBatches(source: CollectionFile, collection: CollectionName, limits: ReadLimits, zone: TimeZone): AsyncGenerator<RawRecord[]> {
   let header: string[] | undefined;
-  let mapRow: ((cells: readonly string[]) => { value: Record<string, unknown> } | { error: string }) | undefined;
+  let mapRow: ((cells: readonly string[]) => { value: Record<string, unknown> } | { error: RejectionReason }) | undefined;
   const mapper = mapperOf(source, zone);
   let skip = source.skipRows ?? 0;
   try {
@@ -142,7 +144,7 @@ async function* readCsvBatches(source: CollectionFile, collection: CollectionNam
         }
         if (!header) {
           // Without its header no row of the file can be read.
-          if ("error" in record) throw new DatasetError(`${source.name}:${record.line}`, `the header row cannot be read: ${record.error}`);
+          if ("error" in record) throw new DatasetError(`${source.name}:${record.line}`, `the header row cannot be read: ${renderReason(record.error)}`);
           header = record.cells.map((cell) => cell.trim());
           const twice = header.find((name, i) => name !== "" && header?.indexOf(name) !== i);
           if (twice !== undefined) {
@@ -170,7 +172,7 @@ async function* readCsvBatches(source: CollectionFile, collection: CollectionNam
         // A row of empty cells (`,,,`, as spreadsheets leave below the data) holds no record: skipped like a blank line.
         if (cells.every((cell) => cell.trim() === "")) continue;
         if (cells.length !== header.length) {
-          out.push({ origin, error: `CSV row has ${cells.length} cells; expected ${header.length}, one per header column` });
+          out.push({ origin, error: reason("csv_cells", { cells: cells.length, expected: header.length }) });
           continue;
         }
         if (mapRow) {

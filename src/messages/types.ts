@@ -69,3 +69,12 @@ export type MessageOf<Messages> = { [Code in keyof Messages & string]: Message<C
  * other languages of `LANGS` where written — every shipped kind writes them all (a test checks).
  */
 export type Texts<Messages> = { readonly en: MessageTexts<Messages> } & { readonly [L in Exclude<Lang, "en">]?: MessageTexts<Messages> };
+
+/**
+ * The texts of a kind's skip codes (checks it could not make: `context.skip(code)`), per language: English
+ * always, the other languages of `LANGS` where written. Each text says what could not be checked, without
+ * the kind's name (reports put it in front).
+ */
+export type SkipTexts<Code extends string = string> = { readonly en: Readonly<Record<Code, string>> } & {
+  readonly [L in Exclude<Lang, "en">]?: Readonly<Record<Code, string>>;
+};

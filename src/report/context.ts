@@ -1,4 +1,5 @@
 import type { Severity } from "../core/types.js";
+import type { Lang } from "../messages/types.js";
 import type { Rule } from "../rules/types.js";
 import type { RecordLocation } from "./locateRecords.js";
 
@@ -24,4 +25,10 @@ export interface RenderContext {
   readonly workingDirectory?: string;
   /** SARIF: the events were read from stdin (`--events -`), so rejections of file `stdin` have no artifact. */
   readonly eventsFromStdin?: boolean;
+  /**
+   * The language of the texts for people the renderer writes itself (default `en`): JUnit's failure messages
+   * and bodies, SARIF's rule descriptions, notifications and related locations. Findings' messages are in
+   * the scan's language already; names, ids, codes and property keys never change.
+   */
+  readonly lang?: Lang;
 }

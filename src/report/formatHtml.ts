@@ -10,7 +10,9 @@ import { wordsFor } from "../messages/wordsFor.js";
 import type { Rule } from "../rules/types.js";
 import { FONT_STACK, KIND_COLORS, renderCharts, SEVERITY_COLORS, type RenderedChart } from "./htmlCharts.js";
 import { htmlLabels, type HtmlLabels } from "./htmlLabels.js";
+import { skippedChecks } from "./formatTable.js";
 import { reportLabels, type ReportLabels } from "./labels.js";
+import { rejectionReason } from "../messages/rejections/renderRejection.js";
 
 /** What the html report needs beyond the report. */
 export interface HtmlOptions {
@@ -220,7 +222,7 @@ function findingArticle(finding: Finding, page: Page): string {
 <div class="head"><a class="rank" href="#${h(finding.id)}">${h(labels.rank === "#" ? `#${finding.rank}` : `${labels.rank} ${finding.rank}`)}</a> ${severityBadge(finding.severity, labels)} ${kindBadge(finding.kind, labels)} <span class="score">${h(labels.score)} ${finding.score.toFixed(1)}</span> <span class="status">${h(labels.status[finding.status])}</span></div>
 <h3>${h(finding.title)}</h3>
 <p class="message">${h(finding.message)}</p>
-${finding.remediation ? `<p class="remediation"><b>${h(labels.remediation)}:</b> ${h(finding.remediation)}</p>` : ""}
+${finding.remediation ? `<p class="remediation"><b>${h(labels.remediation + labels.colon.trimEnd())}</b> ${h(finding.remediation)}</p>` : ""}
 <table class="meta">${rows.map(([label, value]) => `<tr><th>${h(label)}</th><td>${value}</td></tr>`).join("")}</table>
 <details><summary>${h(labels.conditions)} · <code>${h(finding.ruleId)}</code></summary>${conditions}<p class="muted">${h(html.explainHint(`channel-conflict explain <dataset> --finding ${finding.id}`))}</p></details>
 <details><summary>${h(labels.facts)}</summary><table class="facts">${facts}</table></details>
@@ -258,18 +260,18 @@ function conditionItem(node: Condition, facts: Finding["facts"], html: HtmlLabel
   return `<li><code>${h(node.fact)}${node.path ? ` ${h(node.path)}` : ""}</code> ${h(operator)} ${value}${actual}</li>`;
 }
 
-function notesSection({ report, labels, html }: Page): string {
+function notesSection({ report, labels, html, lang }: Page): string {
   const s = report.summary;
   const parts: string[] = [];
-  const skipped = Object.entries(s.skipped);
-  if (skipped.length > 0) parts.push(`<h3>${h(labels.skippedChecks)}</h3><ul>${skipped.map(([reason, n]) => `<li>${h(reason)}: ${count(n)}</li>`).join("")}</ul>`);
+  const skipped = skippedChecks(report, lang);
+  if (skipped.length > 0) parts.push(`<h3>${h(labels.skippedChecks)}</h3><ul>${skipped.map(([reason, n]) => `<li>${h(reason)}${h(labels.colon)}${count(n)}</li>`).join("")}</ul>`);
   if (report.suppressed && report.suppressed.length > 0) {
     parts.push(`<h3>${h(labels.suppressed)}</h3><ul>${report.suppressed.map((hidden) => `<li><code>${h(hidden.ruleId)}</code> ${h(hidden.partners[0] ?? "")} (<code>${h(hidden.fingerprint)}</code>): ${h(hidden.reason)}${hidden.by ? ` — ${h(hidden.by)}` : ""}</li>`).join("")}</ul>`);
   }
   if (report.rejected.length > 0) {
     const shown = report.rejected.slice(0, SHOWN_REJECTIONS);
     const where = (r: (typeof shown)[number]) => `${r.file}:${r.line ?? (r.index !== undefined ? `[${r.index}]` : "?")}`;
-    parts.push(`<h3>${h(html.rejectedRecords)} (${count(report.rejected.length)})</h3><p class="muted">${h(html.firstRejections(shown.length, report.rejected.length))}</p><ul>${shown.map((r) => `<li><code>${h(where(r))}</code> ${h(r.reason)}</li>`).join("")}</ul>`);
+    parts.push(`<h3>${h(html.rejectedRecords)} (${count(report.rejected.length)})</h3><p class="muted">${h(html.firstRejections(shown.length, report.rejected.length))}</p><ul>${shown.map((r) => `<li><code>${h(where(r))}</code> ${h(rejectionReason(r, lang))}</li>`).join("")}</ul>`);
   }
   if (s.warnings.length > 0) parts.push(`<h3>${h(labels.warnings)}</h3><ul>${s.warnings.map((w) => `<li>${h(w.message)}</li>`).join("")}</ul>`);
   return parts.length > 0 ? `<section id="notes">${parts.join("")}</section>` : "";

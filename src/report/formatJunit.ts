@@ -3,16 +3,26 @@ import type { Finding } from "../findings/types.js";
 import type { ScanReport } from "../findings/report.js";
 import type { RenderContext } from "./context.js";
 import { escapeXml } from "./xml.js";
+import { reportLabels, type ReportLabels } from "./labels.js";
+
+/** The JUnit body's labels: English as before (`partners`, `events`, `refs`), else the report labels. */
+function bodyLabels(labels: ReportLabels, lang: string): { partners: string; events: string; refs: string; remediation: string } {
+  return lang === "en"
+    ? { partners: "partners", events: "events", refs: "refs", remediation: "remediation" }
+    : { partners: labels.partners, events: labels.evidence, refs: labels.refs, remediation: labels.remediation };
+}
 
 /** One finding as lines of a failure body or of `system-out`. */
-function findingText(f: Finding): string {
+function findingText(f: Finding, labels: ReportLabels, lang: string): string {
+  const body = bodyLabels(labels, lang);
+  const label = (name: string) => `  ${name}${labels.colon}`;
   return [
-    `${f.severity}: ${f.message}`,
-    `  finding ${f.id} (rank ${f.rank}, score ${f.score})`,
-    f.partners.length > 0 ? `  partners: ${f.partners.join(", ")}` : "",
-    f.eventIds.length > 0 ? `  events: ${f.eventIds.join(", ")}` : "",
-    f.refs.length > 0 ? `  refs: ${f.refs.map((r) => `${r.type} ${r.id}`).join(", ")}` : "",
-    f.remediation ? `  remediation: ${f.remediation}` : "",
+    `${labels.severityTag(f.severity)}${f.message}`,
+    `  ${labels.findingLine(f.id, f.rank, f.score)}`,
+    f.partners.length > 0 ? `${label(body.partners)}${f.partners.join(", ")}` : "",
+    f.eventIds.length > 0 ? `${label(body.events)}${f.eventIds.join(", ")}` : "",
+    f.refs.length > 0 ? `${label(body.refs)}${f.refs.map((r) => `${labels.recordType[r.type] ?? r.type} ${r.id}`).join(", ")}` : "",
+    f.remediation ? `${label(body.remediation)}${f.remediation}` : "",
   ]
     .filter(Boolean)
     .join("\n");
@@ -25,6 +35,9 @@ function findingText(f: Finding): string {
  * below `failOn` (all of them without it) are listed in the case's `system-out`.
  */
 export function formatJunit(report: ScanReport, context: RenderContext): string {
+  const lang = context.lang ?? "en";
+  const labels = reportLabels(lang);
+  const text = (f: Finding) => findingText(f, labels, lang);
   const failing = (f: Finding) => context.failOn !== undefined && compareSeverity(f.severity, context.failOn) >= 0;
   const rules = context.rules.filter((rule) => rule.enabled);
   const cases: string[] = [];
@@ -37,14 +50,14 @@ export function formatJunit(report: ScanReport, context: RenderContext): string 
     if (failed.length > 0) {
       failures++;
       const worst = failed.reduce((a, b) => (compareSeverity(b.severity, a.severity) > 0 ? b : a));
-      const message = `${failed.length} finding${failed.length === 1 ? "" : "s"} at or above ${context.failOn}: ${failed[0]?.message ?? ""}`;
+      const message = labels.failureMessage(failed.length, context.failOn ?? "", failed[0]?.message ?? "");
       body.push(
         `      <failure message="${escapeXml(message)}" type="${escapeXml(`${rule.kind}/${worst.severity}`)}">${escapeXml(
-          failed.map(findingText).join("\n\n"),
+          failed.map(text).join("\n\n"),
         )}</failure>`,
       );
     }
-    if (passed.length > 0) body.push(`      <system-out>${escapeXml(passed.map(findingText).join("\n\n"))}</system-out>`);
+    if (passed.length > 0) body.push(`      <system-out>${escapeXml(passed.map(text).join("\n\n"))}</system-out>`);
     const open = `    <testcase name="${escapeXml(rule.id)}" classname="${escapeXml(`channel-conflict.${rule.kind}`)}" time="0"`;
     cases.push(body.length === 0 ? `${open}/>` : `${open}>\n${body.join("\n")}\n    </testcase>`);
   }

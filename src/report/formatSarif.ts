@@ -1,11 +1,15 @@
 import { isAbsolute, relative, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Severity } from "../core/types.js";
+import type { Lang } from "../messages/types.js";
+import type { Rule } from "../rules/types.js";
 import type { Finding } from "../findings/types.js";
 import type { ScanReport } from "../findings/report.js";
 import type { RenderContext } from "./context.js";
-import { formatRejection } from "../core/records.js";
+import { formatRejection } from "../messages/rejections/renderRejection.js";
 import { recordKey, type RecordLocation, type WantedRecords } from "./locateRecords.js";
+import { reportLabels, type ReportLabels } from "./labels.js";
+import { ruleText } from "../rules/ruleText.js";
 
 const LEVEL: Readonly<Record<Severity, "note" | "warning" | "error">> = {
   low: "note",
@@ -103,14 +107,14 @@ class Artifacts {
  * not findings, but a dashboard that shows only results would otherwise hide that data was not read.
  * A rejected line of stdin (`--events -`) has no artifact: its message names it.
  */
-function notificationsOf(report: ScanReport, artifacts: Artifacts, eventsFromStdin: boolean): object[] {
+function notificationsOf(report: ScanReport, artifacts: Artifacts, eventsFromStdin: boolean, lang: Lang): object[] {
   const notifications: object[] = [];
   for (const rejection of report.rejected.slice(0, MAX_REJECTION_NOTIFICATIONS)) {
     const fromStdin = eventsFromStdin && rejection.file === "stdin";
     notifications.push({
       descriptor: { id: "rejected_record" },
       level: "warning",
-      message: { text: formatRejection(rejection) },
+      message: { text: formatRejection(rejection, lang) },
       ...(fromStdin ? {} : { locations: [{ physicalLocation: artifacts.physical(rejection) }] }),
       ...(rejection.index !== undefined || fromStdin
         ? { properties: { ...(fromStdin && rejection.line !== undefined ? { line: rejection.line } : {}), ...(rejection.index !== undefined ? { index: rejection.index } : {}) } }
@@ -122,7 +126,7 @@ function notificationsOf(report: ScanReport, artifacts: Artifacts, eventsFromStd
     notifications.push({
       descriptor: { id: "rejected_record" },
       level: "note",
-      message: { text: `…and ${rest} more rejected records; the JSON report (--format json) lists them all` },
+      message: { text: reportLabels(lang).moreRejections(rest) },
     });
   }
   for (const warning of report.summary.warnings) {
@@ -139,17 +143,19 @@ function notificationsOf(report: ScanReport, artifacts: Artifacts, eventsFromStd
 /** A finding's records with a location: its evidence events first (in the finding's order), then its refs. */
 function locatedRecords(finding: Finding, context: RenderContext): Array<{ label: string; location: RecordLocation }> {
   const out: Array<{ label: string; location: RecordLocation }> = [];
+  const labels: ReportLabels = reportLabels(context.lang);
+  const named = (type: string, id: string) => `${labels.recordType[type] ?? type} ${id}`;
   const locations = context.locations;
   if (!locations) return out;
   if (!context.eventsFromStdin) {
     for (const id of finding.eventIds.slice(0, 1 + MAX_RELATED_EVENTS)) {
       const location = locations.get(recordKey("event", id));
-      if (location) out.push({ label: `event ${id}`, location });
+      if (location) out.push({ label: named("event", id), location });
     }
   }
   for (const ref of finding.refs) {
     const location = locations.get(recordKey(ref.type, ref.id));
-    if (location) out.push({ label: `${ref.type} ${ref.id}`, location });
+    if (location) out.push({ label: named(ref.type, ref.id), location });
   }
   return out;
 }
@@ -165,7 +171,7 @@ function resultOf(finding: Finding, context: RenderContext, artifacts: Artifacts
   // With evidence events the result is where the first of them is, or nowhere: never at a mere reference.
   const primary =
     firstEvent !== undefined
-      ? records.find((r) => r.label === `event ${firstEvent}`)
+      ? records.find((r) => r.label === `${reportLabels(context.lang).recordType.event} ${firstEvent}`)
       : records[0];
   const related = records.filter((r) => r !== primary);
   const logicalLocations = finding.partners.map((partner, i) => ({ name: partner, kind: i === 0 ? "offender" : "affected" }));
@@ -217,6 +223,8 @@ export function formatSarif(report: ScanReport, context: RenderContext): string 
   const rules = [...context.rules];
   const ruleIndex = new Map(rules.map((rule, i) => [rule.id, i]));
   const artifacts = new Artifacts(context);
+  const lang = context.lang ?? "en";
+  const title = (rule: Rule) => ruleText(rule, "title", lang) ?? rule.title;
   const sarif = {
     $schema: "https://json.schemastore.org/sarif-2.1.0.json",
     version: "2.1.0",
@@ -230,9 +238,9 @@ export function formatSarif(report: ScanReport, context: RenderContext): string 
             rules: rules.map((rule) => ({
               id: rule.id,
               name: rule.id.replace(/[^A-Za-z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : "")),
-              shortDescription: { text: rule.title },
-              fullDescription: { text: rule.description ?? rule.title },
-              help: { text: rule.remediation ?? rule.description ?? rule.title },
+              shortDescription: { text: title(rule) },
+              fullDescription: { text: ruleText(rule, "description", lang) ?? title(rule) },
+              help: { text: ruleText(rule, "remediation", lang) ?? ruleText(rule, "description", lang) ?? title(rule) },
               defaultConfiguration: { level: LEVEL[rule.severity], enabled: rule.enabled },
               properties: {
                 kind: rule.kind,
@@ -245,7 +253,7 @@ export function formatSarif(report: ScanReport, context: RenderContext): string 
           },
         },
         originalUriBaseIds: artifacts.baseIds(),
-        invocations: [{ executionSuccessful: true, toolExecutionNotifications: notificationsOf(report, artifacts, context.eventsFromStdin === true) }],
+        invocations: [{ executionSuccessful: true, toolExecutionNotifications: notificationsOf(report, artifacts, context.eventsFromStdin === true, lang) }],
         results: report.findings.map((finding) => resultOf(finding, context, artifacts, ruleIndex)),
       },
     ],

@@ -1,3 +1,4 @@
+import { skipCodeOfKey, skipKey } from "../detectors/skipReasons.js";
 import { LimitError } from "../core/errors.js";
 import { UTC_ZONE, type TimeZone } from "../core/zonedTime.js";
 import { wordsFor } from "../messages/wordsFor.js";
@@ -37,7 +38,7 @@ export interface TracedJudgement {
   readonly admitted: boolean;
   /** Every candidate it made of the event (prefilters off). */
   readonly candidates: readonly Candidate[];
-  /** The checks it could not make for the event, by skip reason. */
+  /** The checks it could not make for the event, by skip code. */
   readonly skipped: readonly string[];
   /** Why the checks that made no candidate made none. */
   readonly unjudged: readonly Unjudged[];
@@ -165,7 +166,7 @@ export class Scanner {
       countingKinds.add(first.kind);
       const evaluator = createEvaluator(options.evaluator, groupRules, { regions: index.regions });
       const facts = new Set(detector.facts.map((fact) => fact.name));
-      const count = counts ? (reason: string) => void this.skipped.set(reason, (this.skipped.get(reason) ?? 0) + 1) : () => undefined;
+      const count = counts ? (code: string) => void this.skipped.set(code, (this.skipped.get(code) ?? 0) + 1) : () => undefined;
       const context: DetectorContext = {
         index,
         params: Object.fromEntries(detector.params.map((p) => [p.name, first.params[p.name] ?? p.default])),
@@ -335,7 +336,8 @@ export class Scanner {
     this.lastSweepDay = state.lastSweepDay ?? -Infinity;
     this.lastEventAt = state.lastEventAt ?? undefined;
     this.skipped.clear();
-    for (const [reason, count] of state.skipped) this.skipped.set(reason, count);
+    // A checkpoint of a build before skips had codes keys them by their English text.
+    for (const [code, count] of state.skipped) this.skipped.set(skipCodeOfKey(code) ?? code, count);
     for (const instance of this.instances) {
       const saved = state.runs[instance.key];
       if (saved !== undefined) instance.run.fromState?.(saved);
@@ -349,8 +351,13 @@ export class Scanner {
     });
   }
 
-  /** Skipped checks by reason, in reason order. */
+  /** Skipped checks by reason (`skipKey`: the kind and the English text), in reason order: `summary.skipped`. */
   skippedSummary(): Record<string, number> {
+    return Object.fromEntries([...this.skipped].map(([code, n]) => [skipKey(code), n] as const).sort((a, b) => (a[0] < b[0] ? -1 : 1)));
+  }
+
+  /** Skipped checks by code, in code order: `summary.skippedByCode`. */
+  skippedByCode(): Record<string, number> {
     return Object.fromEntries([...this.skipped].sort((a, b) => (a[0] < b[0] ? -1 : 1)));
   }
 }

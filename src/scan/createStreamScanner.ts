@@ -1,5 +1,7 @@
 import { CheckpointError, DatasetError } from "../core/errors.js";
-import { rejectionOf, type RecordOrigin, type Rejection } from "../core/records.js";
+import { reason } from "../core/rejectionReasons.js";
+import { type RecordOrigin, type Rejection } from "../core/records.js";
+import { rejectionOf } from "../messages/rejections/renderRejection.js";
 import { formatIsoTime, utcDaysInMs } from "../core/time.js";
 import type { ScanWarning } from "../core/warnings.js";
 import { openDataset } from "../dataset/loadDataset.js";
@@ -220,8 +222,8 @@ async function create(
   };
   const lateReason = (event: ChannelEvent) =>
     lateness === 0
-      ? `occurredAt: ${formatIsoTime(event.occurredAt)} is earlier than an event already read (${formatIsoTime(latest)}); a stream must be in time order (or allow lateness: allowedLateness)`
-      : `occurredAt: ${formatIsoTime(event.occurredAt)} is more than allowedLateness (${parsed.allowedLateness}) earlier than the latest event read (${formatIsoTime(latest)})`;
+      ? reason("out_of_order", { at: formatIsoTime(event.occurredAt), latest: formatIsoTime(latest), stream: true })
+      : reason("too_late", { at: formatIsoTime(event.occurredAt), latest: formatIsoTime(latest), allowedLateness: String(parsed.allowedLateness) });
 
   /** The events released to the detectors, and the findings they closed: both reused. */
   const ready: ChannelEvent[] = [];
@@ -358,7 +360,7 @@ async function create(
   };
 
   const summary = (): ScanSummary =>
-    summarize(tally, { events: counts.accepted, rejected: counts.rejected, skipped: scanner.skippedSummary(), records: opened.counts, warnings });
+    summarize(tally, { events: counts.accepted, rejected: counts.rejected, skipped: scanner.skippedSummary(), skippedByCode: scanner.skippedByCode(), records: opened.counts, warnings });
 
   return { push, pushRecords, checkpoint, finish, summary };
 }

@@ -1,4 +1,6 @@
-import { rejectionOf, type Rejection } from "../core/records.js";
+import { reason } from "../core/rejectionReasons.js";
+import { type Rejection } from "../core/records.js";
+import { rejectionOf } from "../messages/rejections/renderRejection.js";
 import type { EventBatch } from "../dataset/eventBatches.js";
 import type { Finding } from "../findings/types.js";
 import type { ChannelEvent } from "../schema/dataset.js";
@@ -63,7 +65,7 @@ export async function* runOrdered(batches: AsyncIterable<EventBatch>, run: Order
         run.onRejected(
           rejectionOf(
             origins?.[i] ?? { file: "events" },
-            `occurredAt: ${formatIsoTime(event.occurredAt)} is earlier than an event already read (${formatIsoTime(watermark)}); a stream must be in time order`,
+            reason("out_of_order", { at: formatIsoTime(event.occurredAt), latest: formatIsoTime(watermark), stream: false }),
           ),
         );
         continue;

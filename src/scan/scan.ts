@@ -123,12 +123,14 @@ async function scanInspected(
       events: counts.accepted,
       rejected: counts.rejected,
       skipped: scanner.skippedSummary(),
+      skippedByCode: scanner.skippedByCode(),
       records: opened.counts,
       warnings: await warnings,
     }),
     rejected,
     partners: scorePartners(ranked, partnerInfoOf(opened.reference.partners), scorecardPolicyOf(parsed.scorecard)),
-    ...(parsed.shard && parsed.shard.count > 1 ? { shards: { count: parsed.shard.count, indexes: [parsed.shard.index], scorecard: scorecardPolicyOf(parsed.scorecard) } } : {}),
+    ...(parsed.scorecard !== undefined ? { scorecard: scorecardPolicyOf(parsed.scorecard) } : {}),
+    ...(parsed.shard && parsed.shard.count > 1 ? { shards: { count: parsed.shard.count, indexes: [parsed.shard.index] } } : {}),
   };
 }
 

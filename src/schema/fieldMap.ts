@@ -2,6 +2,7 @@
 // or a JSON/NDJSON/Parquet record keyed by its own column names) to a record in the contract's shape, which
 // validation then checks as it checks any record. A value the mapping cannot read (a value its map does not
 // list, a time or number that does not follow its format) rejects the record, naming the column and value.
+import { reason, type RejectionReason } from "../core/rejectionReasons.js";
 import { closestName } from "../core/closestName.js";
 import { compileDateFormat } from "../core/dateFormat.js";
 import type { TimeZone } from "../core/zonedTime.js";
@@ -11,7 +12,7 @@ import type { FieldSource, FieldValue } from "./manifest.js";
 import { compileNumberFormat } from "./numberFormat.js";
 
 /** A mapped record, or why the row cannot be one. */
-export type MappedRecord = { readonly value: Record<string, unknown> } | { readonly error: string };
+export type MappedRecord = { readonly value: Record<string, unknown> } | { readonly error: RejectionReason };
 
 /** The source columns a manifest's `fields` read, in field order, each once. */
 export function mappedColumns(fields: Readonly<Record<string, FieldSource>>): string[] {
@@ -140,7 +141,7 @@ export class FieldMapper {
   /** Maps a record read from JSON, NDJSON or Parquet, keyed by its source columns (a dotted column may also be a path into nested objects). */
   fromObject(source: unknown): MappedRecord {
     if (typeof source !== "object" || source === null || Array.isArray(source)) {
-      return { error: `expected a record (an object), got ${Array.isArray(source) ? "an array" : source === null ? "null" : typeof source}` };
+      return { error: reason("not_a_record", { got: Array.isArray(source) ? "an array" : source === null ? "null" : typeof source }) };
     }
     const record: Record<string, unknown> = {};
     for (const step of this.steps) {
@@ -162,7 +163,7 @@ export class FieldMapper {
   }
 
   /** Sets a field from a text (a CSV cell, a JSON string); the problem when it cannot be read. */
-  private setText(record: Record<string, unknown>, step: FieldStep, cell: string): string | undefined {
+  private setText(record: Record<string, unknown>, step: FieldStep, cell: string): RejectionReason | undefined {
     const text = cell.trim();
     if (text === "") return undefined;
     if (step.kind === "list" && step.map === undefined && step.read === undefined) {
@@ -196,7 +197,7 @@ export class FieldMapper {
     if (step.read !== undefined) {
       const read = step.read(value as string);
       if (read === UNREAD) {
-        return `column "${step.column}": ${JSON.stringify(value)} does not follow the ${step.kind === "time" ? "date format" : "number format"} "${step.format}" of ${step.field}`;
+        return reason("unreadable_cell", { column: step.column ?? "", value: JSON.stringify(value), kind: step.kind === "time" ? "time" : "number", format: step.format ?? "", field: step.field });
       }
       setField(record, step.path, read);
       return undefined;
@@ -206,7 +207,7 @@ export class FieldMapper {
   }
 
   /** Sets a field from a value that is not a text (a JSON number or boolean, a Parquet timestamp as a Date). */
-  private setValue(record: Record<string, unknown>, step: FieldStep, value: unknown): string | undefined {
+  private setValue(record: Record<string, unknown>, step: FieldStep, value: unknown): RejectionReason | undefined {
     if (step.map !== undefined && (typeof value === "number" || typeof value === "boolean")) {
       const mapped = this.mapped(step, String(value));
       if (typeof mapped === "object") return mapped.problem;
@@ -217,13 +218,13 @@ export class FieldMapper {
     return undefined;
   }
 
-  private mapped(step: FieldStep, text: string): FieldValue | { problem: string } {
+  private mapped(step: FieldStep, text: string): FieldValue | { problem: RejectionReason } {
     const map = step.map as ReadonlyMap<string, FieldValue>;
     const value = map.get(text);
     if (value !== undefined) return value;
     if (step.otherwise === undefined) {
       return {
-        problem: `column "${step.column}": ${JSON.stringify(text)} is not in the map of ${step.field} (${listOf(map.keys())}); add it, or a "*" entry for every other value`,
+        problem: reason("unmapped_cell", { column: step.column ?? "", value: JSON.stringify(text), field: step.field, known: listOf(map.keys()) }),
       };
     }
     return step.otherwise === KEEP ? text : step.otherwise;

@@ -21,6 +21,7 @@ export function isoTimeSchemaIn(zone: TimeZone) {
       ctx.issues.push({
         code: "custom",
         input: value,
+        params: { reason: "iso_time" },
         message: `must be an ISO 8601 date or date-time such as 2025-03-01 or 2025-03-01T09:30:00Z, got "${value}"`,
       });
       return z.NEVER;
@@ -30,7 +31,7 @@ export function isoTimeSchemaIn(zone: TimeZone) {
     if (isDate(value)) {
       const ms = Date.prototype.getTime.call(value);
       if (!Number.isNaN(ms)) return ms;
-      ctx.issues.push({ code: "custom", input: value, message: "must be a valid Date, got an invalid Date (its time is NaN)" });
+      ctx.issues.push({ code: "custom", input: value, params: { reason: "invalid_date" }, message: "must be a valid Date, got an invalid Date (its time is NaN)" });
       return z.NEVER;
     }
     ctx.issues.push({ code: "invalid_type", expected: "string", input: value });

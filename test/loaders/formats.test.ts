@@ -3,6 +3,7 @@ import { loadDataset } from "../../src/dataset/loadDataset.js";
 import { ChannelConflictError, DatasetError, LimitError } from "../../src/core/errors.js";
 import { DEFAULT_READ_LIMITS } from "../../src/io/readRecords.js";
 import { expectConservation, loaderFixture, ndjson, order, removeDatasets, writeDataset } from "./helpers.js";
+import { asEnglish } from "../helpers.js";
 
 afterAll(removeDatasets);
 
@@ -35,7 +36,7 @@ describe("JSON array files", () => {
       { id: "l-1", type: "listing", occurredAt: at("2025-03-02T00:00:00Z"), partnerId: "P2", sku: "SKU-1", price: 89.9, currency: "CNY" },
       { id: "a-1", type: "allocation", occurredAt: at("2025-02-01T00:00:00Z"), partnerId: "P1", sku: "SKU-1", lot: "L-7", quantity: 100 },
     ]);
-    expect(dataset.rejected).toEqual([{ file: "events.json", index: 2, reason: "quantity: must be greater than 0" }]);
+    expect(asEnglish(dataset.rejected)).toEqual([{ file: "events.json", index: 2, reason: "quantity: must be greater than 0" }]);
     expect(dataset.counts.events).toEqual({ read: 4, accepted: 3, rejected: 1 });
     expect([...dataset.present].sort()).toEqual(["partners", "products"]);
   });
@@ -82,7 +83,7 @@ describe("NDJSON and JSONL files", () => {
       ["l-1", at("2025-03-02T02:00:00Z")],
       ["a-1", at("2025-02-01T00:00:00Z")],
     ]);
-    expect(dataset.rejected).toEqual([
+    expect(asEnglish(dataset.rejected)).toEqual([
       { file: "events.ndjson", line: 5, reason: expect.stringMatching(/^not valid JSON \(.+\)$/) },
     ]);
     expect(dataset.counts.events).toEqual({ read: 4, accepted: 3, rejected: 1 });
@@ -101,7 +102,7 @@ describe("NDJSON and JSONL files", () => {
     const dataset = await loadDataset(root);
     expectConservation(dataset);
     expect(dataset.events.map((e) => e.id)).toEqual(["o-1", "o-3"]);
-    expect(dataset.rejected).toEqual([{ file: "events.ndjson", line: 3, reason: "quantity: must be greater than 0" }]);
+    expect(asEnglish(dataset.rejected)).toEqual([{ file: "events.ndjson", line: 3, reason: "quantity: must be greater than 0" }]);
   });
 
   it("rejects a line over maxRecordBytes with its line number and reads the rest of the file", async () => {
@@ -113,7 +114,7 @@ describe("NDJSON and JSONL files", () => {
     const dataset = await loadDataset(root, { ...DEFAULT_READ_LIMITS, maxRecordBytes: 500 });
     expectConservation(dataset);
     expect(dataset.events.map((e) => e.id)).toEqual(["o-1", "o-3"]);
-    expect(dataset.rejected).toEqual([
+    expect(asEnglish(dataset.rejected)).toEqual([
       { file: "events.ndjson", line: 2, reason: "line is longer than maxRecordBytes (500 bytes)" },
     ]);
   });
@@ -193,7 +194,7 @@ describe("CSV files", () => {
       { id: "a-1", type: "allocation", occurredAt: at("2025-03-01T00:00:00Z"), partnerId: "P1", sku: "SKU-1", lot: "L-7", quantity: 50 },
     ]);
     // The `note` column is not a field: it is dropped, and its embedded newline does not shift the line numbers.
-    expect(dataset.rejected).toEqual([
+    expect(asEnglish(dataset.rejected)).toEqual([
       { file: "events.csv", line: 7, reason: "CSV row has 10 cells; expected 16, one per header column" },
     ]);
   });
@@ -211,7 +212,7 @@ describe("CSV files", () => {
     const dataset = await loadDataset(root);
     expectConservation(dataset);
     expect(dataset.events.map((e) => e.id)).toEqual(["o-1"]);
-    expect(dataset.rejected).toEqual([
+    expect(asEnglish(dataset.rejected)).toEqual([
       { file: "events.csv", line: 4, reason: "price: expected number, got nothing (the field is missing)" },
       { file: "events.csv", line: 6, reason: "quantity: must be greater than 0" },
     ]);
@@ -228,7 +229,7 @@ describe("CSV files", () => {
     const root = await writeDataset({ "partners.json": PARTNERS_JSON, "events.csv": csv });
     const dataset = await loadDataset(root);
     expectConservation(dataset);
-    expect(dataset.rejected).toEqual([
+    expect(asEnglish(dataset.rejected)).toEqual([
       { file: "events.csv", line: 2, reason: 'quantity: expected number, got "abc"' },
       { file: "events.csv", line: 3, reason: "unitPrice: must be a finite number, got Infinity" },
       // A nested object with some cells filled is present, and must be whole.
@@ -244,7 +245,7 @@ describe("CSV files", () => {
     const root = await writeDataset({ "partners.json": PARTNERS_JSON, "territories.csv": csv, "events.ndjson": "" });
     const dataset = await loadDataset(root);
     expectConservation(dataset);
-    expect(dataset.rejected).toEqual([
+    expect(asEnglish(dataset.rejected)).toEqual([
       { file: "territories.csv", line: 2, reason: 'exclusive: expected boolean, got "yes"' },
       { file: "territories.csv", line: 4, reason: "skus[1]: must be a non-empty string" },
     ]);
@@ -262,7 +263,7 @@ describe("CSV files", () => {
     const dataset = await loadDataset(root, { ...DEFAULT_READ_LIMITS, maxRecordBytes: 1000 });
     expectConservation(dataset);
     expect(dataset.events.map((e) => e.id)).toEqual(["o-1", "o-4"]);
-    expect(dataset.rejected).toEqual([
+    expect(asEnglish(dataset.rejected)).toEqual([
       { file: "events.csv", line: 3, reason: "record is longer than maxRecordBytes (1000 bytes)" },
       { file: "events.csv", line: 4, reason: "record is longer than maxRecordBytes (1000 bytes)" },
     ]);
@@ -275,7 +276,7 @@ describe("CSV files", () => {
     const dataset = await loadDataset(root);
     expectConservation(dataset);
     expect(dataset.reference.partners.map((p) => p.id)).toEqual(["P2", "P4"]);
-    expect(dataset.rejected).toEqual([
+    expect(asEnglish(dataset.rejected)).toEqual([
       {
         file: "partners.csv",
         line: 2,
@@ -309,7 +310,7 @@ describe("collection folders and sources", () => {
     expectConservation(dataset);
     expect(dataset.events.map((e) => e.id)).toEqual(["e-1", "e-2", "e-3"]);
     // e-1 comes again in the later file: that one is the duplicate.
-    expect(dataset.rejected).toEqual([{ file: "events/part-0002.csv", line: 3, reason: 'id: duplicate event id "e-1"' }]);
+    expect(asEnglish(dataset.rejected)).toEqual([{ file: "events/part-0002.csv", line: 3, reason: 'id: duplicate event id "e-1"' }]);
   });
 
   it("orders folder files by name, not by the order the folder lists them", async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { loadDataset, openDataset } from "../../src/dataset/loadDataset.js";
 import { OptionsError } from "../../src/core/errors.js";
 import { expectConservation, order } from "./helpers.js";
+import { asEnglish } from "../helpers.js";
 
 describe("in-memory collections", () => {
   const partners = [
@@ -29,7 +30,7 @@ describe("in-memory collections", () => {
         currency: "CNY",
       },
     ]);
-    expect(dataset.rejected).toEqual([
+    expect(asEnglish(dataset.rejected)).toEqual([
       { file: "partners", index: 1, reason: expect.stringMatching(/^channel: must be one of .*, got "nope"$/) },
       { file: "regions", index: 2, reason: 'parent: unknown region "Y"; expected a code listed in regions' },
       { file: "events", index: 1, reason: 'partnerId: unknown partner "P2"; expected an id listed in partners' },

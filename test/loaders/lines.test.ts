@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { splitLines, type TextLine } from "../../src/io/lines.js";
 import { readNdjsonStreamBatches } from "../../src/io/readRecords.js";
 import { collect, cutOffsets, splitAt, streamOf } from "./chunking.js";
+import { asEnglish } from "../helpers.js";
 
 /** What splitLines must return for a whole text: the specification, written the obvious way. */
 function modelLines(text: string, maxLineBytes: number): TextLine[] {
@@ -88,7 +89,7 @@ describe("readNdjsonStreamBatches (events on stdin)", () => {
   it("reads records split across chunks, skips blank lines and rejects bad lines by number", async () => {
     const text = '{"id":"a"}\n\n{"id":\n  \n{"id":"b"}';
     const records = (await collect(readNdjsonStreamBatches(streamOf(splitAt(Buffer.from(text), [3, 12, 15])), "<stdin>"))).flat();
-    expect(records).toEqual([
+    expect(asEnglish(records)).toEqual([
       { origin: { file: "<stdin>", line: 1 }, value: { id: "a" } },
       { origin: { file: "<stdin>", line: 3 }, error: expect.stringMatching(/^not valid JSON \(.+\)$/) },
       { origin: { file: "<stdin>", line: 5 }, value: { id: "b" } },
@@ -98,7 +99,7 @@ describe("readNdjsonStreamBatches (events on stdin)", () => {
   it("rejects an over-long line by number and reads on", async () => {
     const text = `{"id":"a"}\n{"id":"${"x".repeat(100)}"}\n{"id":"c"}\n`;
     const records = (await collect(readNdjsonStreamBatches(streamOf([text]), "<stdin>", { maxRecordBytes: 50, maxJsonFileBytes: 1 }))).flat();
-    expect(records).toEqual([
+    expect(asEnglish(records)).toEqual([
       { origin: { file: "<stdin>", line: 1 }, value: { id: "a" } },
       { origin: { file: "<stdin>", line: 2 }, error: "line is longer than maxRecordBytes (50 bytes)" },
       { origin: { file: "<stdin>", line: 3 }, value: { id: "c" } },

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { readCsvRecords, type CsvRecord } from "../../src/io/readCsvRecords.js";
 import { collect, cutOffsets, splitAt, streamOf } from "./chunking.js";
+import { asEnglish } from "../helpers.js";
 
 async function parse(text: string | Buffer, max = 1 << 20, cuts: number[] = []): Promise<CsvRecord[]> {
   return collect(readCsvRecords(streamOf(splitAt(Buffer.from(text), cuts)), max));
@@ -38,7 +39,7 @@ describe("readCsvRecords", () => {
   });
 
   it("rejects a quote inside an unquoted cell and reads on from the next record", async () => {
-    expect(await parse('a,b\n1,li"st"ing\n2,ok\n')).toEqual([
+    expect(asEnglish(await parse('a,b\n1,li"st"ing\n2,ok\n'))).toEqual([
       { line: 1, cells: ["a", "b"] },
       {
         line: 2,
@@ -49,7 +50,7 @@ describe("readCsvRecords", () => {
   });
 
   it("rejects text after a closing quote", async () => {
-    expect(await parse('a,b\n"1"x,2\n3,4\n')).toEqual([
+    expect(asEnglish(await parse('a,b\n"1"x,2\n3,4\n'))).toEqual([
       { line: 1, cells: ["a", "b"] },
       { line: 2, error: 'CSV: cell 1 has "x" after its closing quote; expected "," or the end of the line' },
       { line: 3, cells: ["3", "4"] },
@@ -57,7 +58,7 @@ describe("readCsvRecords", () => {
   });
 
   it("rejects a quote left open at the end of the file, naming the line it opened on", async () => {
-    expect(await parse('a,b\n1,2\n3,"open\n4,5\n')).toEqual([
+    expect(asEnglish(await parse('a,b\n1,2\n3,"open\n4,5\n'))).toEqual([
       { line: 1, cells: ["a", "b"] },
       { line: 2, cells: ["1", "2"] },
       { line: 3, error: "CSV: the quoted cell 2 opened on line 3 is never closed; expected a closing quote" },
@@ -68,7 +69,7 @@ describe("readCsvRecords", () => {
     const long = "x".repeat(5000);
     const text = `a,b\n1,${long}\n2,"${long}\n${long}, still quoted"\n3,"ok"\n`;
     const records = await parse(text, 100, [7, 100, 2000, 6000, 9000]);
-    expect(records).toEqual([
+    expect(asEnglish(records)).toEqual([
       { line: 1, cells: ["a", "b"] },
       { line: 2, error: "record is longer than maxRecordBytes (100 bytes)" },
       { line: 3, error: "record is longer than maxRecordBytes (100 bytes)" },
@@ -78,7 +79,7 @@ describe("readCsvRecords", () => {
 
   it("keeps a record of exactly maxRecordBytes bytes (UTF-8, the line end not counted)", async () => {
     // "中,中" is 7 bytes.
-    expect(await parse("中,中\r\n中,中中\r\n", 7)).toEqual([
+    expect(asEnglish(await parse("中,中\r\n中,中中\r\n", 7))).toEqual([
       { line: 1, cells: ["中", "中"] },
       { line: 2, error: "record is longer than maxRecordBytes (7 bytes)" },
     ]);
@@ -119,7 +120,7 @@ describe("readCsvRecords", () => {
         async (lines, max, cuts) => {
           const expected = lines.map((text, i): CsvRecord =>
             Buffer.byteLength(text) > max
-              ? { line: i + 1, error: `record is longer than maxRecordBytes (${max} bytes)` }
+              ? { line: i + 1, error: { code: "too_long", args: { unit: "record", maxRecordBytes: max } } }
               : { line: i + 1, cells: text.split(",") },
           );
           expect(await parse(lines.map((l) => `${l}\r\n`).join(""), max, cuts)).toEqual(expected);
@@ -162,7 +163,7 @@ describe("readCsvRecords, cases found by the properties", () => {
 
 describe("readCsvRecords, messages", () => {
   it("names a non-ASCII character after a closing quote without showing half of it", async () => {
-    expect(await parse('"a"中,b\n')).toEqual([
+    expect(asEnglish(await parse('"a"中,b\n'))).toEqual([
       { line: 1, error: 'CSV: cell 1 has a non-ASCII character after its closing quote; expected "," or the end of the line' },
     ]);
   });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadDataset } from "../../src/dataset/loadDataset.js";
 import type { Dataset } from "../../src/dataset/types.js";
 import { expectConservation, loaderFixture, ndjson, order, reasonsOf, removeDatasets, writeDataset } from "./helpers.js";
+import { asEnglish } from "../helpers.js";
 
 afterAll(removeDatasets);
 
@@ -121,7 +122,7 @@ describe("rejection rules in detail", () => {
       "events.ndjson": ndjson(order("o-1", { quantity: -2, unitPrice: "ten", currency: "RMB1", occurredAt: "yesterday" })),
     });
     const { rejected } = await loadDataset(root);
-    expect(rejected).toEqual([
+    expect(asEnglish(rejected)).toEqual([
       {
         file: "events.ndjson",
         line: 1,

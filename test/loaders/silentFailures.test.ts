@@ -11,6 +11,7 @@ import { runRuleTests } from "../../src/testing/runRuleTests.js";
 import type { Finding } from "../../src/findings/types.js";
 import type { ScanSummary } from "../../src/findings/report.js";
 import { expectConservation, loaderFixture, ndjson, order, removeDatasets, writeDataset } from "./helpers.js";
+import { asEnglish } from "../helpers.js";
 
 afterAll(removeDatasets);
 
@@ -344,7 +345,7 @@ describe("CSV as spreadsheets write it", () => {
       ["T-4", true],
     ]);
     // Line numbers still count the skipped rows.
-    expect(dataset.rejected).toEqual([{ file: "territories.csv", line: 7, reason: 'exclusive: expected boolean, got "yes"' }]);
+    expect(asEnglish(dataset.rejected)).toEqual([{ file: "territories.csv", line: 7, reason: 'exclusive: expected boolean, got "yes"' }]);
   });
 
   it("a row of empty cells is not a record in a folder's events either (read by the worker)", async () => {

@@ -800,7 +800,7 @@ describe("corrupted datasets (fixtures/demo in random layouts)", () => {
     const stream = spawnSync(process.execPath, [CLI, "scan", dir, "--events", "-", "--format", "json"], { input: `${line}\n`, encoding: "utf8", cwd: ROOT });
     const report = JSON.parse(stream.stdout) as { rejected: Array<{ file: string; index?: number; reason: string }>; summary: { records: { partners: { rejected: number } } } };
     expect(report.summary.records.partners.rejected).toBe(1);
-    expect(report.rejected).toEqual([{ file: "partners.json", index: 1, reason: expect.stringMatching(/^channel: must be one of /) }]);
+    expect(report.rejected).toEqual([{ file: "partners.json", index: 1, reason: expect.stringMatching(/^channel: must be one of /), code: "invalid_fields", args: { issues: [expect.objectContaining({ path: "channel", code: "invalid_value" })] } }]);
   });
 
   // BUG: a missing enum field is described as `got undefined undefined` (formatIssues' invalid_value

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { scan } from "../../src/scan/scan.js";
 import { formatTable } from "../../src/report/formatTable.js";
 import { applySuppressions } from "../../src/findings/applySuppressions.js";
+import { applyBaseline } from "../../src/findings/applyBaseline.js";
 
 describe("the partner scorecard", () => {
   it("adds up to the findings: each finding once, for its offender", async () => {
@@ -35,5 +36,23 @@ describe("the partner scorecard", () => {
     const table = formatTable(report);
     expect(table).toContain("Partner scorecard:");
     for (const partner of report.partners ?? []) expect(table).toContain(`(${partner.id}):`);
+  });
+
+  it("keeps scoring by the scan's policy after suppressions and a baseline", async () => {
+    const policy = { points: { low: 100, medium: 100, high: 100, critical: 100 }, tiers: { review: 1, audit: 2, hold: 3 } };
+    const report = await scan("fixtures/demo", { scorecard: policy });
+    const first = report.findings[0]!;
+    const hidden = applySuppressions(report, [{ fingerprint: first.fingerprint, reason: "agreed" }]);
+    const rebased = applyBaseline(hidden, { findings: [] });
+    for (const after of [hidden, rebased]) {
+      expect(after.partners?.length).toBeGreaterThan(0);
+      for (const partner of after.partners ?? []) {
+        expect(partner.tier).toBe("hold");
+        expect(partner.score).toBe(partner.findings * 100 + partner.repeatOffences);
+      }
+    }
+    // The default policy stays the default.
+    const plain = applyBaseline(await scan("fixtures/demo"), { findings: [] });
+    expect(plain.partners).toEqual((await scan("fixtures/demo")).partners);
   });
 });

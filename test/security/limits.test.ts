@@ -7,6 +7,7 @@ import { closeSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { LimitError, loadDataset, loadRules, OptionsError, RuleSetError, scan, scanStream, type RuleSet } from "../../src/index.js";
+import { asEnglish } from "../helpers.js";
 import {
   DEMO,
   ROOT,
@@ -61,7 +62,7 @@ describe("maxRecordBytes", () => {
     const started = performance.now();
     const report = await scan(dir);
     expect(performance.now() - started).toBeLessThan(15_000);
-    expect(report.rejected).toEqual([11, 41, 79].map((line) => ({ file: "events/part-0001.ndjson", line, reason: "line is longer than maxRecordBytes (1048576 bytes)" })));
+    expect(asEnglish(report.rejected)).toEqual([11, 41, 79].map((line) => ({ file: "events/part-0001.ndjson", line, reason: "line is longer than maxRecordBytes (1048576 bytes)" })));
     expect(report.summary.records.events).toEqual({ read: 79, accepted: 76, rejected: 3 });
     expect(report.findings).toHaveLength(13);
   });
@@ -83,7 +84,7 @@ describe("maxRecordBytes", () => {
     writeFiles(dir, { "partners.json": JSON.stringify([PARTNER]), "events.csv": `${text}\n` });
     const report = await scan(dir);
     // The quoted record starts on line 5 and spans 600,001 lines: e3 is on line 600,006.
-    expect(report.rejected).toEqual([
+    expect(asEnglish(report.rejected)).toEqual([
       { file: "events.csv", line: 3, reason: "record is longer than maxRecordBytes (1048576 bytes)" },
       { file: "events.csv", line: 5, reason: "record is longer than maxRecordBytes (1048576 bytes)" },
       { file: "events.csv", line: 600_007, reason: expect.stringMatching(/^occurredAt: must be an ISO 8601 date/) },
@@ -185,7 +186,7 @@ describe("deep nesting", () => {
       "events/part-0002.json": `[${JSON.stringify(listing("e5")).slice(0, -1)},"x":${deepArrays}}]`,
     });
     const report = await scan(dir, { maxRecordBytes: 4 << 20 });
-    expect(report.rejected).toEqual([
+    expect(asEnglish(report.rejected)).toEqual([
       { file: "events/part-0001.ndjson", line: 3, reason: "url: expected string, got an object" },
       { file: "events/part-0001.ndjson", line: 4, reason: "price: expected number, got an array" },
     ]);

@@ -6,6 +6,7 @@ import { loadDataset, type ScanReport } from "../../src/index.js";
 import { DETECTORS } from "../../src/detectors/registry.js";
 import { scanWith } from "../../src/scan/scan.js";
 import type { JsonRecord } from "./support.js";
+import { asEnglish } from "../helpers.js";
 
 const SKIP = {
   saleCurrency: "price-deviation: sale currency differs from its price policy",
@@ -78,7 +79,7 @@ describe("unknown references are rejected, naming the reference", () => {
       sale({ id: "alloc?", type: "allocation", lot: "L1", quantity: 5, partnerId: "D9" }),
     ];
     const report = await run([sale({ unitPrice: 100 }), ...bad]);
-    expect(report.rejected).toEqual([
+    expect(asEnglish(report.rejected)).toEqual([
       { file: "events", index: 1, reason: 'partnerId: unknown partner "NOPE"; expected an id listed in partners' },
       { file: "events", index: 2, reason: 'sku: unknown product "S9"; expected a sku listed in products' },
       { file: "events", index: 3, reason: 'partnerId: unknown partner "W9"; expected an id listed in partners' },

@@ -7,7 +7,7 @@ import { round } from "../../core/money.js";
 import type { MessageOf } from "../../messages/types.js";
 import type { FindingRef } from "../../core/types.js";
 import { destinationOf, groupKey, isSale, namedPartner, occurrencesOf } from "../shared.js";
-import { crossRegionShippingTexts, type CrossRegionShippingMessages } from "./messages.js";
+import { crossRegionShippingSkipTexts, crossRegionShippingTexts, type CrossRegionShippingMessages } from "./messages.js";
 import type { Candidate, Detector, DetectorContext, DetectorRun, Unjudged } from "../types.js";
 import { otherEvents } from "../whyNot.js";
 import { crossRegionShippingWhyNotTexts } from "./whyNot.js";
@@ -72,11 +72,11 @@ function createRun(context: DetectorContext): DetectorRun {
   function resolveDestination(event: SaleEvent): string | undefined {
     const destination = destinationOf(event, context);
     if (destination === undefined) {
-      context.skip("cross-region-shipping: order/sale with neither ship-to nor a customer region");
+      context.skip("cross-region-shipping.no-destination");
       return undefined;
     }
     if (!index.regions.has(destination)) {
-      context.skip("cross-region-shipping: destination region not in regions");
+      context.skip("cross-region-shipping.unknown-destination");
       return undefined;
     }
     return destination;
@@ -179,7 +179,7 @@ function createRun(context: DetectorContext): DetectorRun {
       const lot = event.lot;
       const source = lot === undefined ? -1 : lots.find(lot);
       if (!needsOwn && source < 0) {
-        if (lot !== undefined) context.skip("cross-region-shipping: lot sold before any allocation of it");
+        if (lot !== undefined) context.skip("cross-region-shipping.lot-before-allocation");
         return;
       }
       const destination = resolveDestination(event);
@@ -190,7 +190,7 @@ function createRun(context: DetectorContext): DetectorRun {
       }
       if (lot === undefined) return;
       if (source < 0) {
-        context.skip("cross-region-shipping: lot sold before any allocation of it");
+        context.skip("cross-region-shipping.lot-before-allocation");
         return;
       }
       const diversion = lotDiversion(event, lot, source, destination);
@@ -271,6 +271,7 @@ export const crossRegionShipping: Detector = {
   shardKey: (event) => event.sku,
   messages: crossRegionShippingTexts,
   whyNotMessages: crossRegionShippingWhyNotTexts,
+  skipMessages: crossRegionShippingSkipTexts,
   create: createRun,
   describe(group, context): MessageOf<CrossRegionShippingMessages> {
     const facts = group.worst.facts;

@@ -1,4 +1,4 @@
-import type { NamedRecord, Occurrences, Texts } from "../../messages/types.js";
+import type { NamedRecord, Occurrences, SkipTexts, Texts } from "../../messages/types.js";
 
 /** What cross-region-shipping findings say, by code. */
 export interface CrossRegionShippingMessages {
@@ -51,5 +51,21 @@ export const crossRegionShippingTexts: Texts<CrossRegionShippingMessages> = {
       `窜货：批次 ${a.lot} 的货物分配给${w.named(a.source)}，却由${w.named(a.seller)}销往${w.region(a.destination)}，` +
       `不在${w.named(a.source)}的授权区域内${intoZh(a, w.list, w.named)}，${w.occurrences(a.occurrences)}` +
       `（${w.product(a.sku)}，涉及金额${w.money(a.amount, a.currency)}）。`,
+  },
+};
+
+/** Checks of cross-region-shipping that could not be made: where the goods went, or where the lot came from, is unknown. */
+export const crossRegionShippingSkipTexts: SkipTexts<
+  "cross-region-shipping.no-destination" | "cross-region-shipping.unknown-destination" | "cross-region-shipping.lot-before-allocation"
+> = {
+  en: {
+    "cross-region-shipping.no-destination": "order/sale with neither ship-to nor a customer region",
+    "cross-region-shipping.unknown-destination": "destination region not in regions",
+    "cross-region-shipping.lot-before-allocation": "lot sold before any allocation of it",
+  },
+  "zh-CN": {
+    "cross-region-shipping.no-destination": "订单或销售既没有收货地区，客户也没有所属地区，无法判断是否跨区",
+    "cross-region-shipping.unknown-destination": "收货地区不在地区表（regions）里，无法判断是否跨区",
+    "cross-region-shipping.lot-before-allocation": "批次在分配给任何经销商之前就已售出，无法追溯货源",
   },
 };

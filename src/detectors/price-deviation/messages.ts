@@ -1,4 +1,4 @@
-import type { NamedRecord, Occurrences, Texts } from "../../messages/types.js";
+import type { NamedRecord, Occurrences, SkipTexts, Texts } from "../../messages/types.js";
 
 /** What price-deviation findings say, by code. */
 export interface PriceDeviationMessages {
@@ -64,5 +64,21 @@ export const priceDeviationTexts: Texts<PriceDeviationMessages> = {
       `${w.product(a.sku)}线上成交价中位数比线下${a.onlineCheaper ? "低" : "高"}${w.percent(a.gapPct)}` +
       `（线上${w.money(a.onlineMedian, a.currency)}，线下${w.money(a.offlineMedian, a.currency)}，${a.windowDays}天滚动窗口），` +
       `${w.occurrences(a.occurrences)}；价格最低的卖家：${w.list(a.sellers.map(w.named))}。`,
+  },
+};
+
+/** Checks of price-deviation that could not be made: prices are never compared across currencies or guessed. */
+export const priceDeviationSkipTexts: SkipTexts<
+  "price-deviation.sale-currency-mismatch" | "price-deviation.promotion-without-list-price" | "price-deviation.listing-currency-mismatch"
+> = {
+  en: {
+    "price-deviation.sale-currency-mismatch": "sale currency differs from its price policy",
+    "price-deviation.promotion-without-list-price": "promotion without a list price in the sale's currency",
+    "price-deviation.listing-currency-mismatch": "listing currency differs from its price policy",
+  },
+  "zh-CN": {
+    "price-deviation.sale-currency-mismatch": "销售币种与价格政策的币种不同，未比价",
+    "price-deviation.promotion-without-list-price": "有促销，但没有该销售币种的标价，无法算出促销允许的价格",
+    "price-deviation.listing-currency-mismatch": "线上标价的币种与价格政策的币种不同，未比价",
   },
 };

@@ -4,7 +4,7 @@ import type { PolicyField } from "../../reference/referenceIndex.js";
 import { allowedByDiscount, fromMinor, percentBelow, round, toMinor } from "../../core/money.js";
 import type { MessageOf } from "../../messages/types.js";
 import { groupKey, isSale, namedPartner, occurrencesOf } from "../shared.js";
-import { priceDeviationTexts, type PriceDeviationMessages } from "./messages.js";
+import { priceDeviationSkipTexts, priceDeviationTexts, type PriceDeviationMessages } from "./messages.js";
 import { utcDaysInMs } from "../../core/time.js";
 import type { Candidate, Detector, DetectorContext, DetectorRun, Unjudged } from "../types.js";
 import { PriceWindow, type PriceWindowState } from "../../fast/PriceWindow.js";
@@ -65,7 +65,7 @@ function createRun(context: DetectorContext): DetectorRun {
   function belowFloor(event: SaleEvent, partner: Partner): Candidate | undefined {
     const { policy, mismatch } = floors.get(event.occurredAt, event.sku, partner.channel, event.currency);
     if (!policy) {
-      if (mismatch) context.skip("price-deviation: sale currency differs from its price policy");
+      if (mismatch) context.skip("price-deviation.sale-currency-mismatch");
       return undefined;
     }
     const price = toMinor(event.unitPrice);
@@ -86,7 +86,7 @@ function createRun(context: DetectorContext): DetectorRun {
               : undefined;
         if (list === undefined) {
           // A promotion runs but there is no list price to apply its discount to: do not guess.
-          context.skip("price-deviation: promotion without a list price in the sale's currency");
+          context.skip("price-deviation.promotion-without-list-price");
           return undefined;
         }
         const allowing = promotions.find((promotion) => allowedByDiscount(price, toMinor(list), promotion.maxDiscount));
@@ -134,7 +134,7 @@ function createRun(context: DetectorContext): DetectorRun {
   function belowMap(event: ListingEvent, partner: Partner): Candidate | undefined {
     const { policy, mismatch } = maps.get(event.occurredAt, event.sku, partner.channel, event.currency);
     if (!policy) {
-      if (mismatch) context.skip("price-deviation: listing currency differs from its price policy");
+      if (mismatch) context.skip("price-deviation.listing-currency-mismatch");
       return undefined;
     }
     const price = toMinor(event.price);
@@ -339,6 +339,7 @@ export const priceDeviation: Detector = {
   shardKey: (event) => event.sku,
   messages: priceDeviationTexts,
   whyNotMessages: priceDeviationWhyNotTexts,
+  skipMessages: priceDeviationSkipTexts,
   create: createRun,
   describe(group, context): MessageOf<PriceDeviationMessages> {
     const facts = group.worst.facts;

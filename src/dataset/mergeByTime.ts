@@ -1,7 +1,7 @@
 // Invariant: the events come out in (occurredAt, file, line or index) order — the order of a stable sort
 // by time of every file's events in file order — whatever the sources' sizes and how their events
 // interleave, provided each source holds its events in that order (a file in time order, a sorted run).
-import { packedTimeOf, type PackedEvents } from "../fast/eventCodec.js";
+import { PACKED_NUM_STRIDE, packedTimeOf, type PackedEvents } from "../fast/eventCodec.js";
 
 /** A batch of packed events a merge source holds, in (time, file, position) order. */
 export interface Chunk {
@@ -76,7 +76,11 @@ export async function mergeByTime(sources: readonly MergeSource[], out: MergeOut
       const at = other.index;
       // The whole rest of the chunk when its last event comes before the other source's first.
       if (!before(chunk, count - 1, next, at)) {
+        // Events earlier than the other's first come before it whatever their file; ties go by `before`.
+        const limit = packedTimeOf(next.packed, at);
+        const nums = chunk.packed.nums;
         end = source.index + 1;
+        while (end < count && (nums[end * PACKED_NUM_STRIDE] as number) < limit) end++;
         while (end < count && before(chunk, end, next, at)) end++;
       }
     }

@@ -3,7 +3,7 @@ import { createReadStream } from "node:fs";
 import { DatasetError, LimitError } from "../core/errors.js";
 import { renderReason } from "../messages/rejections/renderRejection.js";
 import { reason, type RejectionReason } from "../core/rejectionReasons.js";
-import { csvRowToRecord } from "../schema/csvShape.js";
+import { csvRowReader } from "../schema/csvShape.js";
 import type { CollectionName } from "../schema/dataset.js";
 import type { CollectionFile } from "./sources.js";
 import type { RecordOrigin } from "../core/records.js";
@@ -130,6 +130,7 @@ function mapperOf(source: CollectionFile, zone: TimeZone): FieldMapper | undefin
 async function* readCsvBatches(source: CollectionFile, collection: CollectionName, limits: ReadLimits, zone: TimeZone): AsyncGenerator<RawRecord[]> {
   let header: string[] | undefined;
   let mapRow: ((cells: readonly string[]) => { value: Record<string, unknown> } | { error: RejectionReason }) | undefined;
+  let readRow: ((cells: readonly string[]) => Record<string, unknown>) | undefined;
   const mapper = mapperOf(source, zone);
   let skip = source.skipRows ?? 0;
   try {
@@ -180,11 +181,8 @@ async function* readCsvBatches(source: CollectionFile, collection: CollectionNam
           out.push("error" in mapped ? { origin, error: mapped.error } : { origin, value: mapped.value });
           continue;
         }
-        const row: Record<string, string> = Object.create(null);
-        header.forEach((name, i) => {
-          row[name] = cells[i] as string;
-        });
-        out.push({ origin, value: csvRowToRecord(collection, row) });
+        readRow ??= csvRowReader(collection, header);
+        out.push({ origin, value: readRow(cells) });
       }
       if (out.length > 0) yield out;
     }

@@ -100,19 +100,33 @@ export function convertCell(kind: CellKind, cell: string): unknown {
 }
 
 /**
- * Turns one CSV row (header → cell) into a record: dotted headers nest, empty cells are absent,
- * a nested object whose cells are all empty is absent, and cells are converted by the field's kind.
- * Unknown columns are kept as strings (validation strips them).
+ * Turns the rows of a CSV file with `header` into records, the work for each column done once: dotted
+ * headers nest, empty cells are absent, a nested object whose cells are all empty is absent, and cells
+ * are converted by the field's kind. Unknown columns are kept as strings (validation strips them).
+ * Columns are set in the order `Object.keys` gives of an object keyed by the header (integer-like names
+ * first), as rows were when they were objects.
  */
-export function csvRowToRecord(collection: CollectionName, row: Readonly<Record<string, string>>): Record<string, unknown> {
+export function csvRowReader(collection: CollectionName, header: readonly string[]): (cells: readonly string[]) => Record<string, unknown> {
   const shape = csvShapeOf(collection);
-  const record: Record<string, unknown> = Object.create(null);
-  for (const header of Object.keys(row)) {
-    const cell = row[header];
-    if (cell === undefined || cell === "") continue;
-    setPath(record, header.split("."), convertCell(shape.get(header) ?? "string", cell));
-  }
-  return record;
+  const positions: Record<string, number> = Object.create(null);
+  header.forEach((name, i) => (positions[name] = i));
+  const columns = Object.keys(positions).map((name) => ({
+    at: positions[name] as number,
+    kind: shape.get(name) ?? "string",
+    path: name.split("."),
+    key: name.includes(".") ? undefined : name,
+  }));
+  return (cells) => {
+    const record: Record<string, unknown> = Object.create(null);
+    for (const { at, kind, path, key } of columns) {
+      const cell = cells[at];
+      if (cell === undefined || cell === "") continue;
+      const value = kind === "string" || kind === "time" ? cell : convertCell(kind, cell);
+      if (key !== undefined) record[key] = value;
+      else setPath(record, path, value);
+    }
+    return record;
+  };
 }
 
 /**

@@ -43,40 +43,47 @@ function before(a: Chunk, i: number, b: Chunk, j: number): boolean {
   return (a.positions[i] as number) < (b.positions[j] as number);
 }
 
+/** Whether source `a`'s next event comes before source `b`'s. */
+const ahead = (a: MergeSource, b: MergeSource): boolean => before(a.chunk as Chunk, a.index, b.chunk as Chunk, b.index);
+
+/** Moves the source at `at` down the heap until neither child is ahead of it. */
+function siftDown(heap: MergeSource[], at: number): void {
+  const n = heap.length;
+  const source = heap[at] as MergeSource;
+  for (;;) {
+    let child = 2 * at + 1;
+    if (child >= n) break;
+    if (child + 1 < n && ahead(heap[child + 1] as MergeSource, heap[child] as MergeSource)) child++;
+    if (!ahead(heap[child] as MergeSource, source)) break;
+    heap[at] = heap[child] as MergeSource;
+    at = child;
+  }
+  heap[at] = source;
+}
+
 /**
  * Merges sources whose events are each in (time, file, position) order into `out`, in that order
- * overall: a k-way merge that takes from the earliest source, in one step, every event before the
- * next source's first — a whole chunk when sources do not interleave (parts that follow each other).
+ * overall: a k-way merge over a heap of the sources by their next event, that takes from the earliest
+ * source, in one step, every event before the next earliest source's next — a whole chunk when sources
+ * do not interleave (parts that follow each other). The order is total (no two events share a file and
+ * position), so the result does not depend on how the heap breaks ties.
  */
 export async function mergeByTime(sources: readonly MergeSource[], out: MergeOutput): Promise<void> {
-  const live = sources.filter((source) => source.chunk !== undefined && source.index < source.chunk.packed.count);
-  while (live.length > 0) {
-    // Few sources (files, runs): the earliest and the next earliest by a scan beat a heap.
-    let best = 0;
-    let second = -1;
-    for (let k = 1; k < live.length; k++) {
-      const s = live[k] as MergeSource;
-      const b = live[best] as MergeSource;
-      if (before(s.chunk as Chunk, s.index, b.chunk as Chunk, b.index)) {
-        second = best;
-        best = k;
-      } else if (second < 0) second = k;
-      else {
-        const o = live[second] as MergeSource;
-        if (before(s.chunk as Chunk, s.index, o.chunk as Chunk, o.index)) second = k;
-      }
-    }
-    const source = live[best] as MergeSource;
+  const heap = sources.filter((source) => source.chunk !== undefined && source.index < source.chunk.packed.count);
+  for (let i = (heap.length >> 1) - 1; i >= 0; i--) siftDown(heap, i);
+  while (heap.length > 0) {
+    const source = heap[0] as MergeSource;
+    // The next earliest source is the root's earlier child.
+    const other = heap.length < 2 ? undefined : heap.length > 2 && ahead(heap[2] as MergeSource, heap[1] as MergeSource) ? heap[2] : heap[1];
     const chunk = source.chunk as Chunk;
     const count = chunk.packed.count;
     let end = count;
-    if (second >= 0) {
-      const other = live[second] as MergeSource;
+    if (other !== undefined) {
       const next = other.chunk as Chunk;
       const at = other.index;
-      // The whole rest of the chunk when its last event comes before the other source's first.
+      // The whole rest of the chunk when its last event comes before the other source's next.
       if (!before(chunk, count - 1, next, at)) {
-        // Events earlier than the other's first come before it whatever their file; ties go by `before`.
+        // Events earlier than the other's next come before it whatever their file; ties go by `before`.
         const limit = packedTimeOf(next.packed, at);
         const nums = chunk.packed.nums;
         end = source.index + 1;
@@ -89,8 +96,12 @@ export async function mergeByTime(sources: readonly MergeSource[], out: MergeOut
     if (end === count) {
       let more = source.next();
       if (typeof more !== "boolean") more = await more;
-      if (!more) live.splice(best, 1);
+      if (!more) {
+        const last = heap.pop() as MergeSource;
+        if (heap.length > 0) heap[0] = last;
+      }
     }
+    if (heap.length > 0) siftDown(heap, 0);
     const stepped = out.step();
     if (stepped !== undefined) await stepped;
   }

@@ -73,8 +73,8 @@ invalid rules, no events, a collection whose every record was rejected, more rej
 --time-zone Asia/Shanghai reads bare dates and times without an offset as local times there, and shows
 dates in it (default: the dataset's channel-conflict.yaml timeZone, else UTC).
 
---max-memory 256 is the memory, in MB, an event file that is not in time order may hold while it is sorted
-(default 256); beyond it, sorted runs go to a temporary folder (TMPDIR), removed when the scan ends.
+--max-memory 64 is the memory, in MB, an event file that is not in time order may hold while it is sorted
+(default 64); beyond it, sorted runs go to a temporary folder (TMPDIR), removed when the scan ends.
 
 --lang zh-CN writes titles, messages and remediation in simplified Chinese (default en); ids, codes,
 order and JSON keys are the same in every language.

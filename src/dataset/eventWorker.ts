@@ -4,7 +4,7 @@
 // need: the main thread accepts the events against it (known partner and sku, new id). Most lines are
 // read from their bytes (EventJsonScanner), which leaves this thread room to mark the events whose id
 // came before, so the main thread need not keep every id.
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort, Worker, workerData } from "node:worker_threads";
 import { EventJsonScanner } from "../fast/EventJsonScanner.js";
 import { readFileByteLineBatches } from "../io/lines.js";
 import { InvalidTextError, textEncoding, UTF8 } from "../io/encoding.js";
@@ -19,7 +19,7 @@ import { type Rejection } from "../core/records.js";
 import { rejectionOf } from "../messages/rejections/renderRejection.js";
 import { EventSchemaReader } from "./validateRecords.js";
 import { timeZoneOf, type TimeZone } from "../core/zonedTime.js";
-import { mergeEventFiles, type MergeSettings } from "./mergeEventFiles.js";
+import { mergeEventFiles, sortForReader, type MergeSettings, type SortedMessage, type SortHelperSettings } from "./mergeEventFiles.js";
 
 /** What the main thread hands the worker. */
 export interface EventWorkerData {
@@ -35,6 +35,8 @@ export interface EventWorkerData {
   readonly timeZone: string;
   /** Merge the files by time (`mergeEventFiles`) instead of posting them one after another. */
   readonly merge?: MergeSettings;
+  /** Be a sort helper (`sortForReader`) of the reader's worker that started this one, on these files. */
+  readonly helper?: SortHelperSettings;
 }
 
 /**
@@ -131,13 +133,13 @@ async function* recordsOf(file: CollectionFile, limits: ReadLimits, schema: Even
 async function main(port: NonNullable<typeof parentPort>, data: EventWorkerData): Promise<void> {
   const zone = timeZoneOf(data.timeZone);
   const schema = new EventSchemaReader(zone);
-  if (data.merge) {
-    const settings = data.merge;
+  if (data.merge || data.helper) {
     // The merge marks repeated ids itself, in merged order; the packer packs the files' events.
     const packer = new EventPacker();
     const batchesOf = (file: CollectionFile): AsyncGenerator<PackedBatch> =>
       file.format === "ndjson" && !file.fields ? linesOf(file, data.limits, schema, packer) : recordsOf(file, data.limits, schema, packer, zone);
-    await mergeEventFiles(port, data, settings, batchesOf);
+    if (data.helper) await sortForReader(port, data.files, data.helper, packer, batchesOf);
+    else await mergeEventFiles(port, data, data.merge as MergeSettings, packer, batchesOf, (settings) => startSortHelper(data, settings));
     return;
   }
   let inFlight = 0;
@@ -167,6 +169,27 @@ async function main(port: NonNullable<typeof parentPort>, data: EventWorkerData)
     }
   }
   port.postMessage({ type: "done" });
+}
+
+/**
+ * Starts this script again as a sort helper of `settings.fileIndexes`; its answer, or its error as the
+ * reader's own errors cross to the main thread (name, message, file, limit). A helper still running when
+ * this worker is terminated is terminated with it.
+ */
+function startSortHelper(data: EventWorkerData, settings: SortHelperSettings): Promise<SortedMessage> {
+  const script = JSON.stringify(import.meta.url);
+  const main = `import(${script}).catch((error) => queueMicrotask(() => { throw error; }));`;
+  const { merge: _merge, ...rest } = data;
+  const worker = new Worker(main, { eval: true, workerData: { ...rest, helper: settings } satisfies EventWorkerData, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+  return new Promise<SortedMessage>((resolve, reject) => {
+    worker.on("message", (message: SortedMessage | { type: "error"; error: Record<string, string | undefined> }) => {
+      if (message.type === "sorted") resolve(message);
+      else reject(Object.assign(new Error(message.error.message ?? "the sort helper failed"), message.error));
+    });
+    worker.on("error", reject);
+    // After an answer this changes nothing.
+    worker.on("exit", (code) => reject(new Error(`the sort helper stopped with exit code ${code} before it answered`)));
+  });
 }
 
 if (parentPort) {

@@ -2,12 +2,12 @@
 // order (a stable sort by time of the events in the order added), while the events held in memory
 // never pass the budget by more than one chunk.
 import { join } from "node:path";
-import { PACKED_INT_STRIDE, PACKED_NUM_STRIDE, PackedEventsBuilder, packedTimeOf } from "../fast/eventCodec.js";
+import { PACKED_INT_STRIDE, PACKED_NUM_STRIDE, PackedEventsBuilder, packedTimeOf, remapSharedRefs } from "../fast/eventCodec.js";
 import { RunReader, RunWriter, type RunBlock } from "../io/runFile.js";
 import type { Chunk, MergeSource } from "./mergeByTime.js";
 
 /** Events per block of a run, as written and read back. */
-const BLOCK = 4096;
+const BLOCK = 512;
 
 /** About what a chunk's events take in memory: their slots, their position and file, their one-off strings. */
 function bytesOf(chunk: Chunk): number {
@@ -65,19 +65,29 @@ function blockOf(chunks: readonly Chunk[], chunkOf: Uint32Array, indexOf: Uint32
 
 const chunkOfBlock = (block: RunBlock): Chunk => ({ packed: block, positions: block.positions, file: -1, files: block.files });
 
+/** Another packer's shared table, mapped into this side's (`remapSharedRefs`): the runs of a sort helper. */
+export interface TableRemap {
+  readonly remap: Int32Array;
+  readonly strings: readonly string[];
+}
+
 /** A run written to disk, read back a block at a time. */
-class RunFileSource implements MergeSource {
+export class RunFileSource implements MergeSource {
   chunk: Chunk | undefined;
   index = 0;
   private readonly reader: RunReader;
 
-  constructor(path: string) {
+  constructor(
+    path: string,
+    private readonly table?: TableRemap,
+  ) {
     this.reader = new RunReader(path);
     this.next();
   }
 
   next(): boolean {
     const block = this.reader.next();
+    if (block && this.table) remapSharedRefs(block, this.table.remap, this.table.strings);
     this.chunk = block ? chunkOfBlock(block) : undefined;
     this.index = 0;
     return block !== undefined;
@@ -127,9 +137,11 @@ export class ExternalSorter {
   /** Bytes written to runs so far. */
   written = 0;
 
+  /** `prefix`: of the run files' names, apart from another sorter's in the same folder. */
   constructor(
     private readonly folder: () => string,
     private readonly budgetBytes: number,
+    private readonly prefix = "run",
   ) {}
 
   /** Runs written to disk so far. */
@@ -146,7 +158,7 @@ export class ExternalSorter {
 
   private spill(): void {
     const { chunkOf, indexOf } = sortedOrder(this.chunks);
-    const path = join(this.folder(), `run-${String(this.runs.length).padStart(5, "0")}.bin`);
+    const path = join(this.folder(), `${this.prefix}-${String(this.runs.length).padStart(5, "0")}.bin`);
     const writer = new RunWriter(path);
     try {
       for (let from = 0; from < chunkOf.length; from += BLOCK) {
@@ -159,6 +171,12 @@ export class ExternalSorter {
     this.runs.push(path);
     this.chunks = [];
     this.bytes = 0;
+  }
+
+  /** Every run on disk, the last one written now: their paths, in order (a sort helper's, for another thread). */
+  finishToDisk(): string[] {
+    if (this.chunks.length > 0) this.spill();
+    return [...this.runs];
   }
 
   /** One merge source per run: those on disk, and the one still in memory. */

@@ -3,14 +3,17 @@
 // a POS export beside them, a late file. A file whose first chunk is in time order is a source of the
 // merge as it is read; a file that is not (or that an earlier pass found out of order later on) is read
 // whole first and sorted in bounded memory (`ExternalSorter`: runs of `budgetBytes` spilled to the sort
-// folder in the codec's binary form). A file that goes back in time after its first chunk stops the
+// folder in the codec's binary form). Several big files to sort are shared with a sort helper thread
+// (`sortForReader`), so both cores read while nothing can be scanned yet; its runs come back with its
+// packer's table, mapped into this one's. A file that goes back in time after its first chunk stops the
 // merge: the scan starts over with that file sorted (`UnorderedFileMessage`).
 import type { MessagePort } from "node:worker_threads";
 import type { Rejection } from "../core/records.js";
-import { markRepeat, packedIdOf, packedTimeOf, PackedEventsBuilder } from "../fast/eventCodec.js";
+import { statSync } from "node:fs";
+import { markRepeat, packedIdOf, packedTimeOf, PackedEventsBuilder, type EventPacker } from "../fast/eventCodec.js";
 import { StringSet } from "../fast/StringSet.js";
 import type { CollectionFile } from "../io/sources.js";
-import { ExternalSorter } from "./externalSort.js";
+import { ExternalSorter, RunFileSource } from "./externalSort.js";
 import { mergeByTime, type Chunk, type MergeOutput, type MergeSource } from "./mergeByTime.js";
 import type { BatchMessage, EventWorkerData, PackedBatch } from "./eventWorker.js";
 
@@ -22,7 +25,31 @@ export interface MergeSettings {
   readonly budgetBytes: number;
   /** Indexes (in the worker's files) of files to sort without trying them as they come. */
   readonly sortFiles: readonly number[];
+  /**
+   * Bytes on disk from which two or more files to sort are shared with a sort helper (a second worker
+   * reading and sorting some of them meanwhile, each side with half the budget); absent: never.
+   */
+  readonly helperFromBytes?: number;
 }
+
+/** What a sort helper is told: the files it sorts (indexes in the reader's files, in increasing order). */
+export interface SortHelperSettings {
+  readonly sortFolder: string;
+  readonly budgetBytes: number;
+  readonly fileIndexes: readonly number[];
+}
+
+/** What a sort helper posts when done: its runs on disk, its packer's table, and what it read besides. */
+export interface SortedMessage {
+  readonly type: "sorted";
+  readonly runs: readonly string[];
+  readonly table: readonly string[];
+  readonly rejected: Rejection[];
+  readonly read: number;
+}
+
+/** Starts a sort helper on some files; its answer, or its error. */
+export type StartSortHelper = (settings: SortHelperSettings) => Promise<SortedMessage>;
 
 /** Posted when file `file` went back in time after its first chunk: the scan starts over, sorting it. */
 export interface UnorderedFileMessage {
@@ -48,6 +75,13 @@ class Pending {
     for (const rejection of batch.rejected) this.rejected.push(rejection);
     this.read += batch.read;
   }
+
+  /** Takes what `other` holds. */
+  absorb(other: Pending): void {
+    for (const text of other.added) this.added.push(text);
+    for (const rejection of other.rejected) this.rejected.push(rejection);
+    this.read += other.read;
+  }
 }
 
 const chunkOf = (batch: PackedBatch, file: number): Chunk => ({ packed: batch.packed, positions: batch.positions, file });
@@ -61,7 +95,8 @@ class FileSource implements MergeSource {
   constructor(
     private readonly batches: AsyncIterator<PackedBatch>,
     readonly file: number,
-    private readonly pending: Pending,
+    /** Where what is read besides the events goes (a scratch one for the first chunk, which may be read again). */
+    public pending: Pending,
   ) {}
 
   async next(): Promise<boolean> {
@@ -85,15 +120,6 @@ class FileSource implements MergeSource {
       }
       this.last = last;
       return true;
-    }
-  }
-
-  /** The rest of the file, for the sort. */
-  async *rest(): AsyncGenerator<PackedBatch> {
-    for (;;) {
-      const step = await this.batches.next();
-      if (step.done) return;
-      yield step.value;
     }
   }
 }
@@ -185,40 +211,65 @@ class BatchPoster implements MergeOutput {
 
 /**
  * Reads the worker's event files merged by time and posts them as batches (then `done`), or posts
- * `unordered` when a file tried as it came goes back in time.
+ * `unordered` when a file tried as it came goes back in time. Files out of order in their first chunk
+ * (and `sortFiles`) are sorted first — shared with a sort helper when they are big enough — and merged
+ * back with the files read as they come.
  */
 export async function mergeEventFiles(
   port: MessagePort,
   data: EventWorkerData,
   settings: MergeSettings,
+  packer: EventPacker,
   batchesOf: (file: CollectionFile) => AsyncGenerator<PackedBatch>,
+  startHelper: StartSortHelper,
 ): Promise<void> {
   const pending = new Pending();
-  const sorter = new ExternalSorter(() => settings.sortFolder, settings.budgetBytes);
   const sources: MergeSource[] = [];
-  const sortFrom = async (file: number, batches: AsyncIterable<PackedBatch>): Promise<void> => {
-    for await (const batch of batches) {
-      pending.collect(batch);
-      sorter.add(chunkOf(batch, file));
-    }
-  };
+  const toSort: number[] = [];
   for (const [index, file] of data.files.entries()) {
-    const batches = batchesOf(file);
     if (settings.sortFiles.includes(index)) {
-      await sortFrom(index, batches);
+      toSort.push(index);
       continue;
     }
-    const source = new FileSource(batches, index, pending);
+    const batches = batchesOf(file);
+    const first = new Pending();
+    const source = new FileSource(batches, index, first);
     try {
-      if (await source.next()) sources.push(source);
+      const some = await source.next();
+      pending.absorb(first);
+      source.pending = pending;
+      if (some) sources.push(source);
     } catch (error) {
       if (!(error instanceof UnorderedFile)) throw error;
-      // Out of order in its first chunk: sorted, that chunk and the rest.
-      sorter.add(source.chunk as Chunk);
-      await sortFrom(index, source.rest());
+      // Out of order in its first chunk: sorted from the start, that chunk read again. The strings it
+      // added to the table stay there, so they still go to the scan.
+      pending.added.push(...first.added);
+      await batches.return(undefined);
+      toSort.push(index);
+    }
+  }
+  const { local, helped } = shareSort(toSort, data.files, settings.helperFromBytes);
+  const budget = helped.length > 0 ? Math.floor(settings.budgetBytes / 2) : settings.budgetBytes;
+  const helper = helped.length > 0 ? startHelper({ sortFolder: settings.sortFolder, budgetBytes: budget, fileIndexes: helped }) : undefined;
+  // Its failure is thrown when awaited below; until then it must not count as unhandled.
+  helper?.catch(() => undefined);
+  const sorter = new ExternalSorter(() => settings.sortFolder, budget);
+  for (const index of local) {
+    for await (const batch of batchesOf(data.files[index] as CollectionFile)) {
+      pending.collect(batch);
+      sorter.add(chunkOf(batch, index));
     }
   }
   sources.push(...sorter.finish());
+  if (helper) {
+    const sorted = await helper;
+    for (const rejection of sorted.rejected) pending.rejected.push(rejection);
+    pending.read += sorted.read;
+    // The helper's runs reference its own table: each of its strings is given this packer's index.
+    const table = { remap: Int32Array.from(sorted.table, (text) => packer.intern(text)), strings: sorted.table };
+    pending.added.push(...packer.takeAdded());
+    for (const path of sorted.runs) sources.push(new RunFileSource(path, table));
+  }
   const poster = new BatchPoster(port, pending, data);
   try {
     await mergeByTime(sources, poster);
@@ -229,4 +280,70 @@ export async function mergeEventFiles(
   }
   poster.flush();
   port.postMessage({ type: "done" });
+}
+
+/**
+ * The files to sort, shared between this thread and a helper when two or more come to `fromBytes` on
+ * disk: the biggest first, each to the side with fewer bytes so far; each side in file order (a run's
+ * events of one instant are in the order added, which must be file order).
+ */
+export function shareSort(
+  toSort: readonly number[],
+  files: readonly CollectionFile[],
+  fromBytes: number | undefined,
+): { local: number[]; helped: number[] } {
+  const sizes = new Map(toSort.map((index) => [index, sizeOf(files[index] as CollectionFile)]));
+  let total = 0;
+  for (const size of sizes.values()) total += size;
+  if (fromBytes === undefined || toSort.length < 2 || total < fromBytes) return { local: [...toSort], helped: [] };
+  const local: number[] = [];
+  const helped: number[] = [];
+  let localBytes = 0;
+  let helpedBytes = 0;
+  for (const index of [...toSort].sort((a, b) => (sizes.get(b) as number) - (sizes.get(a) as number) || a - b)) {
+    const size = sizes.get(index) as number;
+    if (localBytes <= helpedBytes) {
+      local.push(index);
+      localBytes += size;
+    } else {
+      helped.push(index);
+      helpedBytes += size;
+    }
+  }
+  return { local: local.sort((a, b) => a - b), helped: helped.sort((a, b) => a - b) };
+}
+
+function sizeOf(file: CollectionFile): number {
+  try {
+    return statSync(file.path).size;
+  } catch {
+    // Unreadable: its reading says so; for sharing, it weighs nothing.
+    return 0;
+  }
+}
+
+/**
+ * A sort helper's work (a second worker thread, started by the reader's when several files must be
+ * sorted): reads its files, sorts them into runs in the sort folder (all on disk: memory does not cross
+ * threads) and posts them with its packer's table and what it read besides.
+ */
+export async function sortForReader(
+  port: MessagePort,
+  files: readonly CollectionFile[],
+  settings: SortHelperSettings,
+  packer: EventPacker,
+  batchesOf: (file: CollectionFile) => AsyncGenerator<PackedBatch>,
+): Promise<void> {
+  const sorter = new ExternalSorter(() => settings.sortFolder, settings.budgetBytes, "helper-run");
+  const rejected: Rejection[] = [];
+  let read = 0;
+  for (const index of settings.fileIndexes) {
+    for await (const batch of batchesOf(files[index] as CollectionFile)) {
+      for (const rejection of batch.rejected) rejected.push(rejection);
+      read += batch.read;
+      sorter.add(chunkOf(batch, index));
+    }
+  }
+  const runs = sorter.finishToDisk();
+  port.postMessage({ type: "sorted", runs, table: packer.tableStrings(), rejected, read } satisfies SortedMessage);
 }

@@ -57,7 +57,15 @@ export interface MergeOptions {
   readonly sortBudgetBytes: number;
   /** Indexes of files (in the reader's files) to sort from the start. */
   readonly sortFiles?: readonly number[];
+  /** Bytes on disk from which several files to sort are shared with a sort helper thread (default 8 MiB). */
+  readonly helperFromBytes?: number;
 }
+
+/**
+ * Files to sort that come to less than this are sorted by the reader alone: a helper thread takes some
+ * 0.1–0.2 s to start, what reading 8 MiB costs.
+ */
+const SORT_HELPER_FROM_BYTES = 8 * 1024 * 1024;
 
 /**
  * A worker thread that reads, parses and schema-checks a dataset's event files from the moment it is
@@ -95,7 +103,15 @@ export class EventReaderThread {
       // Made (and removed) here, not in the worker: a terminated worker runs no clean-up, and only this
       // thread sees the signals that stop the process.
       this.sortFolder = new SortFolder();
-      workerData = { ...workerData, merge: { sortFolder: this.sortFolder.path, budgetBytes: merge.sortBudgetBytes, sortFiles: merge.sortFiles ?? [] } };
+      workerData = {
+        ...workerData,
+        merge: {
+          sortFolder: this.sortFolder.path,
+          budgetBytes: merge.sortBudgetBytes,
+          sortFiles: merge.sortFiles ?? [],
+          helperFromBytes: merge.helperFromBytes ?? SORT_HELPER_FROM_BYTES,
+        },
+      };
     }
     // The worker inherits this process's Node options, and `node --input-type=module -e` makes a worker
     // whose main script is a file fail to start: its main script is code that imports the file instead,

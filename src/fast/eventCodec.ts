@@ -105,6 +105,32 @@ export class EventPacker {
     return this.single(value);
   }
 
+  /** The shared table's strings in index order (a sort helper's, for the packer that merges its runs: `intern`). */
+  tableStrings(): string[] {
+    return [...this.table.keys()];
+  }
+
+  /**
+   * The shared-table index of `value`, added when new (to go to the unpacker: `takeAdded`); −1 when the
+   * table is full. Between batches only (after `finish`, before `begin`).
+   */
+  intern(value: string): number {
+    const known = this.table.get(value);
+    if (known !== undefined) return known;
+    if (this.table.size >= TABLE_LIMIT) return -1;
+    const index = this.table.size;
+    this.table.set(value, index);
+    this.added.push(value);
+    return index;
+  }
+
+  /** The strings `intern` added since the last batch or call, in order; the next batch carries them no more. */
+  takeAdded(): string[] {
+    const added = this.added;
+    this.added = [];
+    return added;
+  }
+
   private single(value: string): number {
     this.oneOff.push(value);
     return -this.oneOff.length;
@@ -361,6 +387,28 @@ export class PackedEventsBuilder {
 }
 
 /** Marks (or unmarks) event `i` of a batch as having the id of an earlier event, in place. */
+/**
+ * Rewrites the shared-table references of a block packed by another packer (a sort helper's) into this
+ * side's: `remap[k]` is the index of that packer's k-th table string (`strings[k]`) here, or −1 when this
+ * table is full, and the string then joins the block's one-off strings.
+ */
+export function remapSharedRefs(block: { readonly count: number; readonly ints: Int32Array; readonly oneOff: string[] }, remap: Int32Array, strings: readonly string[]): void {
+  const { ints, oneOff } = block;
+  for (let o = 0; o < block.count * INT_STRIDE; o += INT_STRIDE) {
+    for (let k = Slot.Id; k < INT_STRIDE; k++) {
+      const ref = ints[o + k] as number;
+      // Slots of absent fields hold 0 and are never read: any reference of theirs will do.
+      if (ref < 0 || ref >= remap.length) continue;
+      const mapped = remap[ref] as number;
+      if (mapped >= 0) ints[o + k] = mapped;
+      else {
+        oneOff.push(strings[ref] as string);
+        ints[o + k] = -oneOff.length;
+      }
+    }
+  }
+}
+
 export function markRepeat(packed: PackedEvents, i: number, repeat: boolean): void {
   const o = i * INT_STRIDE + Slot.Present;
   const present = packed.ints[o] as number;

@@ -92,10 +92,11 @@ export const scanOptionsSchema = z.strictObject({
     .optional(),
   /**
    * Megabytes of events an event file that is not in time order may hold in memory while it is sorted
-   * (default 256, at least 16): beyond it, sorted runs go to a temporary folder and are merged back.
-   * Peak memory is about the scan's own (~300 MB for a million events) plus this (README, "Performance").
+   * (default 64, at least 16): beyond it, sorted runs go to a temporary folder and are merged back.
+   * Peak memory is about the scan's own (~300 MB for a million events) plus up to about three times
+   * this (README, "Performance").
    */
-  maxMemoryMB: z.number().int().min(16).default(256),
+  maxMemoryMB: z.number().int().min(16).default(64),
 });
 
 /** Options of `scan`. */

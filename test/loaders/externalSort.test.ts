@@ -36,11 +36,15 @@ async function withTmpdir<T>(tmp: string, body: () => Promise<T>): Promise<T> {
 
 let ordered: string;
 let shuffled: string;
+/** The same events as three unordered dumps of ~8 MB: past the 8 MiB from which a sort helper thread shares the sort. */
+let parts: string;
 beforeAll(async () => {
   ordered = join(fresh("channel-conflict-sort-test-"), "data");
   await writeDataset(ordered, planDataset({ events: 100_000, seed: 3, conflicts: true }));
   shuffled = await writeLayout(ordered, "unordered", 1);
   made.push(shuffled);
+  parts = await writeLayout(ordered, "unordered", 3);
+  made.push(parts);
 }, 120_000);
 
 describe("sorting event files through a temporary folder", () => {
@@ -77,12 +81,13 @@ describe("sorting event files through a temporary folder", () => {
     expect(sortFolders(tmp)).toEqual([]);
   }, 120_000);
 
-  for (const signal of ["SIGTERM", "SIGINT"] as const) {
-    it(`leaves no folder when the scan is stopped by ${signal} while it sorts`, async () => {
+  for (const [signal, layout] of [["SIGTERM", "one file"], ["SIGINT", "one file"], ["SIGTERM", "three files, a sort helper"]] as const) {
+    it(`leaves no folder when the scan is stopped by ${signal} while it sorts (${layout})`, async () => {
+      const data = layout === "one file" ? shuffled : parts;
       const tmp = fresh("channel-conflict-tmp-");
       const cli = join(process.cwd(), "dist", "cli.js");
       expect(existsSync(cli)).toBe(true);
-      const child = spawn(process.execPath, [cli, "scan", shuffled, "--max-memory", "16", "--format", "json"], {
+      const child = spawn(process.execPath, [cli, "scan", data, "--max-memory", "16", "--format", "json"], {
         env: { ...process.env, TMPDIR: tmp },
         stdio: ["ignore", "ignore", "pipe"],
       });
@@ -101,6 +106,50 @@ describe("sorting event files through a temporary folder", () => {
       expect(sortFolders(tmp)).toEqual([]);
     }, 120_000);
   }
+
+  it("shares files to sort with a sort helper thread: the same report as one thread sorting them, its rejections and duplicates included", async () => {
+    const dir = join(fresh("channel-conflict-helper-"), "data");
+    mkdirSync(join(dir, "events"), { recursive: true });
+    for (const entry of readdirSync(parts)) if (statSync(join(parts, entry)).isFile()) copyFileSync(join(parts, entry), join(dir, entry));
+    const names = readdirSync(join(parts, "events")).sort();
+    expect(names.length).toBe(3);
+    const texts = names.map((name) => readFileSync(join(parts, "events", name), "utf8"));
+    const repeated = texts[0]!.split("\n")[5]!;
+    // A line that is not JSON in each (whichever side sorts it), a repeated id and an invalid event in the last.
+    for (let i = 0; i < texts.length; i++) texts[i] = `${texts[i]!.trimEnd()}\n{"type":"order","id":\n`;
+    texts[2] = `${texts[2]!}${repeated}\n{"type":"sale"}\n`;
+    names.forEach((name, i) => writeFileSync(join(dir, "events", name), texts[i]!));
+    // The same events in one file, sorted by this thread alone (under 8 MiB nothing is shared, so it is one file of all).
+    const single = join(fresh("channel-conflict-single-"), "data");
+    mkdirSync(join(single, "events"), { recursive: true });
+    for (const entry of readdirSync(parts)) if (statSync(join(parts, entry)).isFile()) copyFileSync(join(parts, entry), join(single, entry));
+    writeFileSync(join(single, "events", "all.ndjson"), texts.join(""));
+
+    const tmp = fresh("channel-conflict-tmp-");
+    const seen = new Set<string>();
+    const timer = setInterval(() => {
+      for (const folder of sortFolders(tmp)) for (const run of readdirSync(join(tmp, folder))) seen.add(run);
+    }, 5);
+    let report;
+    try {
+      report = await withTmpdir(tmp, () => scan(dir, { maxMemoryMB: 16 }));
+    } finally {
+      clearInterval(timer);
+    }
+    expect([...seen].some((run) => run.startsWith("helper-run-"))).toBe(true);
+    expect([...seen].some((run) => run.startsWith("run-"))).toBe(true);
+    expect(sortFolders(tmp)).toEqual([]);
+    const alone = await scan(single, { maxMemoryMB: 16 });
+    expect(report.findings).toEqual(alone.findings);
+    expect(report.findings).toEqual((await scan(ordered)).findings);
+    expect(report.summary.records).toEqual(alone.summary.records);
+    expect(report.summary.events).toBe(alone.summary.events);
+    // The three lines that are not JSON, the invalid event and the repeated id, each named in its file.
+    expect(report.rejected.map((r) => r.code).sort()).toEqual(["duplicate_event", "invalid_fields", "not_json", "not_json", "not_json"]);
+    expect(new Set(report.rejected.filter((r) => r.code === "not_json").map((r) => r.file)).size).toBe(3);
+    expect(alone.rejected.map((r) => r.code).sort()).toEqual(report.rejected.map((r) => r.code).sort());
+    expect(report.rejected.every((r) => names.some((name) => r.file.endsWith(name)))).toBe(true);
+  }, 180_000);
 
   it("sorts a file that is in order in its first chunk and goes back in time later (the scan starts over, sorting it)", async () => {
     const dir = join(fresh("channel-conflict-late-"), "data");

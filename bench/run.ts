@@ -1,4 +1,4 @@
-// `npm run bench [-- --events 1000000 --seed 1 --stream]`: times, in one run, the plain NDJSON parse of a
+// `npm run bench [-- --events 1000000 --seed 1 --stream | --stdin]`: times, in one run, the plain NDJSON parse of a
 // generated dataset's events (the floor) and the full scan of the same dataset with the shipped rules, each
 // in its own process, and prints events/s, the ratio to the floor and peak RSS. `--shape multi` (monthly
 // NDJSON parts + a POS CSV + a late file) or `--shape unordered [--parts N]` (shuffled dumps) times the
@@ -13,6 +13,7 @@ const { values } = parseArgs({
     events: { type: "string", default: "1000000" },
     seed: { type: "string", default: "1" },
     stream: { type: "boolean", default: false },
+    stdin: { type: "boolean", default: false },
     runs: { type: "string", default: "1" },
     shape: { type: "string" },
     parts: { type: "string", default: "4" },
@@ -38,7 +39,7 @@ const floors: ReturnType<typeof child>[] = [];
 const fulls: ReturnType<typeof child>[] = [];
 for (let run = 0; run < runs; run++) {
   floors.push(child("bench/floor.ts", []));
-  fulls.push(child("bench/scan.ts", values.stream ? ["--stream"] : []));
+  fulls.push(child("bench/scan.ts", values.stdin ? ["--stdin"] : values.stream ? ["--stream"] : []));
 }
 const floor = best(floors);
 const full = best(fulls);
@@ -47,7 +48,9 @@ const rows = [
   ["what", "events", "seconds", "events/s", "ratio", "peak RSS MB"],
   ["NDJSON read + JSON.parse (floor)", floor.events, floor.seconds.toFixed(2), rate(floor), "1.00", floor.peakRssMb.toFixed(0)],
   [
-    `${values.stream ? "scanStream" : "scan"} with the shipped rules (${full.findings} findings)`,
+    values.stdin
+      ? `scan --events - (stdin) --format ndjson (${full.findings} updates)`
+      : `${values.stream ? "scanStream" : "scan"} with the shipped rules (${full.findings} findings)`,
     full.events,
     full.seconds.toFixed(2),
     rate(full),

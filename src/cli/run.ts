@@ -32,7 +32,8 @@ import { validateRuleDocuments } from "../rules/validateRules.js";
 import type { ScanReport } from "../findings/report.js";
 import type { ScanProgress } from "../scan/options.js";
 import { scan, summarize } from "../scan/scan.js";
-import { markRawBatch, scanStream } from "../scan/scanStream.js";
+import { openStreamScanner, type StreamScanner, type StreamScannerInternals, type StreamUpdate } from "../scan/createStreamScanner.js";
+import { EventReaderThread, eventWorkerPath } from "../dataset/readEventsInWorker.js";
 import { runRuleTests } from "../testing/runRuleTests.js";
 import { explain, type ExplainTarget } from "../explain/explain.js";
 import { formatExplanation } from "../explain/formatExplanation.js";
@@ -141,11 +142,7 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
     const streamed = new Map<string, Finding>();
     const rejected: Rejection[] = [];
     const direct = format === "ndjson" && out === undefined && baseline === undefined && suppressions === undefined;
-    const records = (async function* () {
-      for await (const batch of readNdjsonStreamBatches(io.stdin, "stdin")) yield markRawBatch(batch);
-    })();
-    // Marked raw batches travel where events would (scanStream takes each as one step), hence the cast.
-    const generator = scanStream(records as AsyncIterable<never>, {
+    const scanner = await openStreamScanner({
       reference: dataset,
       rules,
       sourceName: "stdin",
@@ -159,20 +156,22 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
     });
     // Writing each finding as it comes keeps memory bounded: only whether one reached --fail-on is kept.
     let reachedFailOn = false;
-    let result = await generator.next();
-    while (!result.done) {
-      const finding = result.value;
-      if (failOn !== undefined && compareSeverity(finding.severity, failOn) >= 0) reachedFailOn = true;
-      if (direct) await write(io.stdout, formatNdjsonLine(finding));
-      else streamed.set(finding.id, finding);
-      result = await generator.next();
-    }
+    const take = async (updates: readonly StreamUpdate[]) => {
+      for (const { finding } of updates) {
+        if (failOn !== undefined && compareSeverity(finding.severity, failOn) >= 0) reachedFailOn = true;
+        if (direct) await write(io.stdout, formatNdjsonLine(finding));
+        else streamed.set(finding.id, finding);
+      }
+    };
+    for await (const updates of streamUpdates(scanner, io.stdin)) await take(updates);
+    await take(await scanner.finish());
+    const summary = scanner.summary();
     if (direct) {
-      warn(result.value.warnings, io, lang);
+      warn(summary.warnings, io, lang);
       return reachedFailOn ? 1 : 0;
     }
     const ranked = rankFindings([...streamed.values()]);
-    report = afterScan({ findings: ranked, summary: { ...result.value, ...summarize(ranked, result.value) }, rejected });
+    report = afterScan({ findings: ranked, summary: { ...summary, ...summarize(ranked, summary) }, rejected });
     if (!tableOnTerminal) warn(report.summary.warnings, io, lang);
     await emit(report, format, failOn, rules, dataset, out, io, zoneOption, true);
   } else {
@@ -192,6 +191,22 @@ async function scanCommand(positionals: string[], values: Record<string, unknown
   }
   if (failOn !== undefined && report.findings.some((f) => compareSeverity(f.severity, failOn) >= 0)) return 1;
   return 0;
+}
+
+/**
+ * The updates of a stream of NDJSON `chunks` (stdin) pushed through `scanner`, a batch at a time: read,
+ * parsed and checked against the schema in the reader thread with the byte scanner, as the batch scan
+ * reads files (in the main thread, line by line, when the worker's script is not there).
+ */
+async function* streamUpdates(scanner: StreamScanner & StreamScannerInternals, chunks: AsyncIterable<Buffer | string>): AsyncGenerator<readonly StreamUpdate[]> {
+  const path = eventWorkerPath();
+  const { maxRecordBytes, maxJsonFileBytes, timeZone } = scanner.readSettings;
+  if (path === undefined) {
+    for await (const batch of readNdjsonStreamBatches(chunks, "stdin", { maxRecordBytes, maxJsonFileBytes })) yield await scanner.pushRecords(batch);
+    return;
+  }
+  const reader = new EventReaderThread(path, [], { maxRecordBytes, maxJsonFileBytes }, timeZone, undefined, { name: "stdin", chunks });
+  for await (const batch of reader.validated()) yield await scanner.pushValidated(batch);
 }
 
 /** A whole number of 1 or more given to `--<name>`. */

@@ -64,7 +64,7 @@ export function validateLines(
   lines: ByteLines,
   file: string,
   limits: ReadLimits,
-  { fast, take }: { readonly fast: LineReader; readonly take: RecordSink },
+  { fast, take, ids = false }: { readonly fast: LineReader; readonly take: RecordSink; readonly ids?: boolean },
   lineOf: number[],
 ): Omit<EventBatch, "events"> {
   const rejected: Rejection[] = [];
@@ -75,6 +75,7 @@ export function validateLines(
   for (let i = 0; i < numbers.length; i++) {
     const start = starts[i] as number;
     let reason: RejectionReason | undefined;
+    let value: unknown;
     if (start < 0 || !fast(bytes, latin1, start, ends[i] as number)) {
       const item = decodeLine(lines, i);
       let parsed = false;
@@ -83,7 +84,6 @@ export function validateLines(
         reason = item.invalid;
         parsed = true;
       } else if ("text" in item) {
-        let value: unknown;
         try {
           value = JSON.parse(item.text);
           parsed = true;
@@ -95,14 +95,26 @@ export function validateLines(
       if (!parsed) {
         const raw = parseNdjsonLine(item, file, limits);
         if (raw === undefined) continue;
+        if (!("error" in raw)) value = raw.value;
         reason = "error" in raw ? raw.error : take(raw.value);
       }
     }
     read++;
-    if (reason !== undefined) rejected.push(rejectionOf({ file, line: numbers[i] as number }, reason));
+    if (reason !== undefined) {
+      const rejection = rejectionOf({ file, line: numbers[i] as number }, reason);
+      // A stream's rejections name the event when its id could be read.
+      const id = ids ? idOfValue(value) : undefined;
+      rejected.push(id === undefined ? rejection : { ...rejection, eventId: id });
+    }
     else lineOf.push(numbers[i] as number);
   }
   return { rejected, read };
+}
+
+/** The `id` of a parsed record, when it is a string. */
+export function idOfValue(value: unknown): string | undefined {
+  const id = typeof value === "object" && value !== null ? (value as { id?: unknown }).id : undefined;
+  return typeof id === "string" ? id : undefined;
 }
 
 /**

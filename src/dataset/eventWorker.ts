@@ -6,7 +6,7 @@
 // came before, so the main thread need not keep every id.
 import { parentPort, Worker, workerData } from "node:worker_threads";
 import { EventJsonScanner } from "../fast/EventJsonScanner.js";
-import { readFileByteLineBatches } from "../io/lines.js";
+import { readFileByteLineBatches, splitByteLineBatches, type ByteLines } from "../io/lines.js";
 import { InvalidTextError, textEncoding, UTF8 } from "../io/encoding.js";
 import { DatasetError } from "../core/errors.js";
 import { readCollectionBatches, type ReadLimits } from "../io/readRecords.js";
@@ -37,6 +37,11 @@ export interface EventWorkerData {
   readonly merge?: MergeSettings;
   /** Be a sort helper (`sortForReader`) of the reader's worker that started this one, on these files. */
   readonly helper?: SortHelperSettings;
+  /**
+   * Read NDJSON from this thread's stdin (the main thread's stream, written to `worker.stdin`) instead of
+   * `files`, as the stream `name`; rejections name the event when its id can be read.
+   */
+  readonly stdin?: { readonly name: string };
 }
 
 /**
@@ -79,7 +84,22 @@ function taker(schema: EventSchemaReader, packer: EventPacker): RecordSink {
   };
 }
 
-async function* linesOf(file: CollectionFile, limits: ReadLimits, schema: EventSchemaReader, packer: EventPacker): AsyncGenerator<PackedBatch> {
+function linesOf(file: CollectionFile, limits: ReadLimits, schema: EventSchemaReader, packer: EventPacker): AsyncGenerator<PackedBatch> {
+  const encoding = textEncoding(file.encoding ?? "utf-8");
+  // The manifest was checked: a label TextDecoder does not know never gets here.
+  if (!encoding) throw new DatasetError(file.name, `the encoding "${file.encoding}" is not known`);
+  return byteLinesOf(file.name, readFileByteLineBatches(file.path, limits.maxRecordBytes, encoding), limits, schema, packer, false);
+}
+
+/** The events of NDJSON lines (`name`: the file or stream, in rejections; `ids`: rejections name the event when they can). */
+async function* byteLinesOf(
+  name: string,
+  batches: AsyncIterable<ByteLines>,
+  limits: ReadLimits,
+  schema: EventSchemaReader,
+  packer: EventPacker,
+  ids: boolean,
+): AsyncGenerator<PackedBatch> {
   // What the fast reader is sure of goes from its fields into the batch, with no event object; most
   // lines straight from their bytes, without JSON.parse.
   const scanner = new EventJsonScanner();
@@ -92,22 +112,19 @@ async function* linesOf(file: CollectionFile, limits: ReadLimits, schema: EventS
     return true;
   };
   const take = taker(schema, packer);
-  const encoding = textEncoding(file.encoding ?? "utf-8");
-  // The manifest was checked: a label TextDecoder does not know never gets here.
-  if (!encoding) throw new DatasetError(file.name, `the encoding "${file.encoding}" is not known`);
   // The byte reader reads UTF-8 (a UTF-16 file comes transcoded): lines in another encoding are decoded and parsed.
   const decoded: LineReader = () => false;
   try {
-    for await (const lines of readFileByteLineBatches(file.path, limits.maxRecordBytes, encoding)) {
+    for await (const lines of batches) {
       const positions: number[] = [];
       packer.begin(lines.numbers.length);
       const reader = (lines.encoding ?? UTF8).name === "utf-8" ? fast : decoded;
-      const { rejected, read } = validateLines(lines, file.name, limits, { fast: reader, take }, positions);
+      const { rejected, read } = validateLines(lines, name, limits, { fast: reader, take, ids }, positions);
       yield { packed: packer.finish(), positions, at: "line", rejected, read };
     }
   } catch (error) {
     // Invalid UTF-16 stops the transcoder: an error of the whole file.
-    if (error instanceof InvalidTextError) throw new DatasetError(file.name, `${error.message}; check the encoding named in channel-conflict.yaml`, { cause: error });
+    if (error instanceof InvalidTextError) throw new DatasetError(name, `${error.message}; check the encoding named in channel-conflict.yaml`, { cause: error });
     throw error;
   }
 }
@@ -153,15 +170,26 @@ async function main(port: NonNullable<typeof parentPort>, data: EventWorkerData)
       wake = undefined;
     }
   });
-  // The packer marks repeated ids, so the main thread need not keep every id to find duplicates.
-  const packer = new EventPacker({ markRepeats: true });
-  for (const file of data.files) {
-    // NDJSON lines are read from their bytes, unless the manifest maps their fields from columns of other names.
-    const batches =
-      file.format === "ndjson" && !file.fields ? linesOf(file, data.limits, schema, packer) : recordsOf(file, data.limits, schema, packer, zone);
-    for await (const { packed, positions, at, rejected, read } of batches) {
+  // The packer marks repeated ids, so the main thread need not keep every id to find duplicates; a
+  // stream's duplicates are judged by the scanner's window of recent ids instead.
+  const packer = new EventPacker({ markRepeats: data.stdin === undefined });
+  const stream = data.stdin;
+  const sources: Array<{ readonly name: string; readonly batches: () => AsyncGenerator<PackedBatch> }> = stream
+    ? [
+        {
+          name: stream.name,
+          batches: () => byteLinesOf(stream.name, splitByteLineBatches(process.stdin as AsyncIterable<Buffer>, data.limits.maxRecordBytes), data.limits, schema, packer, true),
+        },
+      ]
+    : data.files.map((file) => ({
+        name: file.name,
+        // NDJSON lines are read from their bytes, unless the manifest maps their fields from columns of other names.
+        batches: () => (file.format === "ndjson" && !file.fields ? linesOf(file, data.limits, schema, packer) : recordsOf(file, data.limits, schema, packer, zone)),
+      }));
+  for (const source of sources) {
+    for await (const { packed, positions, at, rejected, read } of source.batches()) {
       if (read === 0) continue;
-      const message: BatchMessage = { type: "batch", packed, file: file.name, positions: Int32Array.from(positions), at, rejected, read };
+      const message: BatchMessage = { type: "batch", packed, file: source.name, positions: Int32Array.from(positions), at, rejected, read };
       port.postMessage(message, [packed.ints.buffer, packed.nums.buffer, message.positions.buffer]);
       inFlight++;
       // Back-pressure: never more than `window` batches ahead of the scan.

@@ -79,6 +79,7 @@ export class EventReaderThread {
   private wake: (() => void) | undefined;
   private failure: Error | undefined;
   private taken = false;
+  private closed = false;
   private readonly sortFolder: SortFolder | undefined;
 
   constructor(
@@ -87,6 +88,8 @@ export class EventReaderThread {
     limits: EventWorkerData["limits"],
     timeZone: string,
     merge?: MergeOptions,
+    /** Read NDJSON from these chunks (written to the worker's stdin) instead of `files`, as the stream `name`: see `validated`. */
+    stdin?: { readonly name: string; readonly chunks: AsyncIterable<Buffer | string> },
   ) {
     // Only plain data crosses to the worker: the limits may come in a caller's whole options object
     // (with an onProgress function, which cannot be cloned). The worker reads ahead while the reference
@@ -99,6 +102,7 @@ export class EventReaderThread {
       window: 128,
       timeZone,
     };
+    if (stdin) workerData = { ...workerData, stdin: { name: stdin.name } };
     if (merge) {
       // Made (and removed) here, not in the worker: a terminated worker runs no clean-up, and only this
       // thread sees the signals that stop the process.
@@ -119,7 +123,8 @@ export class EventReaderThread {
     // process does with unhandled rejections.
     const script = JSON.stringify(pathToFileURL(path).href);
     const main = `import(${script}).catch((error) => queueMicrotask(() => { throw error; }));`;
-    this.worker = new Worker(main, { eval: true, workerData, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+    this.worker = new Worker(main, { eval: true, workerData, stdin: stdin !== undefined, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+    if (stdin) void this.pump(stdin.chunks);
     this.worker.on("message", (message: WorkerMessage) => {
       this.queue.push(message);
       this.wake?.();
@@ -134,20 +139,63 @@ export class EventReaderThread {
     });
   }
 
+  /** Writes `chunks` to the worker's stdin as it takes them; a failure to read them fails the batches. */
+  private async pump(chunks: AsyncIterable<Buffer | string>): Promise<void> {
+    const input = this.worker.stdin as NonNullable<Worker["stdin"]>;
+    const exited = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
+    try {
+      for await (const chunk of chunks) {
+        if (this.closed) return;
+        if (!input.write(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk)) {
+          await Promise.race([new Promise<void>((resolve) => input.once("drain", () => resolve())), exited]);
+        }
+      }
+      input.end();
+    } catch (error) {
+      this.failure ??= error instanceof Error ? error : new Error(String(error));
+      this.wake?.();
+    }
+  }
+
+  /** The next batch the worker posted (acknowledged), or undefined when it is done; its errors thrown. */
+  private async nextBatch(): Promise<BatchMessage | undefined> {
+    while (this.queue.length === 0 && !this.failure) await new Promise<void>((resolve) => (this.wake = resolve));
+    const message = this.queue.shift();
+    if (!message) throw this.failure;
+    if (message.type === "done") return undefined;
+    if (message.type === "error") throw rebuildError(message.error ?? {});
+    if (message.type === "unordered") throw new UnorderedEventFileError(message.file, this.files[message.file]?.name ?? "events");
+    this.worker.postMessage({ type: "ack" });
+    return message;
+  }
+
+  /**
+   * The events of the stream (`stdin`), checked against the schema, in the order read, with their lines:
+   * not yet accepted against the reference (a stream scanner does that, with its window of recent ids).
+   */
+  async *validated(): AsyncGenerator<EventBatch> {
+    if (this.taken) throw new Error("EventReaderThread.validated: the batches were already taken");
+    this.taken = true;
+    const unpacker = new EventUnpacker();
+    try {
+      for (let message = await this.nextBatch(); message !== undefined; message = await this.nextBatch()) {
+        const { file, positions } = message;
+        const events = unpacker.unpack(message.packed);
+        const origins = Array.from(positions, (line) => ({ file, line }));
+        yield { events, origins, rejected: message.rejected, read: message.read };
+      }
+    } finally {
+      await this.close();
+    }
+  }
+
   /** The validated event batches; once per thread. Leaving the loop early (an out-of-order dataset) stops the worker. */
   async *batches(acceptance: EventAcceptance): AsyncGenerator<EventBatch> {
     if (this.taken) throw new Error("EventReaderThread.batches: the batches were already taken");
     this.taken = true;
     const unpacker = new EventUnpacker();
     try {
-      for (;;) {
-        while (this.queue.length === 0 && !this.failure) await new Promise<void>((resolve) => (this.wake = resolve));
-        const message = this.queue.shift();
-        if (!message) throw this.failure;
-        if (message.type === "done") return;
-        if (message.type === "error") throw rebuildError(message.error ?? {});
-        if (message.type === "unordered") throw new UnorderedEventFileError(message.file, this.files[message.file]?.name ?? "events");
-        this.worker.postMessage({ type: "ack" });
+      for (let message = await this.nextBatch(); message !== undefined; message = await this.nextBatch()) {
         const { packed } = message;
         if (!packed.repeatsMarked) throw new Error("EventReaderThread: the worker did not mark repeated ids, which the acceptance needs");
         const batch = { events: unpacker.unpack(packed), rejected: message.rejected, read: message.read };
@@ -172,6 +220,7 @@ export class EventReaderThread {
 
   /** Stops the worker (again, harmlessly, after the batches ran out). */
   async close(): Promise<void> {
+    this.closed = true;
     try {
       await this.worker.terminate();
     } finally {

@@ -5,7 +5,7 @@ import { rejectionOf } from "../messages/rejections/renderRejection.js";
 import { formatIsoTime, utcDaysInMs } from "../core/time.js";
 import type { ScanWarning } from "../core/warnings.js";
 import { openDataset } from "../dataset/loadDataset.js";
-import { acceptBatch, validateBatch } from "../dataset/eventBatches.js";
+import { acceptBatch, validateBatch, type EventBatch } from "../dataset/eventBatches.js";
 import { EventAcceptor, EventSchemaReader } from "../dataset/validateRecords.js";
 import {
   collectionRejected,
@@ -138,6 +138,10 @@ export async function openStreamScanner(options: ScanStreamOptions): Promise<Str
 export interface StreamScannerInternals {
   /** `push` of records that carry their own origins (the CLI's stdin lines). */
   pushRecords(raws: readonly RawRecord[]): StreamUpdate[] | Promise<StreamUpdate[]>;
+  /** `push` of events the reader thread read and checked against the schema, with their origins. */
+  pushValidated(batch: EventBatch): StreamUpdate[] | Promise<StreamUpdate[]>;
+  /** The settings a reader of the stream's bytes needs: its records' size limit, its dataset's zone. */
+  readonly readSettings: { readonly maxRecordBytes: number; readonly maxJsonFileBytes: number; readonly timeZone: string };
 }
 
 async function create(
@@ -270,14 +274,37 @@ async function create(
   const pushRecords = (raws: readonly RawRecord[]): StreamUpdate[] | Promise<StreamUpdate[]> => {
     assertOpen("push");
     if (pending) return pending.then(() => pushRecords(raws));
-    counts.read += raws.length;
     const checked = validateBatch(raws, schema);
+    return pushChecked(checked, () => {
+      const byLine = new Map<number | undefined, RawRecord>(raws.map((raw) => [raw.origin.line ?? raw.origin.index, raw]));
+      return (rejection) => idOf(byLine.get(rejection.line ?? rejection.index));
+    });
+  };
+
+  const pushValidated = (checked: EventBatch): StreamUpdate[] | Promise<StreamUpdate[]> => {
+    assertOpen("push");
+    if (pending) return pending.then(() => pushValidated(checked));
+    // Rejections of the schema name their event already (the reader read what it could); those of the
+    // acceptance (a repeated id, an unknown partner) are of events the batch holds.
+    return pushChecked(checked, () => {
+      const origins = checked.origins ?? [];
+      const byLine = new Map(checked.events.map((event, i) => [origins[i]?.line ?? origins[i]?.index, event.id]));
+      return (rejection) => byLine.get(rejection.line ?? rejection.index);
+    });
+  };
+
+  /** Accepts a batch checked against the schema, rejects what must be and scans what is ready. */
+  const pushChecked = (
+    checked: EventBatch,
+    ids: () => (rejection: Rejection) => string | undefined,
+  ): StreamUpdate[] | Promise<StreamUpdate[]> => {
+    counts.read += checked.read;
     const origins = checked.origins as RecordOrigin[];
     const batch = acceptBatch(checked, acceptor, (i) => origins[i] as RecordOrigin);
     if (batch.rejected.length > 0) {
-      const byLine = new Map<number | undefined, RawRecord>(raws.map((raw) => [raw.origin.line ?? raw.origin.index, raw]));
+      const idAt = ids();
       for (const rejection of batch.rejected) {
-        const id = idOf(byLine.get(rejection.line ?? rejection.index));
+        const id = rejection.eventId ?? idAt(rejection);
         reject(id !== undefined ? { ...rejection, eventId: id } : rejection);
       }
     }
@@ -362,5 +389,6 @@ async function create(
   const summary = (): ScanSummary =>
     summarize(tally, { events: counts.accepted, rejected: counts.rejected, skipped: scanner.skippedSummary(), skippedByCode: scanner.skippedByCode(), records: opened.counts, warnings });
 
-  return { push, pushRecords, checkpoint, finish, summary };
+  const readSettings = { maxRecordBytes: parsed.maxRecordBytes, maxJsonFileBytes: parsed.maxJsonFileBytes, timeZone: opened.zone.name };
+  return { push, pushRecords, pushValidated, readSettings, checkpoint, finish, summary };
 }

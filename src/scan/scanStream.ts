@@ -1,20 +1,9 @@
 import type { Finding } from "../findings/types.js";
-import { batchesOf, type RawRecord } from "../io/readRecords.js";
+import { batchesOf } from "../io/readRecords.js";
 import type { ChannelEventInput } from "../schema/dataset.js";
 import type { ScanSummary } from "../findings/report.js";
 import type { ScanStreamOptions } from "./options.js";
 import { openStreamScanner, type StreamUpdate } from "./createStreamScanner.js";
-
-const RAW_BATCH = Symbol("channel-conflict.raw-batch");
-
-/** Marks a batch of records that carry their own origins (the CLI's stdin reader): it is scanned as one step. */
-export function markRawBatch(records: RawRecord[]): RawRecord[] {
-  return Object.defineProperty(records, RAW_BATCH, { value: true, enumerable: false });
-}
-
-function isRawBatch(value: unknown): value is RawRecord[] {
-  return Array.isArray(value) && (value as unknown as Record<symbol, unknown>)[RAW_BATCH] === true;
-}
 
 /**
  * Scans a stream of events in time order (up to `allowedLateness` late) against reference data and
@@ -39,7 +28,7 @@ export async function* scanStream(
     }
   } else {
     for await (const value of events) {
-      const updates = isRawBatch(value) ? scanner.pushRecords(value) : scanner.push([value]);
+      const updates = scanner.push([value]);
       const list = Array.isArray(updates) ? updates : await updates;
       if (list.length > 0) yield* findingsOf(list);
     }

@@ -223,6 +223,35 @@ describe("scan --events - (a live stream)", () => {
   });
 });
 
+describe("scan --events - reads stdin in the reader thread", () => {
+  it("names the event of each rejection it can (an invalid event, a repeated id), keeps the line numbers, and finds what the batch scan finds", () => {
+    const lines = readdirSync("fixtures/demo/events")
+      .filter((file) => file.endsWith(".ndjson"))
+      .sort()
+      .flatMap((file) => readFileSync(join("fixtures/demo/events", file), "utf8").trimEnd().split("\n"))
+      .sort((a, b) => Date.parse(JSON.parse(a).occurredAt as string) - Date.parse(JSON.parse(b).occurredAt as string));
+    const first = JSON.parse(lines[0] as string) as { id: string };
+    const last = JSON.parse(lines[lines.length - 1] as string) as { id: string };
+    const input = [...lines, JSON.stringify({ ...first, id: "BAD-QTY", quantity: -1 }), lines[lines.length - 1], "not json", "\u00e9t\u00e9"].join("\n") + "\n";
+    const { stdout, stderr, code } = run(["scan", "fixtures/demo", "--events", "-", "--format", "json"], input);
+    expect(code).toBe(0);
+    const n = lines.length;
+    const lineOf = (text: string) => Number(/^stdin:(\d+):/.exec(text)?.[1]);
+    const rejections = stderr.trimEnd().split("\n").sort((a, b) => lineOf(a) - lineOf(b));
+    expect(rejections).toHaveLength(4);
+    expect(rejections[0]).toMatch(new RegExp(`^stdin:${n + 1}: event "BAD-QTY": quantity: must be greater than 0`));
+    expect(rejections[1]).toMatch(new RegExp(`^stdin:${n + 2}: event "${last.id}": `));
+    expect(rejections[2]).toMatch(new RegExp(`^stdin:${n + 3}: not valid JSON`));
+    expect(rejections[3]).toMatch(new RegExp(`^stdin:${n + 4}: not valid JSON`));
+    const streamed = JSON.parse(stdout) as { findings: unknown[]; summary: { events: number; rejected: number } };
+    // The lines rejected change nothing: the findings of the good lines alone.
+    const good = JSON.parse(run(["scan", "fixtures/demo", "--events", "-", "--format", "json"], `${lines.join("\n")}\n`).stdout) as { findings: unknown[] };
+    expect(streamed.findings.length).toBeGreaterThan(3);
+    expect(streamed.findings).toEqual(good.findings);
+    expect(streamed.summary.rejected).toBe(4);
+  });
+});
+
 describe("validate and test", () => {
   it("validate lists every problem of a broken rule set in one run and exits 2", () => {
     const { code, stderr } = run(["validate", "fixtures/rules-broken"]);

@@ -98,8 +98,9 @@ export class EventReaderThread {
     let workerData: EventWorkerData = {
       files,
       limits: { maxRecordBytes: limits.maxRecordBytes, maxJsonFileBytes: limits.maxJsonFileBytes },
-      readAhead: 256,
-      window: 128,
+      // A stream has no reference data to wait for, and its memory is to stay flat: a short window.
+      readAhead: stdin ? 16 : 256,
+      window: stdin ? 16 : 128,
       timeZone,
     };
     if (stdin) workerData = { ...workerData, stdin: { name: stdin.name } };
@@ -123,7 +124,7 @@ export class EventReaderThread {
     // process does with unhandled rejections.
     const script = JSON.stringify(pathToFileURL(path).href);
     const main = `import(${script}).catch((error) => queueMicrotask(() => { throw error; }));`;
-    this.worker = new Worker(main, { eval: true, workerData, stdin: stdin !== undefined, resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+    this.worker = new Worker(main, { eval: true, workerData, stdin: stdin !== undefined, resourceLimits: { maxYoungGenerationSizeMb: stdin ? 16 : 64 } });
     if (stdin) void this.pump(stdin.chunks);
     this.worker.on("message", (message: WorkerMessage) => {
       this.queue.push(message);

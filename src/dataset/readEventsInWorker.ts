@@ -80,6 +80,7 @@ export class EventReaderThread {
   private failure: Error | undefined;
   private taken = false;
   private closed = false;
+  private stopPump: (() => void) | undefined;
   private readonly sortFolder: SortFolder | undefined;
 
   constructor(
@@ -144,8 +145,17 @@ export class EventReaderThread {
   private async pump(chunks: AsyncIterable<Buffer | string>): Promise<void> {
     const input = this.worker.stdin as NonNullable<Worker["stdin"]>;
     const exited = new Promise<void>((resolve) => this.worker.once("exit", () => resolve()));
+    // Closing stops the reading at once (a stream that fails early must not wait for its next chunk).
+    const iterator = chunks[Symbol.asyncIterator]();
+    this.stopPump = () => {
+      // A stream's iterator returns only after the read it waits for: the stream itself is destroyed.
+      const stream = chunks as { destroy?: unknown };
+      if (typeof stream.destroy === "function") (stream as { destroy(): void }).destroy();
+      else void iterator.return?.()?.catch(() => undefined);
+    };
     try {
-      for await (const chunk of chunks) {
+      for (let step = await iterator.next(); !step.done; step = await iterator.next()) {
+        const chunk = step.value;
         if (this.closed) return;
         if (!input.write(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk)) {
           await Promise.race([new Promise<void>((resolve) => input.once("drain", () => resolve())), exited]);
@@ -222,6 +232,7 @@ export class EventReaderThread {
   /** Stops the worker (again, harmlessly, after the batches ran out). */
   async close(): Promise<void> {
     this.closed = true;
+    this.stopPump?.();
     try {
       await this.worker.terminate();
     } finally {

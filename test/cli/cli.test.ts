@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -250,6 +250,23 @@ describe("scan --events - reads stdin in the reader thread", () => {
     expect(streamed.findings).toEqual(good.findings);
     expect(streamed.summary.rejected).toBe(4);
   });
+});
+
+describe("scan --events - stops reading when it fails", () => {
+  it("exits 2 at a rejection past --max-rejected while stdin stays open (a live pipe), without waiting for more input", async () => {
+    const child = spawn(process.execPath, [CLI, "scan", "fixtures/demo", "--events", "-", "--format", "ndjson", "--max-rejected", "0"], { stdio: ["pipe", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    child.stdin.write('{"id":"broken"\n');
+    // The writer keeps its end open, as a producer between messages does; the scan must not wait for it.
+    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    const code = await exited;
+    clearTimeout(timer);
+    child.stdin.destroy();
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/max-rejected|maxRejected/);
+  }, 30_000);
 });
 
 describe("validate and test", () => {

@@ -1,4 +1,4 @@
-// Invariant: the table is at most half full, and each key keeps the number it was first given.
+// Invariant: the table is at most three quarters full, and each key keeps the number it was first given.
 import { CharArena } from "./CharArena.js";
 import { hashOf } from "./hashOf.js";
 
@@ -7,6 +7,13 @@ export interface StringIndexState {
   readonly arena: Uint8Array;
   readonly starts: Int32Array;
 }
+
+/**
+ * The most keys a table of `capacity` slots holds: three quarters. Linear probing stays short there, and
+ * against half full the table of ten million ids takes 128 MB instead of 256 (and 192 MB instead of 384
+ * while it doubles).
+ */
+const fullAt = (capacity: number): number => (capacity >>> 2) * 3;
 
 /**
  * Strings numbered 0, 1, 2… in the order first seen, for millions of keys: open addressing over one
@@ -45,7 +52,7 @@ export class StringIndex {
     this.starts[number] = this.arena.append(key);
     slots[2 * at] = hash;
     slots[2 * at + 1] = number + 1;
-    if (++this.count * 2 > this.mask) this.grow();
+    if (++this.count > fullAt(this.mask + 1)) this.grow();
     return number;
   }
 
@@ -84,9 +91,9 @@ export class StringIndex {
     this.starts = new Int32Array(starts);
     this.starts.set(state.starts);
     this.count = count;
-    // The table at most half full, as `intern` keeps it, each key placed again by its hash.
+    // The table at most three quarters full, as `intern` keeps it, each key placed again by its hash.
     let capacity = 1 << 10;
-    while (count * 2 > capacity - 1) capacity *= 2;
+    while (count > fullAt(capacity)) capacity *= 2;
     const slots = new Int32Array(capacity * 2);
     const mask = capacity - 1;
     for (let number = 0; number < count; number++) {
@@ -100,7 +107,7 @@ export class StringIndex {
     this.mask = mask;
   }
 
-  /** Doubles the table (kept at most half full), placing each stored hash again. */
+  /** Doubles the table (kept at most three quarters full), placing each stored hash again. */
   private grow(): void {
     const old = this.slots;
     const capacity = (this.mask + 1) * 2;

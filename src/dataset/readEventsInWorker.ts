@@ -99,9 +99,11 @@ export class EventReaderThread {
     let workerData: EventWorkerData = {
       files,
       limits: { maxRecordBytes: limits.maxRecordBytes, maxJsonFileBytes: limits.maxJsonFileBytes },
-      // A stream has no reference data to wait for, and its memory is to stay flat: a short window.
-      readAhead: stdin ? 16 : 256,
-      window: stdin ? 16 : 128,
+      // A stream has no reference data to wait for, and its memory is to stay flat: a short window (batches
+      // queued here live long enough to reach V8's old generation; 4 against 16 took the 10M stream's
+      // usual peak from ~340–410 to ~280 MB, at the same speed).
+      readAhead: stdin ? 4 : 256,
+      window: stdin ? 4 : 128,
       timeZone,
     };
     if (stdin) workerData = { ...workerData, stdin: { name: stdin.name } };

@@ -45,10 +45,10 @@ function currency(value: unknown): value is string {
   return true;
 }
 
-/** The number written by the two ASCII digits at `at`. */
 /** Most dates a reader keeps as found to exist (a dataset of ten years has 3,653). */
 const KEPT_DATES = 8192;
 
+/** The number written by the two ASCII digits at `at`. */
 function twoDigits(text: string, at: number): number {
   return (text.charCodeAt(at) - 48) * 10 + text.charCodeAt(at + 1) - 48;
 }

@@ -59,10 +59,8 @@ export async function formatHtml(report: ScanReport, options: HtmlOptions = {}):
   const labels = reportLabels(lang);
   const html = htmlLabels(lang);
   const names = partnerNames(report);
-  const partnerName = (id: string) => {
-    const name = names.get(id);
-    return name ? (lang === "zh-CN" ? `${name}（${id}）` : `${name} (${id})`) : id;
-  };
+  const words = wordsFor(lang, zone);
+  const partnerName = (id: string) => words.named({ id, name: names.get(id) });
   const page: Page = { report, lang, zone, labels, html, partnerName, rules: new Map((options.rules ?? []).map((rule) => [rule.id, rule])) };
   const charts = await renderCharts({ report, lang, zone, labels, html, partnerLabel: (id) => names.get(id) ?? id });
   const dataset = options.dataset ?? "dataset";

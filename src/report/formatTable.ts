@@ -1,5 +1,7 @@
 import { formatAmount } from "../messages/numbers.js";
-import type { Lang } from "../messages/types.js";
+import type { Lang, NamedRecord } from "../messages/types.js";
+import { wordsFor } from "../messages/wordsFor.js";
+import { UTC_ZONE } from "../core/zonedTime.js";
 import { skipKey, skipKind, skipText } from "../detectors/skipReasons.js";
 import { cutDisplay, displayWidth, padDisplay } from "./displayWidth.js";
 import { reportLabels, type ReportLabels } from "./labels.js";
@@ -115,10 +117,9 @@ export function evidenceList(eventIds: readonly string[], lang: Lang, wrap: (id:
   return rest > 0 ? `${shown} ${reportLabels(lang).andMore(rest, false)}` : shown;
 }
 
-/** A scorecard partner as reports name it: `Name (id)` (`名称（编号）` in Chinese), or the id. */
-export function partnerName(partner: { readonly id: string; readonly name?: string | undefined }, lang: Lang): string {
-  if (!partner.name) return partner.id;
-  return lang === "en" ? `${partner.name} (${partner.id})` : `${partner.name}（${partner.id}）`;
+/** A scorecard partner as reports name it: `Name (id)` (`名称（编号）` in Chinese), or the id — as messages name them. */
+export function partnerName(partner: NamedRecord, lang: Lang): string {
+  return wordsFor(lang, UTC_ZONE).named(partner);
 }
 
 /** Money at stake per currency, formatted and listed (never converted). */

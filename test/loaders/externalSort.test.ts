@@ -34,6 +34,20 @@ async function withTmpdir<T>(tmp: string, body: () => Promise<T>): Promise<T> {
   }
 }
 
+/** Scans `dataset` with a 16 MB sort budget and TMPDIR `tmp`, noting the run files seen in its sort folder meanwhile. */
+async function scanWatchingRuns(tmp: string, dataset: string) {
+  const seen = new Set<string>();
+  // Watch the folder while it exists: runs are written, then everything goes.
+  const timer = setInterval(() => {
+    for (const folder of sortFolders(tmp)) for (const run of readdirSync(join(tmp, folder))) seen.add(run);
+  }, 5);
+  try {
+    return { report: await withTmpdir(tmp, () => scan(dataset, { maxMemoryMB: 16 })), seen };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 let ordered: string;
 let shuffled: string;
 /** The same events as three unordered dumps of ~8 MB: past the 8 MiB from which a sort helper thread shares the sort. */
@@ -50,20 +64,10 @@ beforeAll(async () => {
 describe("sorting event files through a temporary folder", () => {
   it("leaves no folder after a scan that spilled runs, and finds what the ordered files give", async () => {
     const tmp = fresh("channel-conflict-tmp-");
-    const seen: string[] = [];
-    // Watch the folder while it exists: runs are written, then everything goes.
-    const timer = setInterval(() => {
-      for (const folder of sortFolders(tmp)) for (const run of readdirSync(join(tmp, folder))) seen.push(run);
-    }, 5);
-    let report;
-    try {
-      report = await withTmpdir(tmp, () => scan(shuffled, { maxMemoryMB: 16 }));
-    } finally {
-      clearInterval(timer);
-    }
+    const { report, seen } = await scanWatchingRuns(tmp, shuffled);
     const expected = await scan(ordered);
     expect(report.findings).toEqual(expected.findings);
-    expect(new Set(seen).size).toBeGreaterThanOrEqual(2);
+    expect(seen.size).toBeGreaterThanOrEqual(2);
     expect(sortFolders(tmp)).toEqual([]);
   }, 120_000);
 
@@ -126,16 +130,7 @@ describe("sorting event files through a temporary folder", () => {
     writeFileSync(join(single, "events", "all.ndjson"), texts.join(""));
 
     const tmp = fresh("channel-conflict-tmp-");
-    const seen = new Set<string>();
-    const timer = setInterval(() => {
-      for (const folder of sortFolders(tmp)) for (const run of readdirSync(join(tmp, folder))) seen.add(run);
-    }, 5);
-    let report;
-    try {
-      report = await withTmpdir(tmp, () => scan(dir, { maxMemoryMB: 16 }));
-    } finally {
-      clearInterval(timer);
-    }
+    const { report, seen } = await scanWatchingRuns(tmp, dir);
     expect([...seen].some((run) => run.startsWith("helper-run-"))).toBe(true);
     expect([...seen].some((run) => run.startsWith("run-"))).toBe(true);
     expect(sortFolders(tmp)).toEqual([]);

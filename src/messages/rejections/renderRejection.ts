@@ -19,8 +19,14 @@ export const REJECTION_TEXTS: Readonly<Record<Lang, MessageTexts<RejectionMessag
  */
 export function renderReason(reason: RejectionReason, lang: Lang = "en"): string {
   const text = REJECTION_TEXTS[lang][reason.code] as (args: RejectionReason["args"], words: Words) => string;
-  return text(reason.args, wordsFor(lang, UTC_ZONE));
+  return text(reason.args, REASON_WORDS[lang]);
 }
+
+/** The words reasons are written with, one set per language (they name no dataset's regions or products). */
+const REASON_WORDS: Readonly<Record<Lang, Words>> = {
+  en: wordsFor("en", UTC_ZONE),
+  "zh-CN": wordsFor("zh-CN", UTC_ZONE),
+};
 
 /** The rejection of the record at `origin`, for `reason`: its English text in `reason`, its code and arguments beside it. */
 export function rejectionOf(origin: RecordOrigin, reason: RejectionReason): Rejection {
